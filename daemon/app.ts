@@ -1,0 +1,73 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { API_BASE, type ErrorBody } from '../shared/api.ts'
+import { hostGuard, originGuard } from './auth/guards.ts'
+import { readPrincipal, type AuthEnv } from './auth/roles.ts'
+import { hashToken } from './auth/tokens.ts'
+import { AppError } from './errors.ts'
+import type { Logger } from './log.ts'
+import { connectionRoutes } from './routes/connections.ts'
+import type { Deps } from './routes/deps.ts'
+import { oauthRoutes } from './routes/oauth.ts'
+import { personnelRoutes } from './routes/personnel.ts'
+import { systemRoutes } from './routes/system.ts'
+import { trainingRoutes } from './routes/trainings.ts'
+
+/** Request bodies are small JSON documents; anything larger is refused before it is read. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+/** The daemon's HTTP API: guards, auth, the routes of api.md, the OpenAPI document and one error shape. */
+export function createApp(deps: Deps) {
+  const { config, store, log } = deps
+  const adminTokenHash = config.adminToken ? hashToken(config.adminToken) : null
+  const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook })
+
+  app.use('*', hostGuard(deps.port, config.allowedHosts))
+  app.use('*', originGuard(config.allowedOrigins))
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`, 413) } }))
+  app.use('*', readPrincipal(store, adminTokenHash))
+
+  const api = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook })
+    .route('/', systemRoutes(deps))
+    .route('/', connectionRoutes(deps))
+    .route('/', oauthRoutes(deps))
+    .route('/', trainingRoutes(deps))
+    .route('/', personnelRoutes(deps))
+  app.route(API_BASE, api)
+  app.doc31(`${API_BASE}/openapi.json`, {
+    openapi: '3.1.0',
+    info: { title: 'trainproof daemon API', version: deps.version, description: 'See the README for the compliance rules.' },
+    servers: [{ url: API_BASE }],
+  })
+
+  app.notFound(() => {
+    throw new AppError('not_found', 'No such endpoint.', 404)
+  })
+  app.onError((error, c) => {
+    const { status, body } = toErrorResponse(error, log)
+    return c.json(body, status)
+  })
+  return app
+}
+
+function validationHook(result: { success: boolean; error?: unknown; target?: string }, c: { json: (body: ErrorBody, status: 400) => Response }) {
+  if (result.success) return
+  const issues = (result.error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? []
+  const where = issues.map((issue) => `${issue.path.map(String).join('.') || result.target || 'body'}: ${issue.message}`)
+  return c.json({ error: { code: 'invalid_request', message: `Invalid request: ${where.join('; ')}.` } }, 400)
+}
+
+const HTTP_CODES: Record<number, string> = { 400: 'invalid_request', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' }
+
+export function toErrorResponse(error: unknown, log: Logger): { status: ContentfulStatusCode; body: ErrorBody } {
+  if (error instanceof AppError) return { status: error.status, body: { error: { code: error.code, message: error.message } } }
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode
+    const message = status === 400 ? `Invalid request: ${error.message}.` : error.message || 'The request was refused.'
+    return { status, body: { error: { code: HTTP_CODES[status] ?? 'http_error', message } } }
+  }
+  log.error('unhandled error', { error })
+  return { status: 500, body: { error: { code: 'internal_error', message: 'trainproof hit an unexpected error; see the daemon log.' } } }
+}

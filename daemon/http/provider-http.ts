@@ -1,0 +1,207 @@
+import type { z } from 'zod'
+import { ProviderError } from '../errors.ts'
+import { Pacer, realClock } from './pacer.ts'
+import { decideRetry, type RetryOptions } from './retry-policy.ts'
+
+export type ProviderRequest = {
+  method?: 'GET' | 'POST'
+  /** Absolute URL, or a path joined to the base URL. */
+  url: string
+  query?: Record<string, string | number | boolean | undefined>
+  headers?: Record<string, string>
+  /** A form body (OAuth token endpoint); JSON bodies are not needed by any provider yet. */
+  form?: Record<string, string>
+  /** Skip the `authorize` headers (token endpoint, pre-signed download links). */
+  anonymous?: boolean
+}
+
+export type ProviderHttpOptions = {
+  /** For messages: "KnowBe4". */
+  provider: string
+  baseUrl: string
+  /** Headers that authenticate a request; called before every attempt so refreshed tokens apply. */
+  authorize?: () => Promise<Record<string, string>> | Record<string, string>
+  /**
+   * Called once when a request is answered 401. Returning true (credentials refreshed) retries the
+   * request once; a second 401 is final.
+   */
+  onUnauthorized?: () => Promise<boolean>
+  /** Explains a 401 in the provider's terms ("token rejected — check the token and the region"). */
+  describeUnauthorized?: string
+  pacer?: Pacer
+  timeoutMs?: number
+  retry?: Partial<RetryOptions>
+  signal?: AbortSignal
+  fetch?: typeof fetch
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 1_000, maxBackoffMs: 30_000, maxWaitMs: 5 * 60_000 }
+
+/**
+ * Every request trainproof makes to a provider goes through here: it is counted, paced under the
+ * provider's limits, timed out, retried on 429/5xx/network failures with bounded backoff (honouring
+ * Retry-After), and its JSON is validated before anyone reads it. Failures become ProviderErrors.
+ */
+export class ProviderHttp {
+  /** HTTP requests actually sent (every attempt counts). */
+  requests = 0
+  /** 429 answers received. */
+  rateLimited = 0
+  private readonly retry: RetryOptions
+
+  constructor(private readonly options: ProviderHttpOptions) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry }
+  }
+
+  get provider(): string {
+    return this.options.provider
+  }
+
+  /** Sets how requests authenticate, for a client built before the session knew its credentials. */
+  setAuth(auth: Pick<ProviderHttpOptions, 'authorize' | 'onUnauthorized' | 'describeUnauthorized'>): void {
+    Object.assign(this.options, auth)
+  }
+
+  /** GET/POST and parse the answer with `schema`. */
+  async json<S extends z.ZodType>(schema: S, request: ProviderRequest): Promise<z.infer<S>> {
+    const response = await this.send(request, 'application/json')
+    const text = await response.text()
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      throw new ProviderError('bad_response', `${this.label(request)} answered with a body that is not JSON.`)
+    }
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) {
+      const paths = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5)
+      throw new ProviderError(
+        'bad_response',
+        `${this.label(request)} answered with data trainproof does not understand (at ${paths.join(', ')}).`,
+      )
+    }
+    return parsed.data
+  }
+
+  /** Downloads bytes (a certificate PDF). */
+  async bytes(request: ProviderRequest): Promise<Uint8Array> {
+    const response = await this.send(request, '*/*')
+    return new Uint8Array(await response.arrayBuffer())
+  }
+
+  /**
+   * Sends a request with pacing, timeouts and retries, and returns the successful response.
+   * Callers that need to read error bodies themselves (OAuth token errors) use `raw`.
+   */
+  async send(request: ProviderRequest, accept: string): Promise<Response> {
+    let refreshed = false
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.attempt(request, accept, attempt)
+      if (response === null) continue // network failure that may be retried
+      if (response.ok) return response
+      if (response.status === 401 && !refreshed && this.options.onUnauthorized) {
+        await response.body?.cancel()
+        refreshed = true
+        if (await this.options.onUnauthorized()) {
+          attempt--
+          continue
+        }
+      }
+      const decision = decideRetry(response.status, response.headers.get('retry-after'), attempt, this.retry)
+      await response.body?.cancel()
+      if (response.status === 429) this.rateLimited++
+      if (decision.retry) {
+        if (response.status === 429) this.options.pacer?.backOff(decision.waitMs)
+        await this.sleep(decision.waitMs)
+        continue
+      }
+      throw this.failure(request, response.status, decision.waitMs)
+    }
+  }
+
+  /** Sends once, counted and paced, and returns whatever came back (OAuth token endpoint). */
+  async raw(request: ProviderRequest, accept = 'application/json'): Promise<Response> {
+    const response = await this.attempt(request, accept, this.retry.maxAttempts)
+    if (response === null) throw new ProviderError('network', `${this.label(request)} could not be reached.`)
+    return response
+  }
+
+  /** One attempt. Null means a network failure worth retrying; other failures throw. */
+  private async attempt(request: ProviderRequest, accept: string, attempt: number): Promise<Response | null> {
+    const { pacer, signal } = this.options
+    await pacer?.acquire(signal)
+    const url = this.url(request)
+    const headers: Record<string, string> = {
+      accept,
+      'user-agent': 'trainproof/0.1 (+compliance evidence)',
+      ...(request.anonymous ? {} : await this.options.authorize?.()),
+      ...request.headers,
+    }
+    let body: string | undefined
+    if (request.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+      body = new URLSearchParams(request.form).toString()
+    }
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000)
+    this.requests++
+    try {
+      return await (this.options.fetch ?? fetch)(url, {
+        method: request.method ?? (body ? 'POST' : 'GET'),
+        headers,
+        body,
+        redirect: 'follow',
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      })
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason
+      const timedOut = timeout.aborted
+      const decision = decideRetry(null, null, attempt, this.retry)
+      if (decision.retry) {
+        await this.sleep(decision.waitMs)
+        return null
+      }
+      throw new ProviderError(
+        timedOut ? 'timeout' : 'network',
+        timedOut
+          ? `${this.label(request)} did not answer in time, ${attempt} times.`
+          : `${this.label(request)} could not be reached (${attempt} attempts).`,
+        { cause: error },
+      )
+    } finally {
+      pacer?.release()
+    }
+  }
+
+  private failure(request: ProviderRequest, status: number, waitMs?: number): ProviderError {
+    const label = this.label(request)
+    if (status === 401)
+      return new ProviderError('auth', `${this.provider} rejected the credentials. ${this.options.describeUnauthorized ?? ''}`.trim())
+    if (status === 403) return new ProviderError('forbidden', `${label} is not allowed for these credentials (403).`)
+    if (status === 404) return new ProviderError('not_found', `${label} was not found (404).`)
+    if (status === 429) {
+      const when = waitMs ? ` It asked to wait ${Math.ceil(waitMs / 60_000)} minutes; the next sync will try again.` : ''
+      return new ProviderError('rate_limited', `${this.provider} kept rate-limiting trainproof (429).${when}`)
+    }
+    if (status >= 500) return new ProviderError('server', `${label} failed with ${status} after ${this.retry.maxAttempts} attempts.`)
+    return new ProviderError('bad_response', `${label} was refused with ${status}.`)
+  }
+
+  private url(request: ProviderRequest): string {
+    const url = /^https?:\/\//.test(request.url)
+      ? new URL(request.url)
+      : new URL(this.options.baseUrl.replace(/\/$/, '') + request.url)
+    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
+    return url.toString()
+  }
+
+  /** "KnowBe4 GET /v1/training/campaigns": never the query string or host, which may carry ids. */
+  private label(request: ProviderRequest): string {
+    const path = /^https?:\/\//.test(request.url) ? new URL(request.url).pathname : request.url.split('?')[0]
+    return `${this.provider} ${request.method ?? (request.form ? 'POST' : 'GET')} ${path}`
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return (this.options.sleep ?? realClock.sleep)(ms, this.options.signal)
+  }
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod'
+
+/**
+ * Zod schemas of the Reporting API answers trainproof reads. Unknown fields are dropped (the API
+ * grows fields over time); ids may come as numbers or digit strings; every time becomes UTC
+ * `toISOString()`, date-only values as midnight UTC.
+ */
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i
+
+/** A KnowBe4 time as UTC ISO (`…Z`), or null when it is not one. */
+export function toUtcIso(value: string): string | null {
+  const text = value.trim()
+  let candidate: string | null = null
+  if (DATE_ONLY.test(text)) candidate = `${text}T00:00:00Z`
+  const match = DATE_TIME.exec(text)
+  if (match) {
+    const zone = (match[3] ?? 'Z').toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')
+    candidate = `${match[1]}T${match[2]}${zone}`
+  }
+  const time = candidate === null ? Number.NaN : Date.parse(candidate)
+  return Number.isNaN(time) ? null : new Date(time).toISOString()
+}
+
+export const Kb4TimeSchema = z.string().transform((value, ctx) => {
+  const iso = toUtcIso(value)
+  if (iso === null) {
+    ctx.addIssue({ code: 'custom', message: 'not a date or time' })
+    return z.NEVER
+  }
+  return iso
+})
+
+export const Kb4IdSchema = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String)
+
+/** The body some gateways send with a 200 instead of a 401. */
+export const Kb4InvalidTokenSchema = z.strictObject({ message: z.literal('Invalid Token') })
+
+export const Kb4AccountSchema = z.object({
+  name: z.string(),
+  type: z.string().nullish(),
+  domains: z.array(z.string()).nullish(),
+  subscription_level: z.string().nullish(),
+  number_of_seats: z.number().nullish(),
+})
+export type Kb4Account = z.infer<typeof Kb4AccountSchema>
+
+export const Kb4UserSchema = z.object({
+  id: Kb4IdSchema,
+  email: z.string().nullish(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  aliases: z.array(z.string()).nullish(),
+  status: z.string().nullish(),
+})
+export type Kb4User = z.infer<typeof Kb4UserSchema>
+
+const Kb4ContentItemSchema = z.object({
+  name: z.string().nullish(),
+  content_type: z.string().nullish(),
+  store_purchase_id: Kb4IdSchema.nullish(),
+  policy_id: Kb4IdSchema.nullish(),
+})
+
+/** `content` is documented as an array of arrays and served as a flat array: accept both. */
+const Kb4ContentSchema = z
+  .array(z.union([Kb4ContentItemSchema, z.array(Kb4ContentItemSchema)]))
+  .transform((items) => items.flat())
+
+export const Kb4CampaignSchema = z.object({
+  campaign_id: Kb4IdSchema,
+  name: z.string(),
+  status: z.string(),
+  content: Kb4ContentSchema.nullish(),
+  start_date: Kb4TimeSchema.nullish(),
+  end_date: Kb4TimeSchema.nullish(),
+})
+export type Kb4Campaign = z.infer<typeof Kb4CampaignSchema>
+
+export const Kb4EnrollmentSchema = z.object({
+  enrollment_id: Kb4IdSchema,
+  content_type: z.string().nullish(),
+  module_name: z.string().nullish(),
+  store_purchase_id: Kb4IdSchema.nullish(),
+  user: z
+    .object({
+      id: Kb4IdSchema,
+      first_name: z.string().nullish(),
+      last_name: z.string().nullish(),
+      email: z.string().nullish(),
+    })
+    .nullable(),
+  campaign_id: Kb4IdSchema.nullish(),
+  campaign_name: z.string().nullish(),
+  enrollment_date: Kb4TimeSchema.nullish(),
+  start_date: Kb4TimeSchema.nullish(),
+  completion_date: Kb4TimeSchema.nullish(),
+  status: z.string(),
+})
+export type Kb4Enrollment = z.infer<typeof Kb4EnrollmentSchema>
+
+/** Cursor mode's envelope; `nextCursor` is accepted too, as one client spells it. */
+export function cursorPageSchema<T extends z.ZodType>(row: T) {
+  const Cursor = z.union([z.string(), z.number()]).transform(String).nullish()
+  return z.object({
+    data: z.array(row),
+    pagination: z.object({ next_cursor: Cursor, nextCursor: Cursor }).nullish(),
+  })
+}
+
+/** A list answer in either mode: a bare array (page mode) or the cursor envelope. */
+export function listPageSchema<T extends z.ZodType>(row: T) {
+  return z.union([z.array(row), cursorPageSchema(row)])
+}

@@ -1,0 +1,72 @@
+import { ProviderError } from '../../errors.ts'
+import type { ProviderHttp } from '../../http/provider-http.ts'
+import type { ProviderSession, RemoteCampaign, RemoteEnrollment, RemotePerson } from '../types.ts'
+import { Kb4Client, type Kb4Target } from './client.ts'
+import { PROVIDER_NAME } from './config.ts'
+import { aliasIndex, dedupeEnrollments, toRemoteCampaign, toRemoteEnrollment, toRemotePerson } from './map.ts'
+
+export type Kb4SessionOptions = {
+  /** The sync's clock, for done rows without a completion date (default: now). */
+  now?: () => Date
+}
+
+/**
+ * One sync against one KnowBe4 account. Requests go one at a time so the pacer can keep them
+ * under 4/s and 50/min. When `listPeople` ran first, enrollments are joined to its answer:
+ * alias e-mails become primary ones and rows of users not listed as active are dropped.
+ */
+export class KnowBe4Session implements ProviderSession {
+  private readonly client: Kb4Client
+  private people: { aliases: Map<string, string>; activeUserIds: Set<string> } | null = null
+
+  constructor(
+    http: ProviderHttp,
+    target: Kb4Target,
+    private readonly options: Kb4SessionOptions = {},
+  ) {
+    this.client = new Kb4Client(http, target)
+  }
+
+  async listCampaigns(): Promise<RemoteCampaign[]> {
+    const campaigns = await this.client.campaigns()
+    const byId = new Map(campaigns.map((campaign) => [campaign.campaign_id, toRemoteCampaign(campaign)]))
+    return [...byId.values()]
+  }
+
+  async listPeople(): Promise<RemotePerson[]> {
+    const users = await this.client.activeUsers()
+    const people = new Map<string, RemotePerson>()
+    const activeUserIds = new Set<string>()
+    for (const user of users) {
+      const person = toRemotePerson(user)
+      if (!person) continue
+      activeUserIds.add(user.id)
+      if (!people.has(person.email)) people.set(person.email, person)
+    }
+    const list = [...people.values()]
+    this.people = { aliases: aliasIndex(list), activeUserIds }
+    return list
+  }
+
+  async listEnrollments(campaigns: readonly RemoteCampaign[]): Promise<RemoteEnrollment[]> {
+    const observedAt = (this.options.now?.() ?? new Date()).toISOString()
+    const ids = [...new Set(campaigns.map((campaign) => campaign.externalId))]
+    const rows: RemoteEnrollment[] = []
+    for (const campaignId of ids) {
+      if (!/^\d+$/.test(campaignId)) {
+        throw new ProviderError('not_found', `${PROVIDER_NAME} has no campaign "${campaignId}": its ids are numbers.`)
+      }
+      const ctx = {
+        campaignId,
+        aliases: this.people?.aliases ?? new Map<string, string>(),
+        activeUserIds: this.people?.activeUserIds ?? null,
+        observedAt,
+      }
+      for (const row of await this.client.enrollments(campaignId)) {
+        const mapped = toRemoteEnrollment(row, ctx)
+        if (mapped) rows.push(mapped)
+      }
+    }
+    return dedupeEnrollments(rows)
+  }
+}

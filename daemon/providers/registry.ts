@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import type { ProviderId } from '../../shared/domain.ts'
+import type { Config } from '../config.ts'
+import { AppError } from '../errors.ts'
+import type { StoredConnection } from '../store/schema.ts'
+import type { ProviderAdapter } from './types.ts'
+
+/** Every provider trainproof speaks. A new provider is its own folder plus one line here. */
+function adapters(_config: Config): ProviderAdapter<any, any>[] {
+  return []
+}
+
+export class ProviderRegistry {
+  private readonly byId: Map<string, ProviderAdapter<any, any>>
+
+  constructor(list: ProviderAdapter<any, any>[]) {
+    this.byId = new Map(list.map((adapter) => [adapter.id, adapter]))
+  }
+
+  static fromConfig(config: Config): ProviderRegistry {
+    return new ProviderRegistry(adapters(config))
+  }
+
+  all(): ProviderAdapter<any, any>[] {
+    return [...this.byId.values()]
+  }
+
+  get(id: string): ProviderAdapter<any, any> {
+    const adapter = this.byId.get(id)
+    if (!adapter) throw new AppError('unknown_provider', `trainproof has no provider called ${id}.`, 404)
+    return adapter
+  }
+
+  /** Settings as the adapter understands them; a db edited by hand fails here, not deep in a sync. */
+  settingsOf(connection: StoredConnection): unknown {
+    return this.get(connection.provider).settings.parse(connection.settings)
+  }
+
+  portalUrl(connection: StoredConnection): string | null {
+    const adapter = this.byId.get(connection.provider)
+    if (!adapter) return null
+    const settings = adapter.settings.safeParse(connection.settings)
+    return settings.success ? adapter.portalUrl(settings.data) : null
+  }
+
+  /** The body of `POST /connections`: one shape per provider that connects with typed-in credentials. */
+  directBody(): z.ZodType<{ provider: string } & Record<string, unknown>> {
+    const bodies = this.all().flatMap((adapter) => (adapter.direct ? [adapter.direct.body] : []))
+    if (bodies.length === 0) return z.never()
+    if (bodies.length === 1) return bodies[0]!
+    return z.union(bodies as [z.ZodType, z.ZodType, ...z.ZodType[]]) as z.ZodType<{ provider: string } & Record<string, unknown>>
+  }
+
+  isKnown(id: string): id is ProviderId {
+    return this.byId.has(id)
+  }
+}

@@ -1,0 +1,103 @@
+import type { z } from 'zod'
+import type { Enrollment, ProviderId } from '../../shared/domain.ts'
+import type { RateLimit } from '../http/pacer.ts'
+import type { ProviderHttp } from '../http/provider-http.ts'
+
+/**
+ * The one interface every training provider implements. The daemon's routes, sync engine and
+ * certificates speak only to this; a provider's wire format stays inside its own folder
+ * (`daemon/providers/<id>/`), registered by one line in `registry.ts`.
+ */
+export interface ProviderAdapter<Settings = unknown, Secret = unknown> {
+  id: ProviderId
+  /** Shown to people: "KnowBe4", "Huntress". */
+  displayName: string
+  /** Non-secret connection settings kept in the db (region, base URL, account id). */
+  settings: z.ZodType<Settings>
+  /** Credentials, sealed at rest by the vault and never returned by the API. */
+  secret: z.ZodType<Secret>
+  /** The provider's API base for these settings (a connection may override the default). */
+  baseUrl(settings: Settings): string
+  /** Limits the client stays under (per connection), e.g. 4/s and 50/min for KnowBe4. */
+  rateLimits?: readonly RateLimit[]
+  /** Where employees take their training, for the onboarding page. */
+  portalUrl(settings: Settings): string | null
+  /** Connecting with credentials typed in by an admin (`POST /connections`). */
+  direct?: DirectConnect<Settings, Secret>
+  /** Connecting through an OAuth 2 authorization-code redirect (`/connections/:provider/authorize`). */
+  oauth?: OAuthConnect<Settings, Secret>
+  /** A session against one connection, for one sync or one certificate download. */
+  open(ctx: SessionContext<Settings, Secret>): ProviderSession
+}
+
+export type NewConnection<Settings, Secret> = { label: string; settings: Settings; secret: Secret }
+
+export interface DirectConnect<Settings, Secret> {
+  /** The request body, with a `provider` literal; part of the OpenAPI document. */
+  body: z.ZodType<{ provider: string } & Record<string, unknown>>
+  /** Checks the credentials with one live call; throws ProviderError('auth') when rejected. */
+  connect(body: unknown, http: ProviderHttp): Promise<NewConnection<Settings, Secret>>
+}
+
+export interface OAuthConnect<Settings, Secret> {
+  /** The provider's authorize URL for a browser to open. */
+  authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string }): string
+  /** Exchanges an authorization code for tokens and picks the account the tokens see. */
+  exchange(
+    input: { code: string; redirectUri: string; codeVerifier: string; accountId?: string },
+    http: ProviderHttp,
+  ): Promise<NewConnection<Settings, Secret>>
+}
+
+export interface SessionContext<Settings, Secret> {
+  settings: Settings
+  secret: Secret
+  /**
+   * Persists new credentials at once, outside any sync transaction (a rotated refresh token must
+   * survive a sync that fails later).
+   */
+  saveSecret(next: Secret): Promise<void>
+  /**
+   * Counts, paces, retries and times out every request to the provider; its base URL is
+   * `baseUrl(settings)`. The session may set `authorize`/`onUnauthorized` style behaviour by
+   * passing its own headers per request.
+   */
+  http: ProviderHttp
+}
+
+/** A campaign (KnowBe4) or assignment (Huntress) as the provider lists it. */
+export type RemoteCampaign = {
+  externalId: string
+  name: string
+  /** Provider-native status, shown as it is. */
+  status: string
+  importable: boolean
+  /** Why it cannot be selected, when it cannot. */
+  notImportableReason: string | null
+}
+
+/** An active person the provider knows. Inactive or archived people are left out. */
+export type RemotePerson = {
+  email: string
+  name: string
+  /** Other e-mails that identify the same person (KnowBe4 aliases). */
+  aliases?: string[]
+}
+
+/** An enrollment as the adapter normalised it; `campaignId` here is the campaign's externalId. */
+export type RemoteEnrollment = Enrollment & { name?: string }
+
+export interface ProviderSession {
+  listCampaigns(): Promise<RemoteCampaign[]>
+  listPeople(): Promise<RemotePerson[]>
+  /**
+   * Enrollments of exactly these campaigns (never others), deduplicated, with e-mails
+   * normalised and people who are not active left out.
+   */
+  listEnrollments(campaigns: readonly RemoteCampaign[]): Promise<RemoteEnrollment[]>
+  /**
+   * The provider's own certificate for a completed campaign, when it offers one (PDF bytes),
+   * else null and trainproof generates its own.
+   */
+  certificate?(input: { campaignExternalId: string; enrollmentId: string; email: string }): Promise<Uint8Array | null>
+}

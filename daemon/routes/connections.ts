@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { Campaign, Connection, SyncRun, TRAINING_IDS } from '../../shared/domain.ts'
+import { ACCESS, type AuthEnv } from '../auth/roles.ts'
+import { AppError, invalidRequest, notFound, ProviderError } from '../errors.ts'
+import type { NewConnection, ProviderAdapter } from '../providers/types.ts'
+import type { Db, StoredConnection } from '../store/schema.ts'
+import { defineRoute, json, jsonBody } from './define.ts'
+import type { Deps } from './deps.ts'
+
+const IdParam = z.object({ id: z.string().min(1).max(200) })
+
+const list = defineRoute(ACCESS.staff, {
+  method: 'get',
+  path: '/connections',
+  tags: ['connections'],
+  summary: 'Provider connections and their status',
+  responses: { 200: json(z.array(Connection), 'Connections (never a secret).') },
+})
+
+const createRoute = (body: z.ZodType) =>
+  defineRoute(ACCESS.write, {
+  method: 'post',
+  path: '/connections',
+  tags: ['connections'],
+  summary: 'Connect a provider with typed-in credentials (checked with one live call)',
+  request: { body: jsonBody(body) },
+  responses: {
+    201: json(Connection, 'The new connection; its campaign list is fetched at once.'),
+    422: json(z.object({}), 'The provider rejected the credentials (`provider_auth_failed`).'),
+  },
+})
+
+const remove = defineRoute(ACCESS.write, {
+  method: 'delete',
+  path: '/connections/{id}',
+  tags: ['connections'],
+  summary: 'Disconnect; its campaigns leave every selection, sticky records stay',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted.' }, 404: json(z.object({}), 'Unknown connection.') },
+})
+
+const campaigns = defineRoute(ACCESS.staff, {
+  method: 'get',
+  path: '/connections/{id}/campaigns',
+  tags: ['connections'],
+  summary: "A connection's campaigns as of its last sync",
+  request: { params: IdParam },
+  responses: { 200: json(z.array(Campaign), 'Campaigns.'), 404: json(z.object({}), 'Unknown connection.') },
+})
+
+const syncOne = defineRoute(ACCESS.write, {
+  method: 'post',
+  path: '/connections/{id}/sync',
+  tags: ['sync'],
+  summary: 'Sync one connection now; answers when it ends',
+  request: { params: IdParam },
+  responses: { 200: json(SyncRun, 'The run (ok: false when it failed; nothing changed then).'), 404: json(z.object({}), 'Unknown connection.') },
+})
+
+const syncAll = defineRoute(ACCESS.write, {
+  method: 'post',
+  path: '/sync',
+  tags: ['sync'],
+  summary: 'Sync every connection now',
+  responses: { 200: json(z.array(SyncRun), 'One run per connection.') },
+})
+
+export const publicConnection = ({ id, provider, label, status, lastSyncAt, lastError }: StoredConnection): Connection => ({
+  id,
+  provider,
+  label,
+  status,
+  lastSyncAt,
+  lastError,
+})
+
+/** Stores a connection whose credentials were just checked, and makes it Security Awareness's provider if it had none. */
+export async function saveNewConnection(
+  deps: Deps,
+  adapter: ProviderAdapter<any, any>,
+  created: NewConnection<unknown, unknown>,
+  actor: string,
+): Promise<Connection> {
+  const { store, vault, sync } = deps
+  const id = randomUUID()
+  const at = new Date().toISOString()
+  const connection: StoredConnection = {
+    id,
+    provider: adapter.id,
+    label: created.label,
+    status: 'connected',
+    lastSyncAt: null,
+    lastError: null,
+    createdAt: at,
+    settings: adapter.settings.parse(created.settings) as Record<string, unknown>,
+    sealed: vault.seal(adapter.secret.parse(created.secret), id),
+  }
+  await store.update((db) => {
+    db.connections.push(connection)
+    if (db.trainings.security_awareness.connectionId === null) db.trainings.security_awareness.connectionId = id
+    db.audit.push({ at, actor, action: 'connection.created', detail: { connectionId: id, provider: adapter.id, label: created.label } })
+  })
+  await sync.refreshCampaigns(id, actor)
+  return publicConnection(store.data.connections.find((item) => item.id === id) ?? connection)
+}
+
+/** A provider's refusal at connect time is the admin's to fix: 422 with the provider's sentence. */
+export function connectFailure(error: unknown): never {
+  if (error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'forbidden')) {
+    throw new AppError('provider_auth_failed', error.message, 422)
+  }
+  if (error instanceof ProviderError) throw new AppError('provider_unavailable', error.message, 502)
+  throw error
+}
+
+function campaignsOf(db: Db, connectionId: string) {
+  return db.campaigns
+    .filter((campaign) => campaign.connectionId === connectionId)
+    .map((campaign) => ({
+      ...campaign,
+      trainings: TRAINING_IDS.filter((training) => db.trainings[training].campaignIds.includes(campaign.id)),
+    }))
+}
+
+export function connectionRoutes(deps: Deps) {
+  const { store, providers, sync, sessions } = deps
+  const create = createRoute(providers.directBody())
+  return new OpenAPIHono<AuthEnv>()
+    .openapi(list, (c) => c.json(store.data.connections.map(publicConnection), 200))
+    .openapi(create, async (c) => {
+      const body = c.req.valid('json') as { provider: string }
+      const adapter = providers.get(body.provider)
+      if (!adapter.direct) throw invalidRequest(`${adapter.displayName} connects through its own sign-in flow, not with a token.`)
+      const created = await adapter.direct.connect(body, sessions.http(adapter, '')).catch(connectFailure)
+      return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor), 201)
+    })
+    .openapi(remove, async (c) => {
+      const { id } = c.req.valid('param')
+      const actor = c.get('principal')!.actor
+      await store.update((db) => {
+        const connection = db.connections.find((item) => item.id === id)
+        if (!connection) throw notFound(`Connection ${id}`)
+        db.connections = db.connections.filter((item) => item.id !== id)
+        db.campaigns = db.campaigns.filter((campaign) => campaign.connectionId !== id)
+        for (const training of TRAINING_IDS) {
+          const config = db.trainings[training]
+          if (config.connectionId === id) db.trainings[training] = { id: training, connectionId: null, campaignIds: [] }
+        }
+        for (const person of Object.values(db.people)) person.seenBy = person.seenBy.filter((item) => item !== id)
+        db.audit.push({ at: new Date().toISOString(), actor, action: 'connection.deleted', detail: { connectionId: id, label: connection.label } })
+      })
+      return c.body(null, 204)
+    })
+    .openapi(campaigns, (c) => {
+      const { id } = c.req.valid('param')
+      if (!store.data.connections.some((item) => item.id === id)) throw notFound(`Connection ${id}`)
+      return c.json(campaignsOf(store.data, id), 200)
+    })
+    .openapi(syncOne, async (c) => {
+      const { id } = c.req.valid('param')
+      return c.json(await sync.syncConnection(id, c.get('principal')!.actor), 200)
+    })
+    .openapi(syncAll, async (c) => c.json(await sync.syncAll(c.get('principal')!.actor), 200))
+}

@@ -1,0 +1,23 @@
+import type { Config } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { ProviderRegistry } from '../providers/registry.ts'
+import type { Vault } from '../secrets/vault.ts'
+import type { Store } from '../store/store.ts'
+import type { SyncService } from '../sync/service.ts'
+import type { Sessions } from '../sync/session.ts'
+import type { CertificateStore } from '../certificates/store.ts'
+
+/** What the routes need, built once in main.ts (or a test) and passed to createApp. */
+export type Deps = {
+  config: Config
+  store: Store
+  vault: Vault
+  log: Logger
+  providers: ProviderRegistry
+  sync: SyncService
+  sessions: Sessions
+  certificates: CertificateStore
+  /** The port actually listened on (for the Host guard). */
+  port: () => number
+  version: string
+}

@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { AuthorizeAnswer, AuthorizeBody, CallbackBody } from '../../shared/api.ts'
+import { Connection } from '../../shared/domain.ts'
+import { ACCESS, type AuthEnv } from '../auth/roles.ts'
+import { AppError } from '../errors.ts'
+import type { ProviderAdapter } from '../providers/types.ts'
+import { connectFailure, saveNewConnection } from './connections.ts'
+import { defineRoute, json, jsonBody } from './define.ts'
+import type { Deps } from './deps.ts'
+
+const STATE_TTL_MS = 10 * 60_000
+const ProviderParam = z.object({ provider: z.string().min(1).max(50) })
+
+const authorize = defineRoute(ACCESS.write, {
+  method: 'post',
+  path: '/connections/{provider}/authorize',
+  tags: ['connections'],
+  summary: 'Start an OAuth connection (Huntress): where to send the browser',
+  request: { params: ProviderParam, body: jsonBody(AuthorizeBody) },
+  responses: { 200: json(AuthorizeAnswer, 'Open authorizeUrl; the state is single-use and lasts 10 minutes.') },
+})
+
+const callback = defineRoute(ACCESS.write, {
+  method: 'post',
+  path: '/connections/{provider}/callback',
+  tags: ['connections'],
+  summary: 'Finish an OAuth connection with the code the redirect brought back',
+  request: { params: ProviderParam, body: jsonBody(CallbackBody) },
+  responses: {
+    201: json(Connection, 'The new connection.'),
+    422: json(z.object({}), 'The provider refused the code (`provider_auth_failed`).'),
+  },
+})
+
+const hash = (value: string) => createHash('sha256').update(value).digest('hex')
+const base64url = (bytes: Buffer) => bytes.toString('base64url')
+
+function oauthAdapter(deps: Deps, provider: string): ProviderAdapter<any, any> & { oauth: NonNullable<ProviderAdapter['oauth']> } {
+  const adapter = deps.providers.get(provider)
+  if (!adapter.oauth) throw new AppError('invalid_request', `${adapter.displayName} does not connect through OAuth.`, 400)
+  return adapter as ProviderAdapter<any, any> & { oauth: NonNullable<ProviderAdapter['oauth']> }
+}
+
+const invalidState = () =>
+  new AppError('invalid_state', 'This sign-in link is unknown, expired or already used. Start connecting again.', 400)
+
+export function oauthRoutes(deps: Deps) {
+  const { store, vault, sessions } = deps
+  return new OpenAPIHono<AuthEnv>()
+    .openapi(authorize, async (c) => {
+      const { provider } = c.req.valid('param')
+      const { redirectUri } = c.req.valid('json')
+      const adapter = oauthAdapter(deps, provider)
+      const state = base64url(randomBytes(24))
+      const verifier = base64url(randomBytes(48))
+      const challenge = base64url(createHash('sha256').update(verifier).digest())
+      const stateHash = hash(state)
+      const now = Date.now()
+      await store.update((db) => {
+        db.oauthStates = db.oauthStates.filter((item) => Date.parse(item.expiresAt) > now)
+        db.oauthStates.push({
+          hash: stateHash,
+          provider,
+          redirectUri,
+          sealedVerifier: vault.seal(verifier, stateHash),
+          expiresAt: new Date(now + STATE_TTL_MS).toISOString(),
+        })
+      })
+      return c.json({ authorizeUrl: adapter.oauth.authorizeUrl({ redirectUri, state, codeChallenge: challenge }), state }, 200)
+    })
+    .openapi(callback, async (c) => {
+      const { provider } = c.req.valid('param')
+      const { code, state, accountId } = c.req.valid('json')
+      const adapter = oauthAdapter(deps, provider)
+      const stateHash = hash(state)
+      // The state is taken (deleted) before the exchange, so a replay of it fails whatever happens next.
+      const taken = await store.update((db) => {
+        const found = db.oauthStates.find((item) => item.hash === stateHash && item.provider === provider)
+        db.oauthStates = db.oauthStates.filter((item) => item.hash !== stateHash)
+        return found
+      })
+      if (!taken || Date.parse(taken.expiresAt) <= Date.now()) throw invalidState()
+      const codeVerifier = vault.open(taken.sealedVerifier, stateHash) as string
+      const created = await adapter.oauth
+        .exchange({ code, redirectUri: taken.redirectUri, codeVerifier, accountId }, sessions.http(adapter, ''))
+        .catch(connectFailure)
+      return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor), 201)
+    })
+}

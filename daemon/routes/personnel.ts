@@ -1,0 +1,163 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { MeTrainingsQuery, PersonnelQuery, ResetBody } from '../../shared/api.ts'
+import { Email, MyTrainings, Person, TRAINING_NAMES, TrainingId } from '../../shared/domain.ts'
+import { ACCESS, isStaff, type AuthEnv } from '../auth/roles.ts'
+import { certificatePdf } from '../certificates/pdf.ts'
+import { currentRecord, toMyTrainings, toPerson, trainingProviders, trainingStatus, unknownPerson } from '../compliance/views.ts'
+import { AppError, notFound } from '../errors.ts'
+import type { Db } from '../store/schema.ts'
+import { defineRoute, json, jsonBody } from './define.ts'
+import type { Deps } from './deps.ts'
+
+const EmailParam = z.object({ email: Email })
+
+const myTrainings = defineRoute(ACCESS.selfOrStaff, {
+  method: 'get',
+  path: '/me/trainings',
+  tags: ['personnel'],
+  summary: "The caller's trainings (staff may ask for anyone's with ?email=)",
+  request: { query: MeTrainingsQuery },
+  responses: { 200: json(MyTrainings, 'Statuses, the number due and the provider of each training.') },
+})
+
+const list = defineRoute(ACCESS.staff, {
+  method: 'get',
+  path: '/personnel',
+  tags: ['personnel'],
+  summary: 'Everybody, optionally filtered by training and status',
+  request: {
+    query: PersonnelQuery.extend({
+      limit: z.coerce.number().int().min(1).max(100_000).optional(),
+      offset: z.coerce.number().int().min(0).optional(),
+    }),
+  },
+  responses: { 200: json(z.array(Person), 'People, sorted by e-mail.') },
+})
+
+const one = defineRoute(ACCESS.staff, {
+  method: 'get',
+  path: '/personnel/{email}',
+  tags: ['personnel'],
+  summary: 'One person',
+  request: { params: EmailParam },
+  responses: { 200: json(Person, 'The person.'), 404: json(z.object({}), 'Unknown person.') },
+})
+
+const reset = defineRoute(ACCESS.write, {
+  method: 'post',
+  path: '/personnel/{email}/reset',
+  tags: ['personnel'],
+  summary: "Clear a person's sticky compliance for one training",
+  request: { params: EmailParam, body: jsonBody(ResetBody) },
+  responses: { 200: json(Person, 'The person; the next sync evaluates them afresh.'), 404: json(z.object({}), 'Unknown person.') },
+})
+
+const certificate = defineRoute(ACCESS.selfOrStaff, {
+  method: 'get',
+  path: '/personnel/{email}/certificates/{trainingId}',
+  tags: ['personnel'],
+  summary: "Evidence of completion as a PDF (staff, or the employee themself)",
+  request: { params: EmailParam.extend({ trainingId: TrainingId }) },
+  responses: {
+    200: { description: 'The certificate.', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } },
+    404: json(z.object({}), 'Unknown person, or not compliant for this training.'),
+  },
+})
+
+function sortedEmails(db: Db): string[] {
+  return Object.keys(db.people).sort()
+}
+
+export function personnelRoutes({ store, providers, certificates }: Deps) {
+  const portalUrl = (db: Db) => (training: TrainingId) => {
+    const connection = db.connections.find((item) => item.id === db.trainings[training].connectionId)
+    return connection ? providers.portalUrl(connection) : null
+  }
+  return new OpenAPIHono<AuthEnv>()
+    .openapi(myTrainings, (c) => {
+      const principal = c.get('principal')!
+      const { email: asked } = c.req.valid('query')
+      let email = principal.email
+      if (asked !== undefined) {
+        if (!isStaff(principal) && asked !== principal.email) {
+          throw new AppError('forbidden', 'An employee token may only read its own trainings.', 403)
+        }
+        email = asked
+      }
+      if (email === null) throw new AppError('invalid_request', 'This token has no e-mail: add ?email=.', 400)
+      const db = store.data
+      return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
+    })
+    .openapi(list, (c) => {
+      const { training, status, limit, offset = 0 } = c.req.valid('query')
+      const db = store.data
+      const people = []
+      let skipped = 0
+      for (const email of sortedEmails(db)) {
+        const person = db.people[email]!
+        if (status !== undefined) {
+          const trainings = training ? [training] : (Object.keys(TRAINING_NAMES) as TrainingId[])
+          if (!trainings.some((id) => trainingStatus(db, person, id).status === status)) continue
+        }
+        if (skipped++ < offset) continue
+        people.push(toPerson(db, person))
+        if (limit !== undefined && people.length >= limit) break
+      }
+      return c.json(people, 200)
+    })
+    .openapi(one, (c) => {
+      const { email } = c.req.valid('param')
+      const person = store.data.people[email]
+      if (!person) throw notFound(`Person ${email}`)
+      return c.json(toPerson(store.data, person), 200)
+    })
+    .openapi(reset, async (c) => {
+      const { email } = c.req.valid('param')
+      const { training } = c.req.valid('json')
+      const actor = c.get('principal')!.actor
+      const person = await store.update((db) => {
+        const found = db.people[email]
+        if (!found) throw notFound(`Person ${email}`)
+        const previous = found.records[training]
+        delete found.records[training]
+        db.audit.push({
+          at: new Date().toISOString(),
+          actor,
+          action: 'person.reset',
+          detail: { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null },
+        })
+        return toPerson(db, found)
+      })
+      return c.json(person, 200)
+    })
+    .openapi(certificate, async (c) => {
+      const { email, trainingId } = c.req.valid('param')
+      const principal = c.get('principal')!
+      if (!isStaff(principal) && principal.email !== email) {
+        throw new AppError('forbidden', 'An employee token may only read its own certificates.', 403)
+      }
+      const db = store.data
+      const person = db.people[email]
+      const record = person ? currentRecord(db, person, trainingId) : null
+      if (!person || !record || record.status !== 'compliant') throw notFound(`A certificate of ${email} for ${trainingId}`)
+      const attachments: Uint8Array[] = []
+      for (const hash of record.certificates) {
+        const bytes = await certificates.get(hash)
+        if (bytes) attachments.push(bytes)
+      }
+      const connection = db.connections.find((item) => item.id === record.connectionId)
+      const pdf = await certificatePdf({
+        person,
+        training: trainingId,
+        record,
+        provider: (connection && providers.all().find((item) => item.id === connection.provider)?.displayName) ?? trainingProviders(db)[trainingId],
+        syncedAt: record.evaluatedAt,
+        attachments,
+      })
+      return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': 'application/pdf',
+        'content-disposition': `attachment; filename="${trainingId}-${email.replace(/[^a-z0-9.@_-]/g, '_')}.pdf"`,
+      })
+    })
+}

@@ -1,0 +1,64 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { CreatedToken, CreateTokenBody, Health, Me } from '../../shared/api.ts'
+import { AuditEvent } from '../../shared/domain.ts'
+import { ACCESS, type AuthEnv } from '../auth/roles.ts'
+import { issueToken } from '../auth/tokens.ts'
+import { defineRoute, json, jsonBody } from './define.ts'
+import type { Deps } from './deps.ts'
+
+const health = defineRoute(ACCESS.public, {
+  method: 'get',
+  path: '/health',
+  tags: ['system'],
+  summary: 'Liveness and version',
+  responses: { 200: json(Health, 'The daemon is up.') },
+})
+
+const me = defineRoute(ACCESS.anyToken, {
+  method: 'get',
+  path: '/me',
+  tags: ['system'],
+  summary: "The token's role and e-mail",
+  responses: { 200: json(Me, 'Who this token is.') },
+})
+
+const createToken = defineRoute(ACCESS.write, {
+  method: 'post',
+  path: '/tokens',
+  tags: ['system'],
+  summary: 'Issue a token (shown only in this answer)',
+  request: { body: jsonBody(CreateTokenBody) },
+  responses: { 201: json(CreatedToken, 'The new token.') },
+})
+
+const audit = defineRoute(ACCESS.staff, {
+  method: 'get',
+  path: '/audit',
+  tags: ['system'],
+  summary: 'Audit events, newest first',
+  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(5000).optional() }) },
+  responses: { 200: json(z.array(AuditEvent), 'Audit events.') },
+})
+
+export function systemRoutes({ store, version }: Deps) {
+  return new OpenAPIHono<AuthEnv>()
+    .openapi(health, (c) => c.json({ ok: true as const, version }, 200))
+    .openapi(me, (c) => {
+      const principal = c.get('principal')!
+      return c.json({ role: principal.role, email: principal.email }, 200)
+    })
+    .openapi(createToken, async (c) => {
+      const body = c.req.valid('json')
+      const email = body.email ?? null
+      const label = body.label ?? email ?? body.role
+      const { token } = await issueToken(store, { role: body.role, email, label }, c.get('principal')!.actor)
+      return c.json({ token, role: body.role, email }, 201)
+    })
+    .openapi(audit, (c) => {
+      const { limit } = c.req.valid('query')
+      const events = store.data.audit
+      const newest = events.slice(limit === undefined ? 0 : Math.max(0, events.length - limit)).reverse()
+      return c.json(newest, 200)
+    })
+}

@@ -1,0 +1,62 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { PutTrainingBody } from '../../shared/api.ts'
+import { TRAINING_IDS, TrainingConfig, TrainingId } from '../../shared/domain.ts'
+import { ACCESS, type AuthEnv } from '../auth/roles.ts'
+import { invalidRequest } from '../errors.ts'
+import type { Db } from '../store/schema.ts'
+import { defineRoute, json, jsonBody } from './define.ts'
+import type { Deps } from './deps.ts'
+
+const list = defineRoute(ACCESS.staff, {
+  method: 'get',
+  path: '/trainings',
+  tags: ['trainings'],
+  summary: 'Which connection and campaigns serve each training',
+  responses: { 200: json(z.array(TrainingConfig), 'One config per training.') },
+})
+
+const put = defineRoute(ACCESS.write, {
+  method: 'put',
+  path: '/trainings/{trainingId}',
+  tags: ['trainings'],
+  summary: "Choose a training's connection and the campaigns that count",
+  request: { params: z.object({ trainingId: TrainingId }), body: jsonBody(PutTrainingBody) },
+  responses: { 200: json(TrainingConfig, 'The saved config. Statuses follow at the next sync.') },
+})
+
+/** Checks a new selection against the db; throws a 400 naming what is wrong, before anything changes. */
+function checkSelection(db: Db, body: PutTrainingBody): void {
+  if (body.connectionId === null) {
+    if (body.campaignIds.length > 0) throw invalidRequest('campaignIds must be empty when connectionId is null.')
+    return
+  }
+  if (!db.connections.some((connection) => connection.id === body.connectionId)) {
+    throw invalidRequest(`connectionId: no connection ${body.connectionId}.`)
+  }
+  for (const id of body.campaignIds) {
+    const campaign = db.campaigns.find((item) => item.id === id)
+    if (!campaign || campaign.connectionId !== body.connectionId) {
+      throw invalidRequest(`campaignIds: ${id} is not a campaign of connection ${body.connectionId}.`)
+    }
+    if (!campaign.importable) throw invalidRequest(`campaignIds: ${campaign.name} cannot be imported (${campaign.status}).`)
+  }
+}
+
+export function trainingRoutes({ store }: Deps) {
+  return new OpenAPIHono<AuthEnv>()
+    .openapi(list, (c) => c.json(TRAINING_IDS.map((id) => store.data.trainings[id]), 200))
+    .openapi(put, async (c) => {
+      const { trainingId } = c.req.valid('param')
+      const body = c.req.valid('json')
+      const actor = c.get('principal')!.actor
+      const saved = await store.update((db) => {
+        checkSelection(db, body)
+        const config = { id: trainingId, connectionId: body.connectionId, campaignIds: [...new Set(body.campaignIds)] }
+        db.trainings[trainingId] = config
+        db.audit.push({ at: new Date().toISOString(), actor, action: 'training.selected', detail: { ...config } })
+        return config
+      })
+      return c.json(saved, 200)
+    })
+}

@@ -1,0 +1,89 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import { createApp } from './app.ts'
+import { hashToken, newToken } from './auth/tokens.ts'
+import { CertificateStore } from './certificates/store.ts'
+import type { Config } from './config.ts'
+import { createLogger, type Logger } from './log.ts'
+import { ProviderRegistry } from './providers/registry.ts'
+import type { Deps } from './routes/deps.ts'
+import { ensureDataDir, Vault } from './secrets/vault.ts'
+import { Store } from './store/store.ts'
+import { Scheduler } from './sync/scheduler.ts'
+import { SyncService } from './sync/service.ts'
+import { Sessions, type HttpTuning } from './sync/session.ts'
+
+export const VERSION = '0.1.0'
+
+export type Daemon = {
+  url: string
+  port: number
+  deps: Deps
+  /** Where the bootstrap admin token was written, when this start created one. */
+  adminTokenFile: string | null
+  close(): Promise<void>
+}
+
+export type StartOptions = { log?: Logger; providers?: ProviderRegistry; tuning?: HttpTuning }
+
+/** Builds the daemon from a configuration and listens on loopback (or the configured host). */
+export async function startDaemon(config: Config, options: StartOptions = {}): Promise<Daemon> {
+  const log = options.log ?? createLogger(config.logLevel)
+  await ensureDataDir(config.dataDir)
+  const store = await Store.open(join(config.dataDir, 'trainproof.json'))
+  const vault = await Vault.open(config.dataDir)
+  const providers = options.providers ?? ProviderRegistry.fromConfig(config)
+  const certificates = new CertificateStore(config.dataDir, log)
+  const sessions = new Sessions({ store, vault, providers, tuning: options.tuning })
+  const sync = new SyncService({ store, log, sessions, certificates })
+  const adminTokenFile = config.adminToken ? null : await bootstrapAdminToken(store, config.dataDir)
+
+  let port = config.port
+  const deps: Deps = { config, store, vault, log, providers, sync, sessions, certificates, port: () => port, version: VERSION }
+  const app = createApp(deps)
+  const server = await listen(app.fetch, config.host, config.port)
+  port = (server.address() as AddressInfo).port
+  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt }) : null
+
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    deps,
+    adminTokenFile,
+    close: async () => {
+      scheduler?.stop()
+      await sync.stop()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server))
+    server.once('error', reject)
+  })
+}
+
+/**
+ * Without TRAINPROOF_ADMIN_TOKEN the first start creates an admin token and writes it to
+ * DATA_DIR/admin-token (0600). Later starts keep using it while its hash is in the db.
+ */
+async function bootstrapAdminToken(store: Store, dataDir: string): Promise<string | null> {
+  const file = join(dataDir, 'admin-token')
+  const existing = await readFile(file, 'utf8').then((text) => text.trim(), () => null)
+  if (existing && store.data.tokens.some((token) => token.hash === hashToken(existing))) return null
+  if (!existing && store.data.tokens.some((token) => token.label === 'bootstrap')) return null
+  const token = newToken()
+  const at = new Date().toISOString()
+  await store.update((db) => {
+    db.tokens.push({ id: 'bootstrap', hash: hashToken(token), role: 'admin', email: null, label: 'bootstrap', createdAt: at })
+    db.audit.push({ at, actor: 'trainproof', action: 'token.bootstrap', detail: { file } })
+  })
+  await writeFile(file, `${token}\n`, { mode: 0o600 })
+  await chmod(file, 0o600)
+  return file
+}

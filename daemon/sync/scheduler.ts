@@ -1,0 +1,55 @@
+import { Cron } from 'croner'
+import type { Logger } from '../log.ts'
+import type { Store } from '../store/store.ts'
+import type { SyncService } from './service.ts'
+
+const DAY_MS = 24 * 60 * 60_000
+
+/**
+ * The nightly sync of every connection, at `at` (HH:MM, local time). On start it catches up: when
+ * the last scheduled time passed while the daemon was down, it syncs at once. Syncs already run
+ * one at a time in the SyncService; `protect` also keeps two nightly runs from overlapping.
+ */
+export class Scheduler {
+  private constructor(
+    private readonly cron: Cron,
+    private readonly catchUp: Promise<void>,
+  ) {}
+
+  static start({ store, sync, log, at }: { store: Store; sync: SyncService; log: Logger; at: string }): Scheduler {
+    const [hours, minutes] = at.split(':').map(Number)
+    const run = async (scheduledFor: Date) => {
+      if (store.data.connections.length > 0) {
+        const runs = await sync.syncAll('scheduler')
+        log.info('nightly sync done', { ok: runs.filter((item) => item.ok).length, failed: runs.filter((item) => !item.ok).length })
+      }
+      await store.update((db) => {
+        db.schedule.lastNightlyAt = scheduledFor.toISOString()
+      })
+    }
+    const cron = new Cron(`${minutes} ${hours} * * *`, { protect: true, catch: (error) => log.error('nightly sync failed', { error }) }, () =>
+      run(new Date()),
+    )
+    const lastScheduled = cron.nextRun(new Date(Date.now() - DAY_MS))
+    const lastRun = store.data.schedule.lastNightlyAt
+    const missed = lastScheduled !== null && lastScheduled.getTime() <= Date.now() && (lastRun === null || Date.parse(lastRun) < lastScheduled.getTime())
+    const catchUp = missed && lastScheduled
+      ? (log.info('catching up a missed nightly sync', { scheduledFor: lastScheduled.toISOString() }), run(lastScheduled).catch((error) => log.error('catch-up sync failed', { error })))
+      : Promise.resolve()
+    return new Scheduler(cron, catchUp)
+  }
+
+  /** The next nightly run. */
+  next(): Date | null {
+    return this.cron.nextRun()
+  }
+
+  /** Settles when a catch-up run (if any) has finished. */
+  caughtUp(): Promise<void> {
+    return this.catchUp
+  }
+
+  stop(): void {
+    this.cron.stop()
+  }
+}

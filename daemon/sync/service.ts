@@ -1,0 +1,161 @@
+import type { SyncRun } from '../../shared/domain.ts'
+import { AppError, notFound, ProviderError } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import type { StoredConnection } from '../store/schema.ts'
+import type { Store } from '../store/store.ts'
+import type { CertificateStore } from '../certificates/store.ts'
+import { commitSync, planSync, replaceCampaigns, selectedRemote, toStoredCampaigns, type Fetched } from './plan.ts'
+import type { Sessions } from './session.ts'
+
+export type SyncDeps = { store: Store; log: Logger; sessions: Sessions; certificates: CertificateStore }
+
+/**
+ * Runs syncs one at a time: fetch everything first, then apply it in one store update. A failure
+ * before that update changes no record; it only marks the connection and writes the audit log.
+ */
+export class SyncService {
+  private queue: Promise<unknown> = Promise.resolve()
+  private readonly abort = new AbortController()
+
+  constructor(private readonly deps: SyncDeps) {}
+
+  /** Syncs one connection when the syncs queued before it are done. */
+  syncConnection(connectionId: string, actor: string): Promise<SyncRun> {
+    if (!this.deps.store.data.connections.some((connection) => connection.id === connectionId)) {
+      return Promise.reject(notFound(`Connection ${connectionId}`))
+    }
+    return this.enqueue(() => this.run(connectionId, actor))
+  }
+
+  async syncAll(actor: string): Promise<SyncRun[]> {
+    const ids = this.deps.store.data.connections.map((connection) => connection.id)
+    const runs: SyncRun[] = []
+    for (const id of ids) runs.push(await this.enqueue(() => this.run(id, actor)))
+    return runs
+  }
+
+  /** Fetches a connection's campaign list only (a new connection shows its campaigns at once). */
+  refreshCampaigns(connectionId: string, actor: string): Promise<void> {
+    return this.enqueue(async () => {
+      const connection = this.connection(connectionId)
+      const { session } = this.deps.sessions.open(connection, this.abort.signal)
+      try {
+        const campaigns = await session.listCampaigns()
+        await this.deps.store.update((db) => {
+          replaceCampaigns(db, connectionId, toStoredCampaigns(connectionId, campaigns))
+        })
+      } catch (error) {
+        await this.recordFailure(connectionId, actor, error, null)
+      }
+    })
+  }
+
+  /** Abandons the running sync (nothing of it is written) and refuses new ones. */
+  async stop(): Promise<void> {
+    this.abort.abort(new AppError('shutting_down', 'trainproof is shutting down.', 503))
+    await this.queue
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    if (this.abort.signal.aborted) return Promise.reject(this.abort.signal.reason)
+    const run = this.queue.then(task)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private connection(id: string): StoredConnection {
+    const connection = this.deps.store.data.connections.find((item) => item.id === id)
+    if (!connection) throw notFound(`Connection ${id}`)
+    return connection
+  }
+
+  private async run(connectionId: string, actor: string): Promise<SyncRun> {
+    const startedAt = new Date().toISOString()
+    const connection = this.connection(connectionId)
+    let opened: ReturnType<Sessions['open']> | null = null
+    try {
+      opened = this.deps.sessions.open(connection, this.abort.signal)
+      const fetched = await this.fetch(opened.session, connectionId)
+      const finishedAt = new Date().toISOString()
+      const plan = planSync(this.deps.store.data, connection, fetched, finishedAt)
+      await this.deps.certificates.fetchFor(opened, connection, plan)
+      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt, requests: opened.http.requests, error: null }
+      await this.deps.store.update((db) => {
+        const stored = db.connections.find((item) => item.id === connectionId)
+        if (!stored) throw notFound(`Connection ${connectionId}`)
+        const { droppedFromSelection } = commitSync(db, connectionId, plan)
+        Object.assign(stored, { status: 'connected', lastSyncAt: finishedAt, lastError: null })
+        db.syncRuns.push(run)
+        db.audit.push({
+          at: finishedAt,
+          actor,
+          action: 'sync.completed',
+          detail: {
+            connectionId,
+            requests: run.requests,
+            ...plan.stats,
+            newlyCompliant: plan.newlyCompliant.length,
+            droppedFromSelection,
+          },
+        })
+      })
+      this.deps.log.info('sync completed', { connectionId, requests: run.requests })
+      return run
+    } catch (error) {
+      return this.recordFailure(connectionId, actor, error, { startedAt, requests: opened?.http.requests ?? 0 })
+    }
+  }
+
+  private async fetch(session: ReturnType<Sessions['open']>['session'], connectionId: string): Promise<Fetched> {
+    const campaigns = await session.listCampaigns()
+    const selected = selectedRemote(this.deps.store.data, connectionId, campaigns)
+    const people = await session.listPeople()
+    const enrollments = selected.length > 0 ? await session.listEnrollments(selected) : []
+    return { campaigns, people, enrollments }
+  }
+
+  private async recordFailure(
+    connectionId: string,
+    actor: string,
+    error: unknown,
+    run: { startedAt: string; requests: number } | null,
+  ): Promise<SyncRun> {
+    const message = describe(error)
+    const needsReauth = error instanceof ProviderError && error.kind === 'auth'
+    const finishedAt = new Date().toISOString()
+    const result: SyncRun = {
+      connectionId,
+      ok: false,
+      startedAt: run?.startedAt ?? finishedAt,
+      finishedAt,
+      requests: run?.requests ?? 0,
+      error: message,
+    }
+    if (isShutdown(error)) return result
+    this.deps.log.warn('sync failed', { connectionId, error: message })
+    if (!(error instanceof AppError)) this.deps.log.error('unexpected sync error', { connectionId, error })
+    await this.deps.store.update((db) => {
+      const stored = db.connections.find((item) => item.id === connectionId)
+      if (stored) Object.assign(stored, { status: needsReauth ? 'needs_reauth' : 'error', lastError: message })
+      if (run) db.syncRuns.push(result)
+      db.audit.push({
+        at: finishedAt,
+        actor,
+        action: run ? 'sync.failed' : 'campaigns.refresh_failed',
+        detail: { connectionId, code: error instanceof AppError ? error.code : 'internal_error', message },
+      })
+    })
+    return result
+  }
+}
+
+function isShutdown(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'shutting_down'
+}
+
+/** A human sentence for the connection's lastError: never a stack, never a secret. */
+export function describe(error: unknown): string {
+  if (error instanceof AppError) return error.message
+  if (error instanceof Error && error.name === 'VaultError') return error.message
+  return 'The sync failed unexpectedly; see the daemon log.'
+}

@@ -1,0 +1,67 @@
+import { ProviderHttp, type ProviderHttpOptions } from '../http/provider-http.ts'
+import { Pacer, type RateLimit } from '../http/pacer.ts'
+import type { ProviderRegistry } from '../providers/registry.ts'
+import type { ProviderAdapter, ProviderSession } from '../providers/types.ts'
+import type { Vault } from '../secrets/vault.ts'
+import type { StoredConnection } from '../store/schema.ts'
+import type { Store } from '../store/store.ts'
+
+/** Overrides for every provider HTTP client the daemon builds (tests shorten retries and timeouts). */
+export type HttpTuning = Pick<ProviderHttpOptions, 'retry' | 'timeoutMs'>
+
+export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adapter: ProviderAdapter<any, any> }
+
+/**
+ * Opens a provider session for one connection: the secret unsealed, an HTTP client that shares
+ * the connection's pacer (limits are per account, across syncs), and rotated credentials written
+ * back at once.
+ */
+export class Sessions {
+  private readonly pacers = new Map<string, Pacer>()
+
+  constructor(
+    private readonly deps: { store: Store; vault: Vault; providers: ProviderRegistry; tuning?: HttpTuning },
+  ) {}
+
+  pacer(key: string, limits: readonly RateLimit[]): Pacer {
+    let pacer = this.pacers.get(key)
+    if (!pacer) this.pacers.set(key, (pacer = new Pacer(limits)))
+    return pacer
+  }
+
+  /** An HTTP client for a provider call outside any connection (connect, OAuth code exchange). */
+  http(adapter: ProviderAdapter<any, any>, baseUrl: string, signal?: AbortSignal): ProviderHttp {
+    return new ProviderHttp({ provider: adapter.displayName, baseUrl, signal, ...this.deps.tuning })
+  }
+
+  open(connection: StoredConnection, signal?: AbortSignal): OpenedSession {
+    const { store, vault, providers, tuning } = this.deps
+    const adapter = providers.get(connection.provider)
+    const settings = adapter.settings.parse(connection.settings)
+    const secret = adapter.secret.parse(vault.open(connection.sealed, connection.id))
+    const limits = adapter.rateLimits ?? []
+    const http = new ProviderHttp({
+      provider: adapter.displayName,
+      baseUrl: adapter.baseUrl(settings),
+      pacer: limits.length > 0 ? this.pacer(connection.id, limits) : undefined,
+      signal,
+      ...tuning,
+    })
+    let current = secret
+    const session = adapter.open({
+      settings,
+      get secret() {
+        return current
+      },
+      http,
+      saveSecret: async (next) => {
+        current = next
+        await store.update((db) => {
+          const stored = db.connections.find((item) => item.id === connection.id)
+          if (stored) stored.sealed = vault.seal(next, connection.id)
+        })
+      },
+    })
+    return { session, http, adapter }
+  }
+}

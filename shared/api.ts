@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { Email, KnowBe4Region, Role, Status, TrainingId } from './domain.ts'
+
+/** Request and response bodies of the daemon's HTTP API v1 (spec/api.md), beyond the domain shapes. */
+
+export const API_BASE = '/api/v1'
+
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .meta({ id: 'Error' })
+export type ErrorBody = z.infer<typeof ErrorBody>
+
+export const Health = z.object({ ok: z.literal(true), version: z.string() }).meta({ id: 'Health' })
+
+export const Me = z.object({ role: Role, email: z.string().nullable() }).meta({ id: 'Me' })
+export type Me = z.infer<typeof Me>
+
+export const CreateTokenBody = z
+  .object({ role: Role, email: Email.optional(), label: z.string().trim().max(100).optional() })
+  .strict()
+  .refine((body) => body.role !== 'employee' || body.email !== undefined, {
+    message: 'an employee token needs an email',
+    path: ['email'],
+  })
+  .meta({ id: 'CreateTokenBody' })
+export type CreateTokenBody = z.infer<typeof CreateTokenBody>
+
+export const CreatedToken = z
+  .object({ token: z.string(), role: Role, email: z.string().nullable() })
+  .meta({ id: 'CreatedToken' })
+export type CreatedToken = z.infer<typeof CreatedToken>
+
+/** Campaign ids are opaque strings; bounded so a hostile body cannot grow the db. */
+const CampaignIdList = z.array(z.string().min(1).max(200)).max(1000)
+
+export const PutTrainingBody = z
+  .object({ connectionId: z.string().min(1).max(200).nullable(), campaignIds: CampaignIdList })
+  .strict()
+  .meta({ id: 'PutTrainingBody' })
+export type PutTrainingBody = z.infer<typeof PutTrainingBody>
+
+export const ResetBody = z.object({ training: TrainingId }).strict().meta({ id: 'ResetBody' })
+export type ResetBody = z.infer<typeof ResetBody>
+
+export const PersonnelQuery = z.object({ training: TrainingId.optional(), status: Status.optional() })
+export type PersonnelQuery = z.infer<typeof PersonnelQuery>
+
+export const MeTrainingsQuery = z.object({ email: Email.optional() })
+
+export const KnowBe4ConnectBody = z
+  .object({
+    provider: z.literal('knowbe4'),
+    region: KnowBe4Region,
+    apiToken: z.string().trim().min(1).max(4096),
+    baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  })
+  .strict()
+  .meta({ id: 'KnowBe4ConnectBody' })
+export type KnowBe4ConnectBody = z.infer<typeof KnowBe4ConnectBody>
+
+export const AuthorizeBody = z
+  .object({ redirectUri: z.url().max(2048) })
+  .strict()
+  .meta({ id: 'AuthorizeBody' })
+export const AuthorizeAnswer = z.object({ authorizeUrl: z.string(), state: z.string() }).meta({ id: 'AuthorizeAnswer' })
+
+export const CallbackBody = z
+  .object({
+    code: z.string().min(1).max(4096),
+    state: z.string().min(1).max(200),
+    /** When the tokens see several accounts, the one to connect (from the account_choice_required error). */
+    accountId: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .meta({ id: 'CallbackBody' })
+export type CallbackBody = z.infer<typeof CallbackBody>
+
+export const RecheckAnswer = z
+  .object({ queued: z.boolean(), retryAfterSeconds: z.number().int().nonnegative() })
+  .meta({ id: 'RecheckAnswer' })

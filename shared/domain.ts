@@ -1,0 +1,172 @@
+import { z } from 'zod'
+
+/** The compliance programme's requirements. */
+export const TRAINING_IDS = ['security_awareness', 'hipaa', 'ai_awareness'] as const
+export const TrainingId = z.enum(TRAINING_IDS)
+export type TrainingId = z.infer<typeof TrainingId>
+
+export const TRAINING_NAMES: Record<TrainingId, string> = {
+  security_awareness: 'Security Awareness',
+  hipaa: 'HIPAA',
+  ai_awareness: 'AI Awareness',
+}
+
+export const PROVIDER_IDS = ['knowbe4', 'huntress'] as const
+export const ProviderId = z.enum(PROVIDER_IDS)
+export type ProviderId = z.infer<typeof ProviderId>
+
+export const ROLES = ['admin', 'workspace_manager', 'devops_engineer', 'access_reviewer', 'employee'] as const
+export const Role = z.enum(ROLES)
+export type Role = z.infer<typeof Role>
+
+/** Roles that may change things (connect, select, sync, reset, issue tokens). */
+export const WRITE_ROLES = ['admin', 'workspace_manager', 'devops_engineer'] as const satisfies readonly Role[]
+/** Roles that may read everything except secrets. */
+export const STAFF_ROLES = [...WRITE_ROLES, 'access_reviewer'] as const satisfies readonly Role[]
+
+export const STATUSES = ['compliant', 'non_compliant', 'not_enrolled', 'not_configured'] as const
+export const Status = z.enum(STATUSES)
+export type Status = z.infer<typeof Status>
+
+export const ConnectionStatus = z.enum(['connected', 'needs_reauth', 'error'])
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>
+
+export const KNOWBE4_REGIONS = ['us', 'eu', 'ca', 'uk', 'de'] as const
+export const KnowBe4Region = z.enum(KNOWBE4_REGIONS)
+export type KnowBe4Region = z.infer<typeof KnowBe4Region>
+
+/** People are keyed by e-mail, compared trimmed and case-insensitively. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+export const Email = z
+  .string()
+  .trim()
+  .max(320)
+  .email()
+  .transform((value) => value.toLowerCase())
+
+export const IsoTime = z.iso.datetime({ offset: true })
+
+export const Connection = z
+  .object({
+    id: z.string(),
+    provider: ProviderId,
+    label: z.string(),
+    status: ConnectionStatus,
+    lastSyncAt: IsoTime.nullable(),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: 'Connection' })
+export type Connection = z.infer<typeof Connection>
+
+export const Campaign = z
+  .object({
+    id: z.string().describe('opaque, unique across connections'),
+    connectionId: z.string(),
+    externalId: z.string(),
+    name: z.string(),
+    status: z.string().describe('provider-native status, e.g. "In Progress", "Closed", "Draft"'),
+    importable: z.boolean(),
+    notImportableReason: z.string().nullable(),
+    trainings: z.array(TrainingId),
+  })
+  .meta({ id: 'Campaign' })
+export type Campaign = z.infer<typeof Campaign>
+
+export const TrainingConfig = z
+  .object({
+    id: TrainingId,
+    connectionId: z.string().nullable(),
+    campaignIds: z.array(z.string()),
+  })
+  .meta({ id: 'TrainingConfig' })
+export type TrainingConfig = z.infer<typeof TrainingConfig>
+
+export const CampaignProgress = z.object({
+  id: z.string(),
+  name: z.string(),
+  completed: z.boolean(),
+  completedAt: IsoTime.nullable(),
+})
+export type CampaignProgress = z.infer<typeof CampaignProgress>
+
+export const TrainingStatus = z
+  .object({
+    status: Status,
+    completed: z.number().int().nonnegative(),
+    required: z.number().int().nonnegative(),
+    compliantAt: IsoTime.nullable(),
+    sticky: z.boolean(),
+    campaigns: z.array(CampaignProgress),
+  })
+  .meta({ id: 'TrainingStatus' })
+export type TrainingStatus = z.infer<typeof TrainingStatus>
+
+export const Person = z
+  .object({
+    email: z.string(),
+    name: z.string(),
+    trainings: z.record(TrainingId, TrainingStatus),
+  })
+  .meta({ id: 'Person' })
+export type Person = z.infer<typeof Person>
+
+export const TrainingProvider = z.record(TrainingId, ProviderId.nullable())
+
+export const MyTrainings = Person.extend({
+  due: z.number().int().nonnegative(),
+  provider: TrainingProvider,
+  /** Where each training is taken: the provider's learner portal, when known. */
+  portalUrl: z.record(TrainingId, z.string().nullable()),
+  /** When the data behind these statuses was last synced (null: never). */
+  syncedAt: IsoTime.nullable(),
+}).meta({ id: 'MyTrainings' })
+export type MyTrainings = z.infer<typeof MyTrainings>
+
+export const SyncRun = z
+  .object({
+    connectionId: z.string(),
+    ok: z.boolean(),
+    startedAt: IsoTime,
+    finishedAt: IsoTime,
+    requests: z.number().int().nonnegative().describe('HTTP requests made to the provider'),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'SyncRun' })
+export type SyncRun = z.infer<typeof SyncRun>
+
+export const AuditEvent = z
+  .object({
+    at: IsoTime,
+    actor: z.string(),
+    action: z.string(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AuditEvent' })
+export type AuditEvent = z.infer<typeof AuditEvent>
+
+/**
+ * One row of provider evidence, normalised: a person's enrollment in one module (content item)
+ * of one campaign. KnowBe4 gives one per user × module × re-enrolment; Huntress one per learner
+ * and assignment.
+ */
+export const Enrollment = z.object({
+  enrollmentId: z.string(),
+  campaignId: z.string(),
+  email: z.string(),
+  module: z.string(),
+  /** UTC (`…Z`), so that string order is time order. */
+  completedAt: z.iso.datetime().nullable(),
+})
+export type Enrollment = z.infer<typeof Enrollment>
+
+/** What a stored compliance record keeps as proof: the rows that made a campaign complete. */
+export const Evidence = z.object({
+  campaignId: z.string(),
+  module: z.string(),
+  enrollmentId: z.string(),
+  completedAt: IsoTime,
+})
+export type Evidence = z.infer<typeof Evidence>
