@@ -47,6 +47,7 @@ export function createApp(deps: Deps) {
   })
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error, log)
+    if (error instanceof AppError && error.retryAfterSeconds !== undefined) c.header('retry-after', String(error.retryAfterSeconds))
     return c.json(body, status)
   })
   return app

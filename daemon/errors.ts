@@ -10,10 +10,14 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly status: ContentfulStatusCode = 400,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
   ) {
     super(message, options)
+    this.retryAfterSeconds = options?.retryAfterSeconds
   }
+
+  /** Sent as Retry-After with a 429 or 503. */
+  readonly retryAfterSeconds: number | undefined
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} was not found.`, 404)

@@ -12,6 +12,7 @@ import type { Deps } from './routes/deps.ts'
 import { ensureDataDir, Vault } from './secrets/vault.ts'
 import { Store } from './store/store.ts'
 import { Scheduler } from './sync/scheduler.ts'
+import { Rechecks } from './sync/recheck.ts'
 import { SyncService } from './sync/service.ts'
 import { Sessions, type HttpTuning } from './sync/session.ts'
 
@@ -38,10 +39,11 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
   const certificates = new CertificateStore(config.dataDir, log)
   const sessions = new Sessions({ store, vault, providers, tuning: options.tuning })
   const sync = new SyncService({ store, log, sessions, certificates })
+  const rechecks = new Rechecks({ store, sync })
   const adminTokenFile = config.adminToken ? null : await bootstrapAdminToken(store, config.dataDir)
 
   let port = config.port
-  const deps: Deps = { config, store, vault, log, providers, sync, sessions, certificates, port: () => port, version: VERSION }
+  const deps: Deps = { config, store, vault, log, providers, sync, sessions, certificates, rechecks, port: () => port, version: VERSION }
   const app = createApp(deps)
   const server = await listen(app.fetch, config.host, config.port)
   port = (server.address() as AddressInfo).port

@@ -46,7 +46,7 @@ export class ProviderRegistry {
   /** The body of `POST /connections`: one shape per provider that connects with typed-in credentials. */
   directBody(): z.ZodType<{ provider: string } & Record<string, unknown>> {
     const bodies = this.all().flatMap((adapter) => (adapter.direct ? [adapter.direct.body] : []))
-    if (bodies.length === 0) return z.never()
+    if (bodies.length === 0) return z.object({ provider: z.string() })
     if (bodies.length === 1) return bodies[0]!
     return z.union(bodies as [z.ZodType, z.ZodType, ...z.ZodType[]]) as z.ZodType<{ provider: string } & Record<string, unknown>>
   }

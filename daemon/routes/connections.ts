@@ -127,15 +127,8 @@ function campaignsOf(db: Db, connectionId: string) {
 export function connectionRoutes(deps: Deps) {
   const { store, providers, sync, sessions } = deps
   const create = createRoute(providers.directBody())
-  return new OpenAPIHono<AuthEnv>()
+  const app = new OpenAPIHono<AuthEnv>()
     .openapi(list, (c) => c.json(store.data.connections.map(publicConnection), 200))
-    .openapi(create, async (c) => {
-      const body = c.req.valid('json') as { provider: string }
-      const adapter = providers.get(body.provider)
-      if (!adapter.direct) throw invalidRequest(`${adapter.displayName} connects through its own sign-in flow, not with a token.`)
-      const created = await adapter.direct.connect(body, sessions.http(adapter, '')).catch(connectFailure)
-      return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor), 201)
-    })
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param')
       const actor = c.get('principal')!.actor
@@ -163,4 +156,11 @@ export function connectionRoutes(deps: Deps) {
       return c.json(await sync.syncConnection(id, c.get('principal')!.actor), 200)
     })
     .openapi(syncAll, async (c) => c.json(await sync.syncAll(c.get('principal')!.actor), 200))
+  return app.openapi(create, async (c) => {
+    const body = c.req.valid('json') as { provider: string }
+    const adapter = providers.get(body.provider)
+    if (!adapter.direct) throw invalidRequest(`${adapter.displayName} connects through its own sign-in flow, not with a token.`)
+    const created = await adapter.direct.connect(body, sessions.http(adapter, '')).catch(connectFailure)
+    return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor), 201)
+  })
 }

@@ -5,6 +5,7 @@ import type { Vault } from '../secrets/vault.ts'
 import type { Store } from '../store/store.ts'
 import type { SyncService } from '../sync/service.ts'
 import type { Sessions } from '../sync/session.ts'
+import type { Rechecks } from '../sync/recheck.ts'
 import type { CertificateStore } from '../certificates/store.ts'
 
 /** What the routes need, built once in main.ts (or a test) and passed to createApp. */
@@ -16,6 +17,7 @@ export type Deps = {
   providers: ProviderRegistry
   sync: SyncService
   sessions: Sessions
+  rechecks: Rechecks
   certificates: CertificateStore
   /** The port actually listened on (for the Host guard). */
   port: () => number

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { MeTrainingsQuery, PersonnelQuery, ResetBody } from '../../shared/api.ts'
 import { Email, MyTrainings, Person, TRAINING_NAMES, TrainingId } from '../../shared/domain.ts'
 import { ACCESS, isStaff, type AuthEnv } from '../auth/roles.ts'
+import type { Principal } from '../auth/tokens.ts'
 import { certificatePdf } from '../certificates/pdf.ts'
 import { currentRecord, toMyTrainings, toPerson, trainingProviders, trainingStatus, unknownPerson } from '../compliance/views.ts'
 import { AppError, notFound } from '../errors.ts'
@@ -19,6 +20,18 @@ const myTrainings = defineRoute(ACCESS.selfOrStaff, {
   summary: "The caller's trainings (staff may ask for anyone's with ?email=)",
   request: { query: MeTrainingsQuery },
   responses: { 200: json(MyTrainings, 'Statuses, the number due and the provider of each training.') },
+})
+
+const recheck = defineRoute(ACCESS.selfOrStaff, {
+  method: 'post',
+  path: '/me/recheck',
+  tags: ['personnel'],
+  summary: '"I finished - check again": re-sync the connections behind the caller\'s due trainings',
+  request: { query: MeTrainingsQuery },
+  responses: {
+    200: json(MyTrainings, 'The trainings after the re-check.'),
+    429: json(z.object({}), 'Asked again too soon (`recheck_rate_limited`, with Retry-After).'),
+  },
 })
 
 const list = defineRoute(ACCESS.staff, {
@@ -65,27 +78,35 @@ const certificate = defineRoute(ACCESS.selfOrStaff, {
   },
 })
 
+/** Whose trainings a request is about: the token's own, or (staff only) the one asked for. */
+function whose(principal: Principal, asked: string | undefined): string {
+  if (asked !== undefined && asked !== principal.email && !isStaff(principal)) {
+    throw new AppError('forbidden', 'An employee token may only read its own trainings.', 403)
+  }
+  const email = asked ?? principal.email
+  if (email === null) throw new AppError('invalid_request', 'This token has no e-mail: add ?email=.', 400)
+  return email
+}
+
 function sortedEmails(db: Db): string[] {
   return Object.keys(db.people).sort()
 }
 
-export function personnelRoutes({ store, providers, certificates }: Deps) {
+export function personnelRoutes({ store, providers, certificates, rechecks }: Deps) {
   const portalUrl = (db: Db) => (training: TrainingId) => {
     const connection = db.connections.find((item) => item.id === db.trainings[training].connectionId)
     return connection ? providers.portalUrl(connection) : null
   }
   return new OpenAPIHono<AuthEnv>()
     .openapi(myTrainings, (c) => {
+      const email = whose(c.get('principal')!, c.req.valid('query').email)
+      const db = store.data
+      return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
+    })
+    .openapi(recheck, async (c) => {
       const principal = c.get('principal')!
-      const { email: asked } = c.req.valid('query')
-      let email = principal.email
-      if (asked !== undefined) {
-        if (!isStaff(principal) && asked !== principal.email) {
-          throw new AppError('forbidden', 'An employee token may only read its own trainings.', 403)
-        }
-        email = asked
-      }
-      if (email === null) throw new AppError('invalid_request', 'This token has no e-mail: add ?email=.', 400)
+      const email = whose(principal, c.req.valid('query').email)
+      await rechecks.run(email, principal.actor)
       const db = store.data
       return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
     })

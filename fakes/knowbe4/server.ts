@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { FaultQueue, type FakeFault, type FaultOptions } from './faults.ts'
 import { KnowBe4Tenant } from './model.ts'
 import { RateLimiter, REAL_LIMITS, type FakeLimits } from './rate-limiter.ts'
-import { route, type EnrollmentPaging } from './routes.ts'
+import { route, type EnrollmentPaging, type FakeAnswer } from './routes.ts'
+
+type Headers = Record<string, string>
 
 export type KnowBe4FakeOptions = {
   /** Tokens that authenticate (default one: `kb4-fake-token`). */
@@ -121,14 +123,14 @@ export class KnowBe4Fake {
     this.send(res, entry, answer.status, JSON.stringify(answer.body), answer.headers)
   }
 
-  private answer(req: IncomingMessage, path: string, query: URLSearchParams, at: number) {
+  private answer(req: IncomingMessage, path: string, query: URLSearchParams, at: number): FakeAnswer & { headers?: Headers } {
     if (req.method !== 'GET') return { status: 405, body: { message: 'Method Not Allowed' } }
     if (!acceptsJson(req.headers.accept)) return { status: 406, body: { message: 'Not Acceptable: ask for JSON' } }
     const token = bearer(req.headers.authorization)
     if (token === null || !this.tokens.has(token)) return { status: 401, body: { message: 'Invalid Token' } }
     const verdict = this.limiter.admit(token, at, this.tenant.seats())
     if (!verdict.ok) {
-      const headers = this.retryAfter ? { 'retry-after': String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))) } : {}
+      const headers: Headers = this.retryAfter ? { 'retry-after': String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))) } : {}
       return { status: 429, body: { message: 'Too many requests were submitted' }, headers }
     }
     return route(this.tenant, path, query, this.enrollmentPaging)
@@ -143,7 +145,7 @@ export class KnowBe4Fake {
       case 'rate-limit': {
         this.rateLimited++
         const seconds = fault.retryAfterSeconds
-        const headers = seconds === undefined || seconds === null ? {} : { 'retry-after': String(seconds) }
+        const headers: Headers = seconds === undefined || seconds === null ? {} : { 'retry-after': String(seconds) }
         this.send(res, entry, 429, JSON.stringify({ message: 'Too many requests were submitted' }), headers)
         return true
       }
@@ -169,7 +171,7 @@ export class KnowBe4Fake {
     }
   }
 
-  private send(res: ServerResponse, entry: RequestLogEntry, status: number, body: string, headers = {}): void {
+  private send(res: ServerResponse, entry: RequestLogEntry, status: number, body: string, headers: Headers = {}): void {
     entry.status = status
     if (res.destroyed) return
     res.writeHead(status, {

@@ -68,6 +68,8 @@ export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   displayName: PROVIDER_NAME,
   settings: KnowBe4Settings,
   secret: KnowBe4Secret,
+  baseUrl: knowbe4BaseUrl,
+  rateLimits: knowbe4Limits,
   portalUrl: (settings) => CONSOLE_URL[settings.region],
   direct: {
     body: KnowBe4ConnectBody,

@@ -13,7 +13,8 @@ export type Kb4SessionOptions = {
 /**
  * One sync against one KnowBe4 account. Requests go one at a time so the pacer can keep them
  * under 4/s and 50/min. When `listPeople` ran first, enrollments are joined to its answer:
- * alias e-mails become primary ones and rows of users not listed as active are dropped.
+ * alias e-mails become primary ones and rows of users not listed as active are dropped. An alias
+ * that is another person's own e-mail stays theirs.
  */
 export class KnowBe4Session implements ProviderSession {
   private readonly client: Kb4Client
@@ -43,7 +44,10 @@ export class KnowBe4Session implements ProviderSession {
       activeUserIds.add(user.id)
       if (!people.has(person.email)) people.set(person.email, person)
     }
-    const list = [...people.values()]
+    const list = [...people.values()].map((person) => ({
+      ...person,
+      aliases: (person.aliases ?? []).filter((alias) => !people.has(alias)),
+    }))
     this.people = { aliases: aliasIndex(list), activeUserIds }
     return list
   }

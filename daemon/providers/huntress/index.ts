@@ -1,0 +1,90 @@
+import { ConfigError } from '../../config.ts'
+import { AppError } from '../../errors.ts'
+import { Pacer, type RateLimit } from '../../http/pacer.ts'
+import { ProviderHttp, type ProviderHttpOptions } from '../../http/provider-http.ts'
+import type { OAuthConnect, ProviderAdapter } from '../types.ts'
+import { HUNTRESS, HUNTRESS_RATE_LIMITS } from './config.ts'
+import { connectHuntress, PendingGrants } from './connect.ts'
+import { buildAuthorizeUrl, type HuntressClient } from './oauth.ts'
+import { HuntressSecretSchema, HuntressSettingsSchema, type HuntressSecret, type HuntressSettings } from './schemas.ts'
+import { openHuntressSession } from './session.ts'
+
+export { AccountChoiceRequiredError, type HuntressAccountChoice } from './connect.ts'
+export { HUNTRESS, HUNTRESS_RATE_LIMITS } from './config.ts'
+export { buildAuthorizeUrl, newPkce, type Pkce } from './oauth.ts'
+export type { HuntressSecret, HuntressSettings } from './schemas.ts'
+
+export type HuntressAdapterOptions = {
+  /** TRAINPROOF_HUNTRESS_CLIENT_ID / _CLIENT_SECRET; null when unset (connecting then says so). */
+  clientId: string | null
+  clientSecret: string | null
+  /** TRAINPROOF_HUNTRESS_BASE_URL; default https://mycurricula.com. */
+  baseUrl?: string
+  now?: () => number
+}
+
+export type HuntressAdapter = ProviderAdapter<HuntressSettings, HuntressSecret> & {
+  oauth: OAuthConnect<HuntressSettings, HuntressSecret>
+}
+
+/**
+ * The Huntress Managed SAT adapter, built from the daemon's configuration
+ * (`createHuntressAdapter(config.huntress)`). The client secret stays inside it: it only ever
+ * goes to Huntress's token endpoint.
+ */
+export function createHuntressAdapter(options: HuntressAdapterOptions): HuntressAdapter {
+  const baseUrl = checkBaseUrl(options.baseUrl ?? HUNTRESS.defaultBaseUrl)
+  const now = options.now ?? Date.now
+  const client: HuntressClient | null =
+    options.clientId && options.clientSecret ? { clientId: options.clientId, clientSecret: options.clientSecret, baseUrl } : null
+  const pending = new PendingGrants(now)
+  const requireClient = (): HuntressClient => {
+    if (client) return client
+    throw new AppError(
+      'huntress_not_configured',
+      'Huntress is not set up on this daemon: set TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET.',
+      503,
+    )
+  }
+
+  return {
+    id: 'huntress',
+    displayName: HUNTRESS.displayName,
+    settings: HuntressSettingsSchema,
+    secret: HuntressSecretSchema,
+    portalUrl: (settings) => settings.baseUrl.replace(/\/$/, '') + HUNTRESS.portalPath,
+    oauth: {
+      authorizeUrl: (input) => buildAuthorizeUrl(requireClient(), input),
+      exchange: (input, http) => connectHuntress(requireClient(), pending, input, http, now),
+    },
+    // Refreshes go to the token endpoint of the Huntress the connection was made with.
+    open: (ctx) => openHuntressSession(ctx, client && { ...client, baseUrl: ctx.settings.baseUrl }, now),
+  }
+}
+
+export type HuntressHttpOptions = Omit<ProviderHttpOptions, 'provider' | 'baseUrl' | 'pacer'> & {
+  baseUrl?: string
+  /** Default HUNTRESS_RATE_LIMITS (60 a minute). */
+  limits?: readonly RateLimit[]
+  clock?: ConstructorParameters<typeof Pacer>[1]
+}
+
+/** A ProviderHttp for Huntress: paced under its rate limit, named "Huntress" in messages. */
+export function createHuntressHttp(options: HuntressHttpOptions = {}): ProviderHttp {
+  const { baseUrl, limits, clock, ...rest } = options
+  return new ProviderHttp({
+    ...rest,
+    provider: HUNTRESS.displayName,
+    baseUrl: baseUrl ?? HUNTRESS.defaultBaseUrl,
+    pacer: new Pacer(limits ?? HUNTRESS_RATE_LIMITS, clock),
+  })
+}
+
+/** https, or plain http to this machine (a fake); oauth4webapi refuses anything else anyway. */
+function checkBaseUrl(value: string): string {
+  const url = new URL(value)
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw new ConfigError('TRAINPROOF_HUNTRESS_BASE_URL must be an https URL (plain http only for 127.0.0.1 or localhost).')
+  return value.replace(/\/$/, '')
+}

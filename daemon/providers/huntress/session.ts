@@ -1,0 +1,150 @@
+import { ProviderError } from '../../errors.ts'
+import type { ProviderSession, RemoteCampaign, SessionContext } from '../types.ts'
+import { HuntressApi, type TokenSource } from './api.ts'
+import { HUNTRESS } from './config.ts'
+import { toCampaign, toEnrollments, toPeople } from './map.ts'
+import { refreshTokens, type HuntressClient } from './oauth.ts'
+import {
+  HuntressActivitySchema,
+  HuntressAssignmentSchema,
+  HuntressCertificateSchema,
+  HuntressLearnerSchema,
+  type HuntressAssignment,
+  type HuntressLearner,
+  type HuntressSecret,
+  type HuntressSettings,
+} from './schemas.ts'
+
+type Ctx = SessionContext<HuntressSettings, HuntressSecret>
+
+/**
+ * Keeps the session's tokens fresh: renews shortly before expiry and when Huntress refuses the
+ * access token, and stores the rotated pair (ctx.saveSecret) before anyone uses the new access token.
+ */
+export class TokenKeeper implements TokenSource {
+  private current: HuntressSecret
+  private renewing: Promise<void> | null = null
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly client: HuntressClient | null,
+    private readonly now: () => number,
+  ) {
+    this.current = ctx.secret
+  }
+
+  async accessToken(): Promise<string> {
+    if (Date.parse(this.current.expiresAt) - this.now() <= HUNTRESS.refreshMarginMs) await this.renew(this.current.accessToken)
+    return this.current.accessToken
+  }
+
+  rejected(accessToken: string): Promise<void> {
+    return this.renew(accessToken)
+  }
+
+  private renew(stale: string): Promise<void> {
+    if (this.current.accessToken !== stale) return Promise.resolve() // already renewed meanwhile
+    this.renewing ??= this.rotate().finally(() => {
+      this.renewing = null
+    })
+    return this.renewing
+  }
+
+  private async rotate(): Promise<void> {
+    if (!this.client)
+      throw new ProviderError(
+        'auth',
+        'Huntress tokens cannot be renewed: TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET are not set.',
+      )
+    const next = await refreshTokens(this.client, this.ctx.http, this.current.refreshToken, this.now)
+    // The old refresh token is dead now: store the new pair before it is used or anything can fail.
+    await this.ctx.saveSecret(next)
+    this.current = next
+  }
+}
+
+/** One sync (or one certificate download) against one Huntress account. */
+export function openHuntressSession(ctx: Ctx, client: HuntressClient | null, now: () => number): ProviderSession {
+  const { settings } = ctx
+  const api = new HuntressApi(ctx.http, settings.baseUrl, new TokenKeeper(ctx, client, now))
+  // Within one session each list is fetched once: listPeople and listEnrollments share learners.
+  let assignments: Promise<HuntressAssignment[]> | null = null
+  const learners = new Map<string, Promise<HuntressLearner[] | null>>()
+
+  const listAssignments = () =>
+    (assignments ??= api.list('assignments', HUNTRESS.paths.assignments(settings.accountId), HuntressAssignmentSchema))
+  const listLearners = (assignmentId: string) => {
+    let found = learners.get(assignmentId)
+    if (!found) {
+      found = goneAsNull(api.list('learners', HUNTRESS.paths.learners(assignmentId), HuntressLearnerSchema))
+      learners.set(assignmentId, found)
+    }
+    return found
+  }
+
+  return {
+    async listCampaigns() {
+      return (await listAssignments()).map(toCampaign)
+    },
+
+    /** Huntress has no account-wide learner list in our contract: the union of every assignment's active learners. */
+    async listPeople() {
+      const lists: HuntressLearner[][] = []
+      for (const assignment of await listAssignments()) lists.push((await listLearners(String(assignment.id))) ?? [])
+      return toPeople(lists)
+    },
+
+    async listEnrollments(campaigns: readonly RemoteCampaign[]) {
+      const rows = []
+      for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) {
+        const enrolled = await listLearners(assignmentId)
+        const fromLearners = enrolled ? toEnrollments(assignmentId, enrolled, []) : []
+        if (fromLearners.length === 0) continue // deleted, or nobody active: no activity needed
+        const activity = await goneAsNull(api.list('activity', HUNTRESS.paths.activity(assignmentId), HuntressActivitySchema))
+        rows.push(...toEnrollments(assignmentId, enrolled ?? [], activity ?? []))
+      }
+      return rows
+    },
+
+    async certificate({ campaignExternalId, enrollmentId }) {
+      for (let attempt = 1; ; attempt++) {
+        const found = await goneAsNull(
+          api.get('certificate', HUNTRESS.paths.certificate(campaignExternalId), HuntressCertificateSchema, {
+            [HUNTRESS.params.certificateLearner]: enrollmentId,
+          }),
+        )
+        if (!found) return null // not completed, or no certificate offered
+        const link = checkedLink(found.data.attributes.pdf, settings.baseUrl)
+        try {
+          return asPdf(await ctx.http.bytes({ url: link, anonymous: true }))
+        } catch (error) {
+          // The link lives minutes; one that expired on the way gets one fresh link.
+          if (attempt === 1 && error instanceof ProviderError && error.kind !== 'network' && error.kind !== 'timeout') continue
+          throw error
+        }
+      }
+    },
+  }
+}
+
+/** Huntress answers 404 for a deleted assignment (and for a certificate it does not have). */
+async function goneAsNull<T>(promise: Promise<T>): Promise<T | null> {
+  try {
+    return await promise
+  } catch (error) {
+    if (error instanceof ProviderError && error.kind === 'not_found') return null
+    throw error
+  }
+}
+
+/** Follows only https links, or links to Huntress's own origin (a local fake is plain http). */
+function checkedLink(link: string, baseUrl: string): string {
+  const url = new URL(link)
+  if (url.protocol === 'https:' || url.origin === new URL(baseUrl).origin) return link
+  throw new ProviderError('bad_response', 'Huntress offered a certificate link that is not https; trainproof did not follow it.')
+}
+
+function asPdf(bytes: Uint8Array): Uint8Array {
+  if (new TextDecoder().decode(bytes.subarray(0, 5)) === '%PDF-') return bytes
+  throw new ProviderError('bad_response', 'Huntress served a certificate that is not a PDF.')
+}
