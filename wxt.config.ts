@@ -1,16 +1,21 @@
 import preact from '@preact/preset-vite'
 import { defineConfig } from 'wxt'
+import { EXTENSION_KEY, GECKO_ID } from './extension/utils/extension-key.ts'
 
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
   imports: false,
   webExt: { disabled: true },
-  manifest: {
+  manifest: ({ browser }) => ({
     name: 'trainproof',
     description: 'Shows which security-awareness trainings are due, and lets admins prove compliance.',
-    permissions: ['storage', 'alarms'],
+    permissions: ['storage', 'alarms', 'notifications', 'identity'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
-  },
+    action: { default_title: 'trainproof' },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } } } }
+      : { key: EXTENSION_KEY }),
+  }),
   vite: () => ({ plugins: [preact()] }),
 })

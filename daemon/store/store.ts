@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises'
+import { access, copyFile, readFile, rename, stat } from 'node:fs/promises'
 import { Low } from 'lowdb'
 import { DataFile } from 'lowdb/node'
 import { DbSchema, emptyDb, type Db } from './schema.ts'
@@ -27,10 +27,25 @@ export class Store {
 
   static async open(file: string): Promise<Store> {
     const low = new Low<Db>(new DataFile<Db>(file, { parse: (text) => parseDb(text, file), stringify: (data) => JSON.stringify(data) }), emptyDb())
-    await low.read()
+    try {
+      await low.read()
+    } catch (error) {
+      if (error instanceof StoreError) throw new StoreError(`${error.message}\n${await backupAdvice(file)}`)
+      throw error
+    }
     const store = new Store(low, file)
     if (!(await exists(file))) await low.write()
     return store
+  }
+
+  /**
+   * Keeps the file as it is now as backup 1, shifting older ones (up to BACKUPS). Called before
+   * a sync commits, so the state before each of the last few syncs can be restored by hand.
+   */
+  async backup(): Promise<void> {
+    await this.queue
+    for (let n = BACKUPS - 1; n >= 1; n--) await rename(backupName(this.file, n), backupName(this.file, n + 1)).catch(() => undefined)
+    await copyFile(this.file, backupName(this.file, 1)).catch(() => undefined)
   }
 
   /** The current data. Treat as read-only outside `update`. */
@@ -52,6 +67,24 @@ export class Store {
     this.queue = run.catch(() => undefined)
     return run
   }
+}
+
+export const BACKUPS = 3
+export const backupName = (file: string, n: number) => `${file}.bak${n}`
+
+/** Names the newest backup that is itself a valid db, for the refusal message. */
+async function backupAdvice(file: string): Promise<string> {
+  for (let n = 1; n <= BACKUPS; n++) {
+    const candidate = backupName(file, n)
+    try {
+      parseDb(await readFile(candidate, 'utf8'), candidate)
+      const { mtime } = await stat(candidate)
+      return `The newest good backup is ${candidate} (written ${mtime.toISOString()}); to restore it, stop trainproof and copy it over ${file}.`
+    } catch {
+      // missing or not valid either: try the next older one
+    }
+  }
+  return 'No good backup was found beside it.'
 }
 
 function parseDb(text: string, file: string): Db {

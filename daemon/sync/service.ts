@@ -79,6 +79,7 @@ export class SyncService {
       const finishedAt = new Date().toISOString()
       const plan = planSync(this.deps.store.data, connection, fetched, finishedAt)
       await this.deps.certificates.fetchFor(opened, connection, plan)
+      await this.deps.store.backup()
       const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt, requests: opened.http.requests, error: null }
       await this.deps.store.update((db) => {
         const stored = db.connections.find((item) => item.id === connectionId)

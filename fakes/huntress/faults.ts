@@ -35,6 +35,8 @@ export type RequestLogEntry = {
   status: number
   /** The OAuth client behind the bearer token, when there was a valid one. */
   clientId: string | null
+  /** The bearer token as presented (a test fake may keep it; lets tests see which token was used when). */
+  bearer: string | null
   fault: Fault['type'] | null
 }
 
@@ -65,6 +67,7 @@ export class FaultInjector {
       query: Object.fromEntries(url.searchParams),
       status: 0,
       clientId: null,
+      bearer: /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? null,
       fault: null,
     }
     this.log.push(entry)

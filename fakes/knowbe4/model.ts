@@ -68,8 +68,8 @@ export type CampaignInput = Partial<Omit<FakeCampaign, 'id' | 'content'>> & {
 }
 export type EnrollInput = {
   campaign: number | FakeCampaign
-  /** A user id, the user, or null for a `user: null` row. */
-  user: number | FakeUser | null
+  /** A user id, e-mail or the user, or null for a `user: null` row. */
+  user: number | string | FakeUser | null
   /** Only these modules (by name); all of the campaign's modules by default. */
   modules?: readonly string[]
   status?: string

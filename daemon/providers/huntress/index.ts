@@ -52,6 +52,9 @@ export function createHuntressAdapter(options: HuntressAdapterOptions): Huntress
     displayName: HUNTRESS.displayName,
     settings: HuntressSettingsSchema,
     secret: HuntressSecretSchema,
+    // Paths in config.ts carry `/api/v1`, so the origin is the base for OAuth and API alike.
+    baseUrl: (settings) => settings.baseUrl,
+    rateLimits: HUNTRESS_RATE_LIMITS,
     portalUrl: (settings) => settings.baseUrl.replace(/\/$/, '') + HUNTRESS.portalPath,
     oauth: {
       authorizeUrl: (input) => buildAuthorizeUrl(requireClient(), input),

@@ -1,0 +1,23 @@
+import { isStale, type CheckResult } from './check.ts'
+
+export type Badge = { text: string; color: string; title: string }
+
+export const BADGE_COLORS = { due: '#c62828', unknown: '#6b6b6b', attention: '#b35c00' } as const
+
+const UNKNOWN = (title: string): Badge => ({ text: '?', color: BADGE_COLORS.unknown, title })
+
+/** The toolbar badge for the last check: red count when due, nothing when all is well, grey `?` when unsure. */
+export function badgeFor(check: CheckResult | null, now: number): Badge {
+  if (check === null || check.kind === 'unpaired') return UNKNOWN('trainproof: not paired yet. Open the options to pair.')
+  if (check.kind === 'unreachable' || check.kind === 'unauthorized') return UNKNOWN(`trainproof: ${check.message}`)
+  if (check.kind === 'staff') {
+    if (check.needsReauth === 0) return { text: '', color: BADGE_COLORS.unknown, title: 'trainproof: all connections are working.' }
+    const which = check.needsReauth === 1 ? 'A connection needs' : `${check.needsReauth} connections need`
+    return { text: '!', color: BADGE_COLORS.attention, title: `trainproof: ${which} you to sign in again.` }
+  }
+  const { trainings } = check
+  if (isStale(trainings, now)) return UNKNOWN('trainproof: the daemon has no recent data. Ask an admin to run a sync.')
+  if (trainings.due === 0) return { text: '', color: BADGE_COLORS.due, title: 'trainproof: all your trainings are complete.' }
+  const what = trainings.due === 1 ? '1 training is' : `${trainings.due} trainings are`
+  return { text: String(trainings.due), color: BADGE_COLORS.due, title: `trainproof: ${what} due.` }
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod'
+import { API_BASE, AuthorizeAnswer, CreatedToken, ErrorBody, Me, type KnowBe4ConnectBody, type PutTrainingBody } from '../../shared/api.ts'
+import {
+  Campaign,
+  Connection,
+  MyTrainings,
+  Person,
+  SyncRun,
+  TrainingConfig,
+  type Role,
+  type Status,
+  type TrainingId,
+} from '../../shared/domain.ts'
+
+// Extension pages forbid eval; without this zod probes `new Function` and logs a CSP violation.
+z.config({ jitless: true })
+
+/** A daemon answer the extension can show: `message` is a plain sentence for people. */
+export class DaemonError extends Error {
+  override name = 'DaemonError'
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number | null = null,
+    readonly retryAfterSeconds: number | null = null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+export type DaemonClientOptions = {
+  baseUrl: () => Promise<string>
+  token: () => Promise<string | null>
+  fetch?: typeof fetch
+}
+
+type Call = { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; query?: Record<string, string | number | undefined> }
+
+export const UNAUTHORIZED_MESSAGE = "The daemon doesn't recognise this token. Paste a new one in the extension's options."
+
+/** Turns a failed answer into a DaemonError whose message can be shown as it is. */
+export async function toDaemonError(response: Response): Promise<DaemonError> {
+  const retryAfter = Number(response.headers.get('retry-after'))
+  const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null
+  const parsed = ErrorBody.safeParse(await response.json().catch(() => null))
+  if (response.status === 401) return new DaemonError('unauthorized', UNAUTHORIZED_MESSAGE, 401)
+  if (parsed.success) return new DaemonError(parsed.data.error.code, parsed.data.error.message, response.status, retryAfterSeconds)
+  if (response.status === 403) return new DaemonError('forbidden', 'This token may not do that.', 403)
+  return new DaemonError('http_error', `The daemon answered with status ${response.status}.`, response.status, retryAfterSeconds)
+}
+
+/** A typed client of the daemon's API v1. Only the background uses it. */
+export function createDaemonClient(options: DaemonClientOptions) {
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+
+  async function request<T>(schema: z.ZodType<T> | null, path: string, call: Call = {}): Promise<T> {
+    const base = (await options.baseUrl()).replace(/\/+$/, '')
+    const url = new URL(`${base}${API_BASE}${path}`)
+    for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
+    const headers: Record<string, string> = { accept: 'application/json' }
+    const token = await options.token()
+    if (token) headers.authorization = `Bearer ${token}`
+    if (call.body !== undefined) headers['content-type'] = 'application/json'
+    let response: Response
+    try {
+      response = await doFetch(url, { method: call.method ?? 'GET', headers, body: call.body === undefined ? null : JSON.stringify(call.body) })
+    } catch (error) {
+      throw new DaemonError(
+        'unreachable',
+        `Can't reach the trainproof daemon at ${base}. Check that it is running and that the address in the options is right.`,
+        null,
+        null,
+        { cause: error },
+      )
+    }
+    if (!response.ok) throw await toDaemonError(response)
+    if (schema === null) return undefined as T
+    const parsed = schema.safeParse(await response.json().catch(() => undefined))
+    if (!parsed.success) {
+      throw new DaemonError('bad_response', `The daemon's answer to ${path} was not what this extension expects. Update the extension or the daemon.`)
+    }
+    return parsed.data
+  }
+
+  const id = (value: string) => encodeURIComponent(value)
+  return {
+    me: () => request(Me, '/me'),
+    myTrainings: (email?: string) => request(MyTrainings, '/me/trainings', { query: { email } }),
+    recheck: (email?: string) => request(MyTrainings, '/me/recheck', { method: 'POST', query: { email } }),
+    createToken: (body: { role: Role; email?: string }) => request(CreatedToken, '/tokens', { method: 'POST', body }),
+    connections: () => request(z.array(Connection), '/connections'),
+    connectKnowBe4: (body: KnowBe4ConnectBody) => request(Connection, '/connections', { method: 'POST', body }),
+    authorizeHuntress: (redirectUri: string) =>
+      request(AuthorizeAnswer, '/connections/huntress/authorize', { method: 'POST', body: { redirectUri } }),
+    finishHuntress: (body: { code: string; state: string; accountId?: string }) =>
+      request(Connection, '/connections/huntress/callback', { method: 'POST', body }),
+    deleteConnection: (connectionId: string) => request(null, `/connections/${id(connectionId)}`, { method: 'DELETE' }),
+    campaigns: (connectionId: string) => request(z.array(Campaign), `/connections/${id(connectionId)}/campaigns`),
+    syncConnection: (connectionId: string) => request(SyncRun, `/connections/${id(connectionId)}/sync`, { method: 'POST' }),
+    syncAll: () => request(z.array(SyncRun), '/sync', { method: 'POST' }),
+    trainings: () => request(z.array(TrainingConfig), '/trainings'),
+    putTraining: (training: TrainingId, body: PutTrainingBody) =>
+      request(TrainingConfig, `/trainings/${id(training)}`, { method: 'PUT', body }),
+    personnel: (query: { training?: TrainingId; status?: Status; limit?: number; offset?: number } = {}) =>
+      request(z.array(Person), '/personnel', { query }),
+    reset: (email: string, training: TrainingId) =>
+      request(Person, `/personnel/${id(email)}/reset`, { method: 'POST', body: { training } }),
+  }
+}
+
+export type DaemonClient = ReturnType<typeof createDaemonClient>

@@ -1,0 +1,32 @@
+import { storage } from '#imports'
+import type { Me } from '../../shared/api.ts'
+import type { Connection } from '../../shared/domain.ts'
+import type { CheckResult } from './check.ts'
+
+/** Every storage key of the extension, declared once. Bump `version` and add a migration to change a shape. */
+
+export const DEFAULT_DAEMON_URL = 'http://127.0.0.1:7878'
+
+export const daemonUrl = storage.defineItem<string>('local:daemonUrl', { fallback: DEFAULT_DAEMON_URL, version: 1 })
+
+/** The personal token: an employee token, or a staff token for admins and reviewers. */
+export const pairingToken = storage.defineItem<string | null>('local:pairingToken', { fallback: null, version: 1 })
+
+/** Who the token belongs to, as `GET /me` said when pairing. */
+export const identity = storage.defineItem<Me | null>('local:identity', { fallback: null, version: 1 })
+
+export const lastCheck = storage.defineItem<CheckResult | null>('local:lastCheck', { fallback: null, version: 1 })
+
+/** The onboarding page opens by itself once, the first time training is due. */
+export const onboardingOpened = storage.defineItem<boolean>('local:onboardingOpened', { fallback: false, version: 1 })
+
+/**
+ * How the last Huntress sign-in ended. The popup closes while the sign-in window is open, so the
+ * background keeps the outcome for the popup to show when it is opened again.
+ */
+export type OAuthOutcome =
+  | { kind: 'pending'; at: string }
+  | { kind: 'connected'; at: string; connection: Connection }
+  | { kind: 'failed'; at: string; message: string }
+
+export const oauthOutcome = storage.defineItem<OAuthOutcome | null>('local:oauthOutcome', { fallback: null, version: 1 })
