@@ -4,7 +4,9 @@ import { EXTENSION_KEY, GECKO_ID } from './extension/utils/extension-key.ts'
 
 export default defineConfig({
   srcDir: 'extension',
-  outDir: '.output',
+  // The end-to-end tests build into a directory of their own, so parallel test files don't collide.
+  outDir: process.env.TRAINPROOF_EXT_OUT_DIR ?? '.output',
+  publicDir: 'extension/public',
   imports: false,
   webExt: { disabled: true },
   manifest: ({ browser }) => ({
@@ -14,7 +16,7 @@ export default defineConfig({
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     action: { default_title: 'trainproof' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } } } }
+      ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } } } }
       : { key: EXTENSION_KEY }),
   }),
   vite: () => ({ plugins: [preact()] }),

@@ -63,7 +63,10 @@ function validationHook(result: { success: boolean; error?: unknown; target?: st
 const HTTP_CODES: Record<number, string> = { 400: 'invalid_request', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' }
 
 export function toErrorResponse(error: unknown, log: Logger): { status: ContentfulStatusCode; body: ErrorBody } {
-  if (error instanceof AppError) return { status: error.status, body: { error: { code: error.code, message: error.message } } }
+  if (error instanceof AppError) {
+    const details = error.details ? { details: error.details } : {}
+    return { status: error.status, body: { error: { code: error.code, message: error.message, ...details } } }
+  }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode
     const message = status === 400 ? `Invalid request: ${error.message}.` : error.message || 'The request was refused.'

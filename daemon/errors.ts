@@ -10,11 +10,15 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly status: ContentfulStatusCode = 400,
-    options?: ErrorOptions & { retryAfterSeconds?: number },
+    options?: ErrorOptions & { retryAfterSeconds?: number; details?: Record<string, unknown> },
   ) {
     super(message, options)
     this.retryAfterSeconds = options?.retryAfterSeconds
+    this.details = options?.details
   }
+
+  /** Extra structured facts for the client (e.g. the accounts to choose from); never a secret. */
+  readonly details: Record<string, unknown> | undefined
 
   /** Sent as Retry-After with a 429 or 503. */
   readonly retryAfterSeconds: number | undefined

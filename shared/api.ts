@@ -6,7 +6,14 @@ import { Email, KnowBe4Region, Role, Status, TrainingId } from './domain.ts'
 export const API_BASE = '/api/v1'
 
 export const ErrorBody = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      /** Extra facts some errors carry, e.g. `choices` with `account_choice_required`. */
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
   .meta({ id: 'Error' })
 export type ErrorBody = z.infer<typeof ErrorBody>
 

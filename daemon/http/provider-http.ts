@@ -130,7 +130,6 @@ export class ProviderHttp {
   /** One attempt. Null means a network failure worth retrying; other failures throw. */
   private async attempt(request: ProviderRequest, accept: string, attempt: number): Promise<Response | null> {
     const { pacer, signal } = this.options
-    await pacer?.acquire(signal)
     const url = this.url(request)
     const headers: Record<string, string> = {
       accept,
@@ -143,6 +142,7 @@ export class ProviderHttp {
       headers['content-type'] = 'application/x-www-form-urlencoded'
       body = new URLSearchParams(request.form).toString()
     }
+    await pacer?.acquire(signal)
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000)
     this.requests++
     try {

@@ -3,11 +3,13 @@ import type { ProviderId } from '../../shared/domain.ts'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import type { StoredConnection } from '../store/schema.ts'
+import { createHuntressAdapter } from './huntress/index.ts'
+import { knowbe4 } from './knowbe4/index.ts'
 import type { ProviderAdapter } from './types.ts'
 
 /** Every provider trainproof speaks. A new provider is its own folder plus one line here. */
-function adapters(_config: Config): ProviderAdapter<any, any>[] {
-  return []
+function adapters(config: Config): ProviderAdapter<any, any>[] {
+  return [knowbe4, createHuntressAdapter(config.huntress)]
 }
 
 export class ProviderRegistry {

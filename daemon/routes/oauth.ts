@@ -30,6 +30,7 @@ const callback = defineRoute(ACCESS.write, {
   request: { params: ProviderParam, body: jsonBody(CallbackBody) },
   responses: {
     201: json(Connection, 'The new connection.'),
+    409: json(z.object({}), 'The login sees several accounts: `account_choice_required` with `details.choices`; post again with accountId.'),
     422: json(z.object({}), 'The provider refused the code (`provider_auth_failed`).'),
   },
 })
@@ -85,7 +86,15 @@ export function oauthRoutes(deps: Deps) {
       const codeVerifier = vault.open(taken.sealedVerifier, stateHash) as string
       const created = await adapter.oauth
         .exchange({ code, redirectUri: taken.redirectUri, codeVerifier, accountId }, sessions.http(adapter, ''))
-        .catch(connectFailure)
+        .catch(async (error: unknown) => {
+          // The admin must pick an account: the same state (and code) may come back once more with accountId.
+          if (error instanceof AppError && error.code === 'account_choice_required') {
+            await store.update((db) => {
+              db.oauthStates.push(taken)
+            })
+          }
+          return connectFailure(error)
+        })
       return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor), 201)
     })
 }

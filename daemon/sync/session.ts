@@ -6,8 +6,13 @@ import type { Vault } from '../secrets/vault.ts'
 import type { StoredConnection } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
 
-/** Overrides for every provider HTTP client the daemon builds (tests shorten retries and timeouts). */
-export type HttpTuning = Pick<ProviderHttpOptions, 'retry' | 'timeoutMs'>
+/**
+ * Overrides for every provider HTTP client the daemon builds: tests shorten retries and timeouts;
+ * the benchmark scales rate limits up together with its fake's.
+ */
+export type HttpTuning = Pick<ProviderHttpOptions, 'retry' | 'timeoutMs'> & {
+  rateLimits?: Partial<Record<string, readonly RateLimit[]>>
+}
 
 export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adapter: ProviderAdapter<any, any> }
 
@@ -31,7 +36,8 @@ export class Sessions {
 
   /** An HTTP client for a provider call outside any connection (connect, OAuth code exchange). */
   http(adapter: ProviderAdapter<any, any>, baseUrl: string, signal?: AbortSignal): ProviderHttp {
-    return new ProviderHttp({ provider: adapter.displayName, baseUrl, signal, ...this.deps.tuning })
+    const { retry, timeoutMs } = this.deps.tuning ?? {}
+    return new ProviderHttp({ provider: adapter.displayName, baseUrl, signal, retry, timeoutMs })
   }
 
   open(connection: StoredConnection, signal?: AbortSignal): OpenedSession {
@@ -39,13 +45,14 @@ export class Sessions {
     const adapter = providers.get(connection.provider)
     const settings = adapter.settings.parse(connection.settings)
     const secret = adapter.secret.parse(vault.open(connection.sealed, connection.id))
-    const limits = adapter.rateLimits ?? []
+    const limits = tuning?.rateLimits?.[adapter.id] ?? adapter.rateLimits ?? []
     const http = new ProviderHttp({
       provider: adapter.displayName,
       baseUrl: adapter.baseUrl(settings),
       pacer: limits.length > 0 ? this.pacer(connection.id, limits) : undefined,
       signal,
-      ...tuning,
+      retry: tuning?.retry,
+      timeoutMs: tuning?.timeoutMs,
     })
     let current = secret
     const session = adapter.open({

@@ -24,3 +24,7 @@ export function isStale(trainings: Pick<MyTrainings, 'syncedAt'>, now: number): 
 export function dueOf(check: CheckResult | null): number | null {
   return check?.kind === 'employee' ? check.trainings.due : null
 }
+
+export function employeeCheck(trainings: MyTrainings, at = new Date().toISOString()): CheckResult {
+  return { kind: 'employee', at, trainings }
+}

@@ -19,7 +19,7 @@ export type Protocol = {
   recheck: [void, MyTrainings]
   connections: [void, Connection[]]
   connectKnowBe4: [KnowBe4ConnectBody, Connection]
-  connectHuntress: [{ accountId?: string } | void, Connection]
+  connectHuntress: [{ accountId?: string }, Connection]
   campaigns: [{ connectionId: string }, Campaign[]]
   syncConnection: [{ connectionId: string }, SyncRun]
   syncAll: [void, SyncRun[]]

@@ -23,7 +23,13 @@ export const ENDPOINT_SCOPES = {
 } as const
 
 type Env = { Bindings: HttpBindings; Variables: { clientId: string | null; token: AccessToken } }
-type Deps = { tenant: HuntressTenant; oauth: OAuthState; links: CertificateLinks; settings: ApiSettings; baseUrl: () => string }
+type Deps = {
+  tenant: HuntressTenant
+  oauth: OAuthState
+  links: CertificateLinks
+  settings: ApiSettings
+  baseUrl: () => string
+}
 
 /** The JSON:API under `/api/v1`. */
 export function apiRoutes(deps: Deps): Hono<Env> {
@@ -31,7 +37,9 @@ export function apiRoutes(deps: Deps): Hono<Env> {
   const app = new Hono<Env>()
   app.use('*', guard(deps))
 
-  app.get('/accounts', (c) => scoped(c, 'accounts', () => paginate(c, [...tenant.accounts.values()], (a) => toAccount(a, tenant))))
+  app.get('/accounts', (c) =>
+    scoped(c, 'accounts', () => paginate(c, [...tenant.accounts.values()], (a) => toAccount(a, tenant))),
+  )
   app.get('/accounts/:id', (c) =>
     scoped(c, 'accounts', () => one(tenant.accounts.get(c.req.param('id')), (a) => toAccount(a, tenant))),
   )
@@ -41,7 +49,9 @@ export function apiRoutes(deps: Deps): Hono<Env> {
       return paginate(c, tenant.assignmentsOf(c.req.param('id')), toAssignment)
     }),
   )
-  app.get('/assignments/:id', (c) => scoped(c, 'assignments', () => one(tenant.assignments.get(c.req.param('id')), toAssignment)))
+  app.get('/assignments/:id', (c) =>
+    scoped(c, 'assignments', () => one(tenant.assignments.get(c.req.param('id')), toAssignment)),
+  )
   app.get('/assignments/:id/learners', (c) =>
     scoped(c, 'learners', () => {
       const ids = tenant.enrollments.get(c.req.param('id'))
@@ -120,7 +130,8 @@ function certificate(c: Context<Env>, { tenant, links, baseUrl }: Deps): Respons
     assignment.name,
     `Completed ${activity.completedAt}`,
   ])
-  const attributes = { learnerId, assignmentId: assignment.id, completedAt: activity.completedAt, pdf: baseUrl() + links.create(pdf) }
+  const { completedAt } = activity
+  const attributes = { learnerId, assignmentId: assignment.id, completedAt, pdf: baseUrl() + links.create(pdf) }
   return document({ data: { type: 'completion-certificates', attributes } })
 }
 
@@ -149,7 +160,8 @@ function toLearner({ id, accountId: _accountId, ...attributes }: FakeLearner) {
 
 function toActivity(row: FakeActivity) {
   const { progress, startedAt, completedAt } = row
-  const attributes = row.learnerIdIn === 'attributes' ? { learnerId: row.learnerId, progress, startedAt, completedAt } : { progress, startedAt, completedAt }
+  const progressOnly = { progress, startedAt, completedAt }
+  const attributes = row.learnerIdIn === 'attributes' ? { learnerId: row.learnerId, ...progressOnly } : progressOnly
   return {
     type: 'learner-activities',
     id: row.id,

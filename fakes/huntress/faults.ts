@@ -43,6 +43,7 @@ export type RequestLogEntry = {
 type Rule = { fault: Fault; skip: number; remaining: number; match: string | RegExp | undefined }
 
 export type FaultHooks = { expireAccessTokens(): void }
+type FakeContext = Context<{ Bindings: HttpBindings; Variables: { clientId: string | null } }>
 
 /** The request log and the fault queue, as one middleware in front of every route. */
 export class FaultInjector {
@@ -59,7 +60,7 @@ export class FaultInjector {
     this.rules = []
   }
 
-  middleware = async (c: Context<{ Bindings: HttpBindings; Variables: { clientId: string | null } }>, next: Next) => {
+  middleware = async (c: FakeContext, next: Next) => {
     const url = new URL(c.req.url)
     const entry: RequestLogEntry = {
       method: c.req.method,
@@ -97,7 +98,7 @@ export class FaultInjector {
     return null
   }
 
-  private async apply(fault: Fault, c: Context<{ Bindings: HttpBindings; Variables: { clientId: string | null } }>): Promise<Response | 'reset' | null> {
+  private async apply(fault: Fault, c: FakeContext): Promise<Response | 'reset' | null> {
     switch (fault.type) {
       case 'status':
         return jsonApiError(fault.status, 'Injected failure', 'The fake was told to fail this request.')

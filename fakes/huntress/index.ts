@@ -59,8 +59,11 @@ export type HuntressFake = {
 
 /**
  * Starts a strict stand-in for Huntress Managed SAT (OAuth + JSON:API) on 127.0.0.1.
- * `GET /oauth/authorize?...&approve=1` (or `approve=0`) decides without the page; only the fake
- * has that parameter.
+ * - `GET /oauth/authorize?...&approve=1` (or `approve=0`) decides without the page; only the fake
+ *   has that parameter. The page itself posts back with `#approve` / `#deny`.
+ * - API requests without a non-empty User-Agent get 400, without `Accept: application/vnd.api+json`
+ *   406, then 401 (bad or expired token), 429 (rate limit), 403 (missing scope), 404.
+ * - Tokens see every account in the tenant; learners are served active and inactive alike.
  */
 export async function startHuntressFake(options: HuntressFakeOptions = {}): Promise<HuntressFake> {
   const now = options.now ?? Date.now
@@ -116,7 +119,9 @@ export async function startHuntressFake(options: HuntressFakeOptions = {}): Prom
   }
 }
 
-function listen(fetch: (request: Request, env: HttpBindings) => Response | Promise<Response>, port: number): Promise<Server> {
+type FetchHandler = (request: Request, env: HttpBindings) => Response | Promise<Response>
+
+function listen(fetch: FetchHandler, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: fetch as never, port, hostname: '127.0.0.1' }, () => resolve(server as Server)) as Server
     server.once('error', reject)

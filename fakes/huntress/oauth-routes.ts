@@ -13,7 +13,15 @@ type AuthorizeRequest = {
 
 type Checked = { ok: true; request: AuthorizeRequest } | { ok: false; response: Response }
 
-const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']
+const AUTHORIZE_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+]
 
 /**
  * `/oauth/authorize` (an approve page, or `approve=1|0` for tests) and `/oauth/token`
@@ -77,10 +85,14 @@ function checkAuthorize(state: OAuthState, params: URLSearchParams): Checked {
   const redirectUri = params.get('redirect_uri') ?? ''
   if (!client.redirectUris.includes(redirectUri))
     return { ok: false, response: errorPage('redirect_uri is not registered for this client.') }
-  const back = (error: string) => ({ ok: false as const, response: redirectWith(redirectUri, { error, state: params.get('state') }) })
+  const back = (error: string): Checked => ({
+    ok: false,
+    response: redirectWith(redirectUri, { error, state: params.get('state') }),
+  })
   if (params.get('response_type') !== 'code') return back('unsupported_response_type')
   const codeChallenge = params.get('code_challenge') ?? ''
-  if (params.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(codeChallenge)) return back('invalid_request')
+  const s256 = params.get('code_challenge_method') === 'S256' && /^[A-Za-z0-9_-]{43}$/.test(codeChallenge)
+  if (!s256) return back('invalid_request')
   const scope = parseScope(params.get('scope')) ?? client.scopes
   if (scope.some((item) => !client.scopes.includes(item))) return back('invalid_scope')
   const kept = AUTHORIZE_PARAMS.flatMap((key) => {

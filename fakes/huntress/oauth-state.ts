@@ -142,7 +142,8 @@ export class OAuthState {
       if (holder.scope) holder.scope = holder.scope.filter((item) => item !== scope)
       if (holder.scopes) holder.scopes = holder.scopes.filter((item) => item !== scope)
     }
-    for (const map of [this.clients, this.codes, this.accessTokens, this.refreshTokens]) for (const entry of map.values()) strip(entry)
+    for (const map of [this.clients, this.codes, this.accessTokens, this.refreshTokens])
+      for (const entry of map.values()) strip(entry)
   }
 
   /** Current refresh tokens that still work. */

@@ -22,7 +22,8 @@ export function seedWorkedExample(fake: HuntressFake, domain = 'example.com'): W
     b: tenant.addAssignment(account.id, { name: 'Campaign B', status: 'completed' }),
     c: tenant.addAssignment(account.id, { name: 'Campaign C', status: 'in-progress' }),
   }
-  const person = (name: string) => tenant.addLearner(account.id, { firstName: name, lastName: 'Example', email: `${name}@${domain}` })
+  const person = (name: string) =>
+    tenant.addLearner(account.id, { firstName: name, lastName: 'Example', email: `${name}@${domain}` })
   const learners = { astronaut: person('astronaut'), wizard: person('wizard'), hero: person('hero'), ninja: person('ninja') }
   const { a, b, c } = assignments
   const done = (assignment: FakeAssignment, learner: FakeLearner, day: number) =>

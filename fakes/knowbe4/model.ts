@@ -94,6 +94,8 @@ export class KnowBe4Tenant {
   readonly enrollments = new Map<number, FakeEnrollment>()
   private readonly byCampaign = new Map<number, FakeEnrollment[]>()
   private readonly byEmail = new Map<string, FakeUser>()
+  /** Each enrollment's index in its campaign's list, so a cursor finds its place at once. */
+  private readonly position = new Map<number, number>()
   private nextUserId = 1000
   private nextCampaignId = 100
   private nextContentId = 1
@@ -194,6 +196,7 @@ export class KnowBe4Tenant {
     const enrollment: FakeEnrollment = { ...row, id }
     this.enrollments.set(id, enrollment)
     const list = this.byCampaign.get(row.campaignId) ?? []
+    this.position.set(id, list.length)
     list.push(enrollment)
     this.byCampaign.set(row.campaignId, list)
     return enrollment
@@ -212,12 +215,14 @@ export class KnowBe4Tenant {
     return this.byCampaign.get(campaignId) ?? []
   }
 
-  /** Seats default to the number of active users, which sets the daily request budget. */
+  /** Where an enrollment sits in `enrollmentsOf(its campaign)`. */
+  positionOf(enrollmentId: number): number | undefined {
+    return this.position.get(enrollmentId)
+  }
+
+  /** Seats default to the number of users, which sets the daily request budget. */
   seats(): number {
-    if (this.account.numberOfSeats) return this.account.numberOfSeats
-    let active = 0
-    for (const user of this.users.values()) if (user.status === 'active') active++
-    return active
+    return this.account.numberOfSeats || this.users.size
   }
 
   private module(campaign: FakeCampaign, name: string): FakeContent {

@@ -30,8 +30,11 @@ export function route(tenant: KnowBe4Tenant, path: string, query: URLSearchParam
 }
 
 function dispatch(tenant: KnowBe4Tenant, path: string, query: URLSearchParams, paging: EnrollmentPaging): FakeAnswer {
-  if (path === '/v1/account') return ok(renderAccount(tenant.account))
-  if (path === '/v1/users') return ok(pageOf(users(tenant, query), query).map(renderUser))
+  if (path === '/v1/account') {
+    const seats = tenant.account.numberOfSeats === null ? null : tenant.seats()
+    return ok(renderAccount({ ...tenant.account, numberOfSeats: seats }))
+  }
+  if (path === '/v1/users') return ok(users(tenant, query).map(renderUser))
   if (path === '/v1/training/campaigns') return ok(campaigns(tenant, query))
   if (path === '/v1/training/enrollments') return ok(enrollments(tenant, query, paging))
   const single = /^\/v1\/(users|training\/campaigns|training\/enrollments)\/(\d+)$/.exec(path)
@@ -56,8 +59,8 @@ function ok(body: unknown): FakeAnswer {
 function users(tenant: KnowBe4Tenant, query: URLSearchParams) {
   const status = query.get('status')
   if (status !== null && status !== 'active' && status !== 'archived') throw new BadRequest('Invalid status')
-  const all = [...tenant.users.values()]
-  return status === null ? all : all.filter((user) => user.status === status)
+  const { skip, take } = pageWindow(query)
+  return scan([...tenant.users.values()], 0, (user) => status === null || user.status === status, skip, take).rows
 }
 
 function campaigns(tenant: KnowBe4Tenant, query: URLSearchParams): unknown[] {
@@ -66,38 +69,62 @@ function campaigns(tenant: KnowBe4Tenant, query: URLSearchParams): unknown[] {
   return pageOf(all.slice(0, CAMPAIGN_CAP), query, CAMPAIGN_CAP).map((c) => renderCampaign(c, true))
 }
 
+/** Pages are found by scanning from the cursor's row, so a 100,000-row campaign pages fast. */
 function enrollments(tenant: KnowBe4Tenant, query: URLSearchParams, paging: EnrollmentPaging): unknown {
-  const rows = filterEnrollments(tenant, query)
+  const campaignId = intParam(query, 'campaign_id')
+  const source = campaignId === undefined ? [...tenant.enrollments.values()] : tenant.enrollmentsOf(campaignId)
+  const keep = enrollmentFilter(tenant, query)
   const render = (row: FakeEnrollment) => renderEnrollment(tenant, row, flags(query))
   const cursor = query.get('cursor')
-  if (paging === 'page' || (paging === 'both' && cursor === null)) return pageOf(rows, query).map(render)
+  if (paging === 'page' || (paging === 'both' && cursor === null)) {
+    const { skip, take } = pageWindow(query)
+    return scan(source, 0, keep, skip, take).rows.map(render)
+  }
   const perPage = perPageOf(query)
-  const start = cursorStart(rows, cursor)
-  const data = rows.slice(start, start + perPage)
-  const last = data.at(-1)
-  const nextCursor = last && start + perPage < rows.length ? String(last.id) : null
-  return { data: data.map(render), pagination: { per_page: perPage, next_cursor: nextCursor } }
+  const { rows, more } = scan(source, cursorStart(tenant, source, cursor), keep, 0, perPage, true)
+  const nextCursor = more ? String((rows.at(-1) as FakeEnrollment).id) : null
+  return { data: rows.map(render), pagination: { per_page: perPage, next_cursor: nextCursor } }
 }
 
-function filterEnrollments(tenant: KnowBe4Tenant, query: URLSearchParams): FakeEnrollment[] {
-  const campaignId = intParam(query, 'campaign_id')
+function enrollmentFilter(tenant: KnowBe4Tenant, query: URLSearchParams): (row: FakeEnrollment) => boolean {
   const userId = intParam(query, 'user_id')
   const storePurchaseId = intParam(query, 'store_purchase_id')
   const excludeArchived = query.get('exclude_archived_users') === 'true'
-  const source = campaignId === undefined ? [...tenant.enrollments.values()] : tenant.enrollmentsOf(campaignId)
-  return source.filter(
-    (row) =>
-      (userId === undefined || row.userId === userId) &&
-      (storePurchaseId === undefined || (row.contentType === 'Store Purchase' && row.contentId === storePurchaseId)) &&
-      !(excludeArchived && row.userId !== null && tenant.users.get(row.userId)?.status === 'archived'),
-  )
+  // user: null rows stay: the API cannot tell whose they are, so it cannot know they are archived.
+  return (row) =>
+    (userId === undefined || row.userId === userId) &&
+    (storePurchaseId === undefined || (row.contentType === 'Store Purchase' && row.contentId === storePurchaseId)) &&
+    !(excludeArchived && row.userId !== null && tenant.users.get(row.userId)?.status === 'archived')
+}
+
+/**
+ * From `start`, skips `skip` kept rows and collects up to `take`; with `lookAhead`, also says
+ * whether another kept row follows.
+ */
+function scan<T>(rows: readonly T[], start: number, keep: (row: T) => boolean, skip: number, take: number, lookAhead = false) {
+  const found: T[] = []
+  let skipped = 0
+  for (let index = start; index < rows.length; index++) {
+    const row = rows[index] as T
+    if (!keep(row)) continue
+    if (skipped < skip) {
+      skipped++
+      continue
+    }
+    if (found.length === take) return { rows: found, more: true }
+    found.push(row)
+    if (found.length === take && !lookAhead) break
+  }
+  return { rows: found, more: false }
 }
 
 /** The cursor is the id of the last row served; `true` and `0` start at the beginning. */
-function cursorStart(rows: readonly FakeEnrollment[], cursor: string | null): number {
+function cursorStart(tenant: KnowBe4Tenant, rows: readonly FakeEnrollment[], cursor: string | null): number {
   if (cursor === null || cursor === 'true' || cursor === '0') return 0
   if (!/^\d+$/.test(cursor)) throw new BadRequest('Invalid cursor')
-  const index = rows.findIndex((row) => row.id === Number(cursor))
+  const id = Number(cursor)
+  const known = tenant.positionOf(id)
+  const index = known !== undefined && rows[known]?.id === id ? known : rows.findIndex((row) => row.id === id)
   if (index < 0) throw new BadRequest('Invalid cursor')
   return index + 1
 }
@@ -111,9 +138,14 @@ function flags(query: URLSearchParams) {
 }
 
 function pageOf<T>(rows: readonly T[], query: URLSearchParams, cap = MAX_PER_PAGE): T[] {
+  const { skip, take } = pageWindow(query, cap)
+  return rows.slice(skip, skip + take)
+}
+
+function pageWindow(query: URLSearchParams, cap = MAX_PER_PAGE): { skip: number; take: number } {
   const page = intParam(query, 'page') ?? 1
-  const perPage = Math.min(perPageOf(query), cap)
-  return rows.slice((page - 1) * perPage, page * perPage)
+  const take = Math.min(perPageOf(query), cap)
+  return { skip: (page - 1) * take, take }
 }
 
 function perPageOf(query: URLSearchParams): number {

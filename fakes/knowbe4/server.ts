@@ -215,7 +215,7 @@ function bearer(header: string | undefined): string | null {
 }
 
 /** No Accept header, or one that admits JSON (`application/json`, `application/*`, `*\/*`, `…+json`). */
-export function acceptsJson(header: string | undefined): boolean {
+function acceptsJson(header: string | undefined): boolean {
   if (header === undefined || header.trim() === '') return true
   return header.split(',').some((part) => {
     const type = (part.split(';')[0] ?? '').trim().toLowerCase()

@@ -75,6 +75,7 @@ describe('knowbe4 session: failures become ProviderErrors', () => {
 
     expect(rows).toHaveLength(3)
     expect(http.requests).toBe(fault.kind === 'delay' ? 1 : 3)
+    expect(fake.faults.pending).toBe(fault.kind === 'delay' ? 1 : 0)
   })
 
   it('says what a rejected token may mean, never retries it and never shows it', async () => {

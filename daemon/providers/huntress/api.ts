@@ -78,7 +78,8 @@ function explain(error: ProviderError, call: HuntressCall, path: string): Provid
   if (error.kind === 'forbidden')
     return new ProviderError(
       'forbidden',
-      `${label} was refused (403): the authorisation probably lacks the scope ${SCOPE_BY_CALL[call]}. Allow it on the Huntress API client, then connect again.`,
+      `${label} was refused (403): the authorisation probably lacks the scope ${SCOPE_BY_CALL[call]}. ` +
+        'Allow it on the Huntress API client, then connect again.',
       { cause: error },
     )
   return error

@@ -16,8 +16,6 @@ export type HuntressAccountChoice = { id: string; name: string }
  */
 export class AccountChoiceRequiredError extends AppError {
   override name = 'AccountChoiceRequiredError'
-  readonly details: { choices: HuntressAccountChoice[] }
-
   constructor(choices: HuntressAccountChoice[], unknownChoice: boolean) {
     super(
       'account_choice_required',
@@ -25,8 +23,8 @@ export class AccountChoiceRequiredError extends AppError {
         ? 'That Huntress account is not one this login can read; choose one of the accounts listed.'
         : 'This Huntress login can read several accounts; choose the one trainproof should use.',
       409,
+      { details: { choices } },
     )
-    this.details = { choices }
   }
 }
 
@@ -77,7 +75,8 @@ export async function connectHuntress(
   if (!grant) {
     const secret = await exchangeCode(client, http, input, now)
     const tokens = { accessToken: async () => secret.accessToken, rejected: async () => {} }
-    const accounts = await new HuntressApi(http, client.baseUrl, tokens).list('accounts', HUNTRESS.paths.accounts, HuntressAccountSchema)
+    const api = new HuntressApi(http, client.baseUrl, tokens)
+    const accounts = await api.list('accounts', HUNTRESS.paths.accounts, HuntressAccountSchema)
     grant = { secret, accounts, key: keyOf(input), expiresAt: 0 }
   }
   const usable = grant.accounts.filter((account) => !isSkipped(account))
@@ -87,7 +86,11 @@ export async function connectHuntress(
       'This Huntress login sees no account trainproof can read (sandbox and demo accounts are skipped).',
       422,
     )
-  const chosen = input.accountId ? usable.find((account) => account.id === input.accountId) : usable.length === 1 ? usable[0] : undefined
+  const chosen = input.accountId
+    ? usable.find((account) => account.id === input.accountId)
+    : usable.length === 1
+      ? usable[0]
+      : undefined
   if (!chosen) {
     pending.keep(input, grant)
     throw new AccountChoiceRequiredError(
@@ -97,7 +100,8 @@ export async function connectHuntress(
   }
   pending.drop(input.code)
   const accountName = chosen.attributes.name
-  return { label: accountName, settings: { baseUrl: client.baseUrl, accountId: String(chosen.id), accountName }, secret: grant.secret }
+  const settings = { baseUrl: client.baseUrl, accountId: chosen.id, accountName }
+  return { label: accountName, settings, secret: grant.secret }
 }
 
 function isSkipped(account: HuntressAccount): boolean {

@@ -35,8 +35,8 @@ export type HuntressAdapter = ProviderAdapter<HuntressSettings, HuntressSecret> 
 export function createHuntressAdapter(options: HuntressAdapterOptions): HuntressAdapter {
   const baseUrl = checkBaseUrl(options.baseUrl ?? HUNTRESS.defaultBaseUrl)
   const now = options.now ?? Date.now
-  const client: HuntressClient | null =
-    options.clientId && options.clientSecret ? { clientId: options.clientId, clientSecret: options.clientSecret, baseUrl } : null
+  const { clientId, clientSecret } = options
+  const client: HuntressClient | null = clientId && clientSecret ? { clientId, clientSecret, baseUrl } : null
   const pending = new PendingGrants(now)
   const requireClient = (): HuntressClient => {
     if (client) return client

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi'
 import { ProviderError } from '../../errors.ts'
 import type { ProviderHttp } from '../../http/provider-http.ts'
 import { HUNTRESS } from './config.ts'
-import { HuntressTokenSchema, type HuntressSecret } from './schemas.ts'
+import { HuntressTokenSchema, OAuthErrorSchema, type HuntressSecret } from './schemas.ts'
 
 /** trainproof's OAuth client at Huntress; the secret never leaves the daemon. */
 export type HuntressClient = { clientId: string; clientSecret: string; baseUrl: string }
@@ -15,7 +15,8 @@ export type Pkce = { state: string; codeVerifier: string; codeChallenge: string 
  */
 export async function newPkce(): Promise<Pkce> {
   const codeVerifier = oauth.generateRandomCodeVerifier()
-  return { state: oauth.generateRandomState(), codeVerifier, codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier) }
+  const codeChallenge = await oauth.calculatePKCECodeChallenge(codeVerifier)
+  return { state: oauth.generateRandomState(), codeVerifier, codeChallenge }
 }
 
 /** The URL a browser opens to let an admin log in at Huntress and approve trainproof. */
@@ -45,9 +46,20 @@ export async function exchangeCode(
   now: () => number = Date.now,
 ): Promise<HuntressSecret> {
   const { as, oauthClient, auth, options } = setup(client, http)
-  const callback = oauth.validateAuthResponse(as, oauthClient, new URLSearchParams({ code: input.code }), oauth.skipStateCheck)
+  // The daemon checked the state already (its own store); here only the code matters.
+  const params = new URLSearchParams({ code: input.code })
+  const callback = oauth.validateAuthResponse(as, oauthClient, params, oauth.skipStateCheck)
+  const { redirectUri, codeVerifier } = input
   return tokenCall('code', now, http, async () => {
-    const response = await oauth.authorizationCodeGrantRequest(as, oauthClient, auth, callback, input.redirectUri, input.codeVerifier, options)
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      oauthClient,
+      auth,
+      callback,
+      redirectUri,
+      codeVerifier,
+      options,
+    )
     return { response, process: () => oauth.processAuthorizationCodeResponse(as, oauthClient, response) }
   })
 }
@@ -82,7 +94,13 @@ async function tokenCall(
   if (response.status === 429 || response.status >= 500) {
     await response.body?.cancel()
     const kindOf = response.status === 429 ? 'rate_limited' : 'server'
-    throw new ProviderError(kindOf, `${http.provider} POST ${HUNTRESS.paths.token} failed with ${response.status}; try again later.`)
+    const message = `${http.provider} POST ${HUNTRESS.paths.token} failed with ${response.status}; try again later.`
+    throw new ProviderError(kindOf, message)
+  }
+  // RFC 6749 §5.2: 401 is only ever invalid_client (oauth4webapi would surface its WWW-Authenticate challenge instead).
+  if (response.status === 401) {
+    await response.body?.cancel()
+    throw clientRejected(http.provider)
   }
   let body: oauth.TokenEndpointResponse
   try {
@@ -104,34 +122,46 @@ async function tokenCall(
 function tokenFailure(error: unknown, kind: 'code' | 'refresh', provider: string): Error {
   if (!(error instanceof oauth.ResponseBodyError)) {
     if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError)
-      return new ProviderError('bad_response', `${provider} POST ${HUNTRESS.paths.token} answered with something that is not a token.`, { cause: error })
+      return new ProviderError(
+        'bad_response',
+        `${provider} POST ${HUNTRESS.paths.token} answered with something that is not a token.`,
+        { cause: error },
+      )
     return error instanceof Error ? error : new Error(String(error))
   }
-  if (error.error === 'invalid_grant' && kind === 'refresh')
+  const parsed = OAuthErrorSchema.safeParse(error.cause)
+  const code = parsed.success ? parsed.data.error : 'unknown_error'
+  if (code === 'invalid_grant' && kind === 'refresh')
     return new ProviderError(
       'auth',
-      `${provider} no longer accepts trainproof's authorisation (the refresh token expired or was revoked); an admin needs to connect Huntress again.`,
+      `${provider} no longer accepts trainproof's authorisation (the refresh token expired or was revoked); ` +
+        'an admin needs to connect Huntress again.',
       { cause: error },
     )
-  if (error.error === 'invalid_grant')
+  if (code === 'invalid_grant')
     return new ProviderError(
       'auth',
-      `${provider} refused the authorisation code (expired, already used, or for another redirect URI); start connecting again.`,
+      `${provider} refused the authorisation code (expired, already used, or for another redirect URI); ` +
+        'start connecting again.',
       { cause: error },
     )
-  if (error.error === 'invalid_client')
-    return new ProviderError(
-      'auth',
-      `${provider} rejected trainproof's OAuth client; check TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET.`,
-      { cause: error, code: 'provider_client_rejected' },
-    )
-  if (error.error === 'invalid_scope')
+  if (code === 'invalid_client') return clientRejected(provider, error)
+  if (code === 'invalid_scope')
     return new ProviderError(
       'forbidden',
       `${provider} did not grant the scopes trainproof needs (${HUNTRESS.scopes.join(' ')}); allow them on the API client.`,
       { cause: error },
     )
-  return new ProviderError('bad_response', `${provider} refused the token request (${error.error}).`, { cause: error })
+  return new ProviderError('bad_response', `${provider} refused the token request (${code}).`, { cause: error })
+}
+
+function clientRejected(provider: string, cause?: unknown): ProviderError {
+  return new ProviderError(
+    'auth',
+    `${provider} rejected trainproof's OAuth client; ` +
+      'check TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET.',
+    { cause, code: 'provider_client_rejected' },
+  )
 }
 
 function setup(client: HuntressClient, http: ProviderHttp) {

@@ -110,7 +110,8 @@ export type HuntressToken = z.infer<typeof HuntressTokenSchema>
 
 /** An OAuth error answer (RFC 6749 §5.2). */
 export const OAuthErrorSchema = z.object({
-  error: z.string(),
+  /** RFC 6749 §5.2 charset, bounded: the code may end up in a message. */
+  error: z.string().regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/),
   error_description: z.string().optional(),
 })
 

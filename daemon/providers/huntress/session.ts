@@ -34,7 +34,8 @@ export class TokenKeeper implements TokenSource {
   }
 
   async accessToken(): Promise<string> {
-    if (Date.parse(this.current.expiresAt) - this.now() <= HUNTRESS.refreshMarginMs) await this.renew(this.current.accessToken)
+    const leftMs = Date.parse(this.current.expiresAt) - this.now()
+    if (leftMs <= HUNTRESS.refreshMarginMs) await this.renew(this.current.accessToken)
     return this.current.accessToken
   }
 
@@ -54,7 +55,8 @@ export class TokenKeeper implements TokenSource {
     if (!this.client)
       throw new ProviderError(
         'auth',
-        'Huntress tokens cannot be renewed: TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET are not set.',
+        'Huntress tokens cannot be renewed: ' +
+          'TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET are not set.',
       )
     const next = await refreshTokens(this.client, this.ctx.http, this.current.refreshToken, this.now)
     // The old refresh token is dead now: store the new pair before it is used or anything can fail.
@@ -100,7 +102,8 @@ export function openHuntressSession(ctx: Ctx, client: HuntressClient | null, now
         const enrolled = await listLearners(assignmentId)
         const fromLearners = enrolled ? toEnrollments(assignmentId, enrolled, []) : []
         if (fromLearners.length === 0) continue // deleted, or nobody active: no activity needed
-        const activity = await goneAsNull(api.list('activity', HUNTRESS.paths.activity(assignmentId), HuntressActivitySchema))
+        const activityPath = HUNTRESS.paths.activity(assignmentId)
+        const activity = await goneAsNull(api.list('activity', activityPath, HuntressActivitySchema))
         rows.push(...toEnrollments(assignmentId, enrolled ?? [], activity ?? []))
       }
       return rows
@@ -119,7 +122,8 @@ export function openHuntressSession(ctx: Ctx, client: HuntressClient | null, now
           return asPdf(await ctx.http.bytes({ url: link, anonymous: true }))
         } catch (error) {
           // The link lives minutes; one that expired on the way gets one fresh link.
-          if (attempt === 1 && error instanceof ProviderError && error.kind !== 'network' && error.kind !== 'timeout') continue
+          const expired = error instanceof ProviderError && !['network', 'timeout'].includes(error.kind)
+          if (attempt === 1 && expired) continue
           throw error
         }
       }
@@ -141,7 +145,8 @@ async function goneAsNull<T>(promise: Promise<T>): Promise<T | null> {
 function checkedLink(link: string, baseUrl: string): string {
   const url = new URL(link)
   if (url.protocol === 'https:' || url.origin === new URL(baseUrl).origin) return link
-  throw new ProviderError('bad_response', 'Huntress offered a certificate link that is not https; trainproof did not follow it.')
+  const message = 'Huntress offered a certificate link that is not https; trainproof did not follow it.'
+  throw new ProviderError('bad_response', message)
 }
 
 function asPdf(bytes: Uint8Array): Uint8Array {

@@ -65,7 +65,7 @@ export const MAX_PAGES = 4_000
 
 /** Said with every 401: a bad token and a wrong region look the same to the API. */
 export const UNAUTHORIZED_HELP =
-  'The token was rejected: check that it was copied whole and is enabled, and that the region matches ' +
+  'Check that the token was copied whole and is enabled, and that the region matches ' +
   'the console you sign in to (training.knowbe4.com is US; eu/ca/uk/de.knowbe4.com are the others). ' +
   'The Reporting API must also be switched on in the account settings, and only Platinum and Diamond ' +
   'subscriptions include it.'

@@ -108,8 +108,3 @@ export function cursorPageSchema<T extends z.ZodType>(row: T) {
     pagination: z.object({ next_cursor: Cursor, nextCursor: Cursor }).nullish(),
   })
 }
-
-/** A list answer in either mode: a bare array (page mode) or the cursor envelope. */
-export function listPageSchema<T extends z.ZodType>(row: T) {
-  return z.union([z.array(row), cursorPageSchema(row)])
-}

@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'preact/hooks'
+import type { MyTrainings } from '../../shared/domain.ts'
+import { employeeCheck, type CheckResult } from '../utils/check.ts'
+import { PROVIDER_NAMES, TRAININGS, isDue, mainProvider } from '../utils/format.ts'
+import { ask } from '../utils/messages.ts'
+import { Notice } from './Notice.tsx'
+import { ProviderMark } from './ProviderMark.tsx'
+import { RecheckButton } from './RecheckButton.tsx'
+import { TrainingList } from './TrainingList.tsx'
+
+function Steps({ trainings }: { trainings: MyTrainings }) {
+  const due = TRAININGS.map(({ id }) => id).filter((id) => isDue(trainings.trainings[id]!.status))
+  const provider = mainProvider(trainings.provider, due)
+  const portal = due.map((id) => trainings.portalUrl[id]).find((url): url is string => Boolean(url)) ?? null
+  const name = provider ? PROVIDER_NAMES[provider] : 'your training provider'
+  return (
+    <>
+      <div class={`brand-bar ${provider ?? ''}`} />
+      <h1 style="margin-top:1rem" data-testid="onboarding-title">
+        {trainings.due > 0 ? 'Your security training with ' : 'Your trainings with '}
+        <ProviderMark provider={provider} />
+      </h1>
+      {trainings.due > 0 ? (
+        <ol data-testid="steps">
+          <li>Open {name} and sign in with your work e-mail ({trainings.email}).</li>
+          <li>Finish every module listed below. Each one usually takes a few minutes.</li>
+          <li>Come back here and press <strong>I finished — check again</strong>. Your badge updates right away.</li>
+        </ol>
+      ) : (
+        <Notice tone="ok" testId="all-done">Everything is complete. Nothing to do right now.</Notice>
+      )}
+      {trainings.due > 0 && portal && provider && (
+        <p>
+          <a class="button primary" href={portal} target="_blank" rel="noreferrer" data-testid="portal-link">
+            Go to {name}
+          </a>
+        </p>
+      )}
+    </>
+  )
+}
+
+/** The page that sends an employee to their provider's training and lets them say they're done. */
+export function OnboardingApp() {
+  const [check, setCheck] = useState<CheckResult | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    ask('overview').then((overview) => setCheck((current) => current ?? overview.check), (caught: Error) => setError(caught.message))
+    ask('refresh').then(setCheck, (caught: Error) => setError(caught.message))
+  }, [])
+  const trainings = check?.kind === 'employee' ? check.trainings : null
+  return (
+    <main class="page stack">
+      <header class="top">
+        <div class="logo">train<span>proof</span></div>
+        {trainings && <small>{trainings.name !== trainings.email ? `${trainings.name} · ` : ''}{trainings.email}</small>}
+      </header>
+      {error && <Notice tone="error">{error}</Notice>}
+      {check === null && !error && <p class="muted">Loading your trainings…</p>}
+      {check?.kind === 'unpaired' && <Notice>This browser isn't paired yet. Open the extension's options and paste your token.</Notice>}
+      {(check?.kind === 'unreachable' || check?.kind === 'unauthorized') && <Notice tone="error">{check.message}</Notice>}
+      {check?.kind === 'staff' && <Notice>You are paired with a staff token; the admin screens are in the toolbar popup.</Notice>}
+      {trainings && (
+        <>
+          <Steps trainings={trainings} />
+          <h2>{trainings.due > 0 ? 'What to complete' : 'Your trainings'}</h2>
+          <TrainingList trainings={trainings} showPortal />
+          {trainings.due > 0 && <RecheckButton onChecked={(next) => setCheck(employeeCheck(next))} />}
+        </>
+      )}
+    </main>
+  )
+}

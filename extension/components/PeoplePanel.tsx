@@ -1,0 +1,134 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import type { Person, Status, TrainingId } from '../../shared/domain.ts'
+import { STATUS_LABELS, TRAININGS, progressText, trainingName } from '../utils/format.ts'
+import { ask } from '../utils/messages.ts'
+import { useAction, useRequest } from '../utils/use-request.ts'
+import { Notice } from './Notice.tsx'
+import { StatusPill } from './StatusPill.tsx'
+
+const PAGE = 200
+type Target = { email: string; training: TrainingId }
+
+function ConfirmReset({ target, onDone, onCancel }: { target: Target; onDone: (person: Person) => void; onCancel: () => void }) {
+  const confirm = useRef<HTMLButtonElement>(null)
+  const action = useAction()
+  useEffect(() => confirm.current?.focus(), [])
+  const reset = () =>
+    action.run(async () => {
+      onDone(await ask('reset', target))
+      return null
+    })
+  return (
+    <div class="notice warn" role="alertdialog" aria-labelledby="reset-question" data-testid="confirm-reset">
+      <p id="reset-question">
+        Reset {trainingName(target.training)} for {target.email}? Their completion stops counting and the next sync
+        evaluates them again.
+      </p>
+      {action.error && <p role="alert">{action.error}</p>}
+      <div class="row">
+        <button ref={confirm} type="button" class="danger" onClick={reset} disabled={action.busy}>
+          Reset
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  )
+}
+
+function PersonRow({ person, readOnly, onReset }: { person: Person; readOnly: boolean; onReset: (target: Target) => void }) {
+  const shown = TRAININGS.filter(({ id }) => person.trainings[id]?.status !== 'not_configured')
+  return (
+    <li class="card" data-testid="person" data-email={person.email}>
+      <div>
+        <strong>{person.name}</strong> <small>{person.email}</small>
+      </div>
+      {shown.length === 0 && <small>No training is configured.</small>}
+      <table>
+        <tbody>
+          {shown.map(({ id, name }) => {
+            const training = person.trainings[id]!
+            return (
+              <tr key={id} data-training={id}>
+                <td>{name}</td>
+                <td>
+                  <StatusPill status={training.status} />
+                </td>
+                <td data-testid="progress">{progressText(training)}</td>
+                <td style="text-align:right">
+                  {training.status === 'compliant' && (
+                    <button type="button" disabled={readOnly} onClick={() => onReset({ email: person.email, training: id })} aria-label={`Reset ${name} for ${person.email}`}>
+                      Reset
+                    </button>
+                  )}
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </li>
+  )
+}
+
+/** Everybody with their status and progress; a filter; reset (with a confirmation) per training. */
+export function PeoplePanel({ readOnly }: { readOnly: boolean }) {
+  const [text, setText] = useState('')
+  const [training, setTraining] = useState<TrainingId | ''>('')
+  const [status, setStatus] = useState<Status | ''>('')
+  const [limit, setLimit] = useState(PAGE)
+  const [confirming, setConfirming] = useState<Target | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const people = useRequest(
+    () => ask('personnel', { ...(training ? { training } : {}), ...(status ? { status } : {}), limit }),
+    [training, status, limit],
+  )
+  const needle = text.trim().toLowerCase()
+  const shown = (people.value ?? []).filter((person) => !needle || person.email.includes(needle) || person.name.toLowerCase().includes(needle))
+  const done = (person: Person) => {
+    setNotice(`${trainingName(confirming!.training)} was reset for ${person.email}.`)
+    setConfirming(null)
+    void people.reload()
+  }
+  return (
+    <div class="stack">
+      <div class="row" role="search">
+        <label class="field" style="flex:1">
+          <span>Filter people</span>
+          <input type="search" placeholder="Name or e-mail" value={text} onInput={(event) => setText(event.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Training</span>
+          <select value={training} onChange={(event) => setTraining(event.currentTarget.value as TrainingId | '')}>
+            <option value="">All</option>
+            {TRAININGS.map((item) => (
+              <option key={item.id} value={item.id}>{item.name}</option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>Status</span>
+          <select value={status} onChange={(event) => setStatus(event.currentTarget.value as Status | '')}>
+            <option value="">Any</option>
+            {(['non_compliant', 'not_enrolled', 'compliant'] as const).map((item) => (
+              <option key={item} value={item}>{STATUS_LABELS[item]}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {notice && <Notice tone="ok" testId="reset-result">{notice}</Notice>}
+      {confirming && <ConfirmReset target={confirming} onDone={done} onCancel={() => setConfirming(null)} />}
+      {people.error && <Notice tone="error">{people.error}</Notice>}
+      {people.value && shown.length === 0 && <p class="muted">Nobody matches.</p>}
+      <ul class="plain" aria-busy={people.loading}>
+        {shown.map((person) => (
+          <PersonRow key={person.email} person={person} readOnly={readOnly} onReset={(target) => { setNotice(null); setConfirming(target) }} />
+        ))}
+      </ul>
+      {people.value?.length === limit && (
+        <button type="button" onClick={() => setLimit(limit + PAGE)}>Show more people</button>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,5 @@
+import { render } from 'preact'
+import { OptionsApp } from '../../components/OptionsApp.tsx'
+import '../../assets/app.css'
+
+render(<OptionsApp />, document.getElementById('app')!)

@@ -1,0 +1,62 @@
+import type { Connection, ProviderId, Status, SyncRun, TrainingId, TrainingStatus } from '../../shared/domain.ts'
+
+export const TRAININGS: readonly { id: TrainingId; name: string }[] = [
+  { id: 'security_awareness', name: 'Security Awareness' },
+  { id: 'hipaa', name: 'HIPAA' },
+  { id: 'ai_awareness', name: 'AI Awareness' },
+]
+
+export const trainingName = (id: TrainingId) => TRAININGS.find((item) => item.id === id)?.name ?? id
+
+export const PROVIDER_NAMES: Record<ProviderId, string> = { knowbe4: 'KnowBe4', huntress: 'Huntress' }
+
+export const STATUS_LABELS: Record<Status, string> = {
+  compliant: 'Complete',
+  non_compliant: 'In progress',
+  not_enrolled: 'Not started',
+  not_configured: 'Not required',
+}
+
+export const CONNECTION_LABELS: Record<Connection['status'], string> = {
+  connected: 'Connected',
+  needs_reauth: 'Needs sign-in',
+  error: 'Last sync failed',
+}
+
+/** `1/2` when a person is enrolled in something; empty when there is nothing to count. */
+export function progressText(training: Pick<TrainingStatus, 'completed' | 'required'>): string {
+  return training.required === 0 ? '' : `${training.completed}/${training.required}`
+}
+
+export function isDue(status: Status): boolean {
+  return status === 'non_compliant' || status === 'not_enrolled'
+}
+
+/** "just now", "5 minutes ago", "3 hours ago", "2 days ago"; "never" for null. */
+export function timeAgo(iso: string | null, now: number): string {
+  if (iso === null) return 'never'
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000))
+  if (seconds < 60) return 'just now'
+  const unit = (value: number, name: string) => `${value} ${name}${value === 1 ? '' : 's'} ago`
+  if (seconds < 3600) return unit(Math.floor(seconds / 60), 'minute')
+  if (seconds < 86_400) return unit(Math.floor(seconds / 3600), 'hour')
+  return unit(Math.floor(seconds / 86_400), 'day')
+}
+
+/** One sentence about a finished sync, for the admin who pressed "Sync now". */
+export function syncSummary(run: SyncRun, label: string): string {
+  const seconds = Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)
+  const took = `${seconds.toFixed(1)} s, ${run.requests} request${run.requests === 1 ? '' : 's'}`
+  return run.ok ? `${label} synced (${took}).` : `${label} sync failed: ${run.error ?? 'no reason given'} Nothing was changed.`
+}
+
+/** The provider most of the due trainings use, else the first one configured. */
+export function mainProvider(provider: Record<TrainingId, ProviderId | null>, due: readonly TrainingId[]): ProviderId | null {
+  const counts = new Map<ProviderId, number>()
+  for (const id of due) {
+    const which = provider[id]
+    if (which) counts.set(which, (counts.get(which) ?? 0) + 1)
+  }
+  const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]
+  return best?.[0] ?? TRAININGS.map(({ id }) => provider[id]).find((which) => which !== null) ?? null
+}

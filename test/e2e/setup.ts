@@ -1,0 +1,48 @@
+import { startKnowBe4Fake, seedWorkedExample, type KnowBe4Fake, type WorkedExample } from '../../fakes/knowbe4/index.ts'
+import { knowbe4 } from '../../daemon/providers/knowbe4/index.ts'
+import { createHuntressAdapter } from '../../daemon/providers/huntress/index.ts'
+import { ProviderRegistry } from '../../daemon/providers/registry.ts'
+import type { HuntressFake } from '../../fakes/huntress/index.ts'
+import type { Campaign, Connection, TrainingId } from '../../shared/domain.ts'
+import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
+
+/** The fake never rate-limits the tests; the daemon still paces itself as for the real API. */
+export async function startKnowBe4(): Promise<{ fake: KnowBe4Fake; example: WorkedExample }> {
+  const fake = await startKnowBe4Fake({ limits: { perSecond: 1_000, perMinute: 100_000 } })
+  return { fake, example: seedWorkedExample(fake) }
+}
+
+/** The real daemon with both real adapters; Huntress points at its fake when one is given. */
+export function startDaemon(huntress?: HuntressFake): Promise<TestDaemon> {
+  const adapters = [knowbe4, ...(huntress ? [createHuntressAdapter({ clientId: huntress.client.clientId, clientSecret: huntress.client.clientSecret, baseUrl: huntress.url })] : [])]
+  return startTestDaemon({ providers: new ProviderRegistry(adapters) })
+}
+
+export async function json<T>(response: Response | Promise<Response>): Promise<T> {
+  const answer = await response
+  if (!answer.ok) throw new Error(`${answer.status} ${await answer.text()}`)
+  return (await answer.json()) as T
+}
+
+/** Connects KnowBe4 through the API (for tests whose subject is something else). */
+export async function connectKnowBe4(daemon: TestDaemon, fake: KnowBe4Fake): Promise<Connection> {
+  return json(daemon.api('/connections', { method: 'POST', json: { provider: 'knowbe4', region: 'us', apiToken: fake.token, baseUrl: fake.url } }))
+}
+
+/** Selects campaigns by name for a training, then syncs everything. */
+export async function selectAndSync(daemon: TestDaemon, connectionId: string, training: TrainingId, names: string[]): Promise<void> {
+  const campaigns = await json<Campaign[]>(daemon.api(`/connections/${connectionId}/campaigns`))
+  const campaignIds = names.map((name) => {
+    const found = campaigns.find((campaign) => campaign.name === name)
+    if (!found) throw new Error(`no campaign ${name} in ${campaigns.map((item) => item.name).join(', ')}`)
+    return found.id
+  })
+  await json(daemon.api(`/trainings/${training}`, { method: 'PUT', json: { connectionId, campaignIds } }))
+  const runs = await json<{ ok: boolean; error: string | null }[]>(daemon.api('/sync', { method: 'POST' }))
+  if (runs.some((run) => !run.ok)) throw new Error(`sync failed: ${JSON.stringify(runs)}`)
+}
+
+export async function tokenFor(daemon: TestDaemon, role: string, email?: string): Promise<string> {
+  const created = await json<{ token: string }>(daemon.api('/tokens', { method: 'POST', json: { role, ...(email ? { email } : {}) } }))
+  return created.token
+}
