@@ -82,9 +82,9 @@ export async function saveNewConnection(
   adapter: ProviderAdapter<any, any>,
   created: NewConnection<unknown, unknown>,
   actor: string,
+  id: string,
 ): Promise<Connection> {
   const { store, vault, sync } = deps
-  const id = randomUUID()
   const at = new Date().toISOString()
   const connection: StoredConnection = {
     id,
@@ -160,7 +160,8 @@ export function connectionRoutes(deps: Deps) {
     const body = c.req.valid('json') as { provider: string }
     const adapter = providers.get(body.provider)
     if (!adapter.direct) throw invalidRequest(`${adapter.displayName} connects through its own sign-in flow, not with a token.`)
-    const created = await adapter.direct.connect(body, sessions.http(adapter, '')).catch(connectFailure)
-    return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor), 201)
+    const id = randomUUID()
+    const created = await adapter.direct.connect(body, sessions.http(adapter, id)).catch(connectFailure)
+    return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor, id), 201)
   })
 }

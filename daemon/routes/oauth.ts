@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { AuthorizeAnswer, AuthorizeBody, CallbackBody } from '../../shared/api.ts'
@@ -84,8 +84,9 @@ export function oauthRoutes(deps: Deps) {
       })
       if (!taken || Date.parse(taken.expiresAt) <= Date.now()) throw invalidState()
       const codeVerifier = vault.open(taken.sealedVerifier, stateHash) as string
+      const id = randomUUID()
       const created = await adapter.oauth
-        .exchange({ code, redirectUri: taken.redirectUri, codeVerifier, accountId }, sessions.http(adapter, ''))
+        .exchange({ code, redirectUri: taken.redirectUri, codeVerifier, accountId }, sessions.http(adapter, id))
         .catch(async (error: unknown) => {
           // The admin must pick an account: the same state (and code) may come back once more with accountId.
           if (error instanceof AppError && error.code === 'account_choice_required') {
@@ -95,6 +96,6 @@ export function oauthRoutes(deps: Deps) {
           }
           return connectFailure(error)
         })
-      return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor), 201)
+      return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor, id), 201)
     })
 }

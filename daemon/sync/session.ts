@@ -34,10 +34,20 @@ export class Sessions {
     return pacer
   }
 
-  /** An HTTP client for a provider call outside any connection (connect, OAuth code exchange). */
-  http(adapter: ProviderAdapter<any, any>, baseUrl: string, signal?: AbortSignal): ProviderHttp {
+  /**
+   * An HTTP client for the calls that create a connection (credential check, OAuth code exchange).
+   * It shares the pacer of the connection id about to be created, so those calls and the first
+   * campaign fetch count against the same limits.
+   */
+  http(adapter: ProviderAdapter<any, any>, connectionId: string, signal?: AbortSignal): ProviderHttp {
     const { retry, timeoutMs } = this.deps.tuning ?? {}
-    return new ProviderHttp({ provider: adapter.displayName, baseUrl, signal, retry, timeoutMs })
+    const limits = this.limitsOf(adapter)
+    const pacer = limits.length > 0 ? this.pacer(connectionId, limits) : undefined
+    return new ProviderHttp({ provider: adapter.displayName, baseUrl: '', pacer, signal, retry, timeoutMs })
+  }
+
+  private limitsOf(adapter: ProviderAdapter<any, any>): readonly RateLimit[] {
+    return this.deps.tuning?.rateLimits?.[adapter.id] ?? adapter.rateLimits ?? []
   }
 
   open(connection: StoredConnection, signal?: AbortSignal): OpenedSession {
@@ -45,7 +55,7 @@ export class Sessions {
     const adapter = providers.get(connection.provider)
     const settings = adapter.settings.parse(connection.settings)
     const secret = adapter.secret.parse(vault.open(connection.sealed, connection.id))
-    const limits = tuning?.rateLimits?.[adapter.id] ?? adapter.rateLimits ?? []
+    const limits = this.limitsOf(adapter)
     const http = new ProviderHttp({
       provider: adapter.displayName,
       baseUrl: adapter.baseUrl(settings),

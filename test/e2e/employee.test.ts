@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KnowBe4Fake, WorkedExample } from '../../fakes/knowbe4/index.ts'
 import type { TestDaemon } from '../helpers/daemon.ts'
-import { buildExtension, GREY, launchBrowser, POLL, RED, type Browser } from './harness.ts'
+import { buildExtension, GREY, launchBrowser, POLL, RED, textOf, type Browser } from './harness.ts'
 import { connectKnowBe4, selectAndSync, startDaemon, startKnowBe4, tokenFor } from './setup.ts'
 
 describe('employee: badge, onboarding and "check again" (KnowBe4)', { timeout: 60_000 }, () => {
@@ -39,7 +39,7 @@ describe('employee: badge, onboarding and "check again" (KnowBe4)', { timeout: 6
   it('brands the onboarding page for KnowBe4 and links to its learner portal', async () => {
     const page = await browser.open('onboarding.html')
 
-    await expect.poll(() => page.getByTestId('onboarding-title').textContent(), POLL).toBe('Your security training with KnowBe4')
+    await expect.poll(() => textOf(page.getByTestId('onboarding-title')), POLL).toBe('Your security training with KnowBe4')
     expect(await page.locator('[data-provider]').first().getAttribute('data-provider')).toBe('knowbe4')
     expect(await page.getByTestId('portal-link').getAttribute('href')).toBe('https://training.knowbe4.com')
     const training = page.locator('[data-training="security_awareness"]')
@@ -58,16 +58,16 @@ describe('employee: badge, onboarding and "check again" (KnowBe4)', { timeout: 6
 
     await page.getByRole('button', { name: 'I finished — check again' }).click()
 
-    await expect.poll(() => page.getByTestId('recheck-result').textContent(), POLL).toContain('everything is complete')
+    await expect.poll(() => textOf(page.getByTestId('recheck-result')), POLL).toContain('everything is complete')
     await expect.poll(() => browser.badge(), POLL).toEqual({ text: '', color: RED })
-    await expect.poll(() => page.getByTestId('all-done').isVisible(), POLL).toBe(true)
+    await expect.poll(() => textOf(page.getByTestId('all-done')), POLL).toContain('Everything is complete')
     await page.close()
   })
 
   it('shows the employee popup with nothing due', async () => {
     const page = await browser.open('popup.html')
 
-    await expect.poll(() => page.getByTestId('due-summary').textContent(), POLL).toBe('All your trainings are complete.')
+    await expect.poll(() => textOf(page.getByTestId('due-summary')), POLL).toBe('All your trainings are complete.')
     expect(await page.getByTestId('who').textContent()).toContain('wizard@example.com')
     await page.close()
   })

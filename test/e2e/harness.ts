@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core'
+import { chromium, type BrowserContext, type Locator, type Page, type Worker } from 'playwright-core'
 import { expect } from 'vitest'
 import { CHROME_EXTENSION_ID } from '../../extension/utils/extension-key.ts'
 
@@ -96,7 +96,7 @@ export async function launchBrowser(extensionDir: string, options: { colorScheme
       await page.getByLabel('Daemon address').fill(daemonUrl)
       await page.getByLabel('Personal token').fill(token)
       await page.getByRole('button', { name: 'Save and check' }).click()
-      await expect.poll(() => page.getByTestId('pair-result').or(page.getByTestId('pair-error')).textContent(), POLL).toMatch(/Paired/)
+      await expect.poll(() => textOf(page.getByTestId('pair-result').or(page.getByTestId('pair-error'))), POLL).toMatch(/Paired/)
       await page.close()
     },
     close: async () => {
@@ -104,6 +104,11 @@ export async function launchBrowser(extensionDir: string, options: { colorScheme
       rmSync(profile, { recursive: true, force: true })
     },
   }
+}
+
+/** The text of what a locator finds now, without Playwright's auto-wait (so `expect.poll` can retry). */
+export async function textOf(locator: Locator): Promise<string> {
+  return (await locator.allInnerTexts()).join('\n')
 }
 
 /** Chromium's badge colour for our red, as `getBadgeBackgroundColor` reports it. */
