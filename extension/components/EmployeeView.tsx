@@ -1,4 +1,5 @@
 import { browser } from '#imports'
+import { useState } from 'preact/hooks'
 import type { MyTrainings } from '../../shared/domain.ts'
 import { isStale, type CheckResult } from '../utils/check.ts'
 import { timeAgo } from '../utils/format.ts'
@@ -18,6 +19,7 @@ function Summary({ trainings }: { trainings: MyTrainings }) {
 
 /** The popup for an employee: what is due, where to do it, and "check again". */
 export function EmployeeView({ check, onChange }: { check: CheckResult | null; onChange: (trainings: MyTrainings) => void }) {
+  const [rechecked, setRechecked] = useState(false)
   const openOnboarding = () => void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') })
   if (check === null) return <p class="muted">Checking with the daemon…</p>
   if (check.kind === 'unreachable' || check.kind === 'unauthorized') return <Notice tone="error">{check.message}</Notice>
@@ -38,7 +40,14 @@ export function EmployeeView({ check, onChange }: { check: CheckResult | null; o
           {trainings.due > 0 ? 'See what to do' : 'Open my trainings'}
         </button>
       </div>
-      {trainings.due > 0 && <RecheckButton onChecked={onChange} />}
+      {(trainings.due > 0 || rechecked) && (
+        <RecheckButton
+          onChecked={(next) => {
+            setRechecked(true)
+            onChange(next)
+          }}
+        />
+      )}
     </div>
   )
 }

@@ -44,6 +44,8 @@ function Steps({ trainings }: { trainings: MyTrainings }) {
 export function OnboardingApp() {
   const [check, setCheck] = useState<CheckResult | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // Keeps the button (and its result) on screen after a re-check clears everything.
+  const [rechecked, setRechecked] = useState(false)
   useEffect(() => {
     ask('overview').then((overview) => setCheck((current) => current ?? overview.check), (caught: Error) => setError(caught.message))
     ask('refresh').then(setCheck, (caught: Error) => setError(caught.message))
@@ -65,7 +67,14 @@ export function OnboardingApp() {
           <Steps trainings={trainings} />
           <h2>{trainings.due > 0 ? 'What to complete' : 'Your trainings'}</h2>
           <TrainingList trainings={trainings} showPortal />
-          {trainings.due > 0 && <RecheckButton onChecked={(next) => setCheck(employeeCheck(next))} />}
+          {(trainings.due > 0 || rechecked) && (
+            <RecheckButton
+              onChecked={(next) => {
+                setRechecked(true)
+                setCheck(employeeCheck(next))
+              }}
+            />
+          )}
         </>
       )}
     </main>

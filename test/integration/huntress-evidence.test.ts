@@ -41,8 +41,7 @@ describe('sticky compliance', () => {
     const before = (await h.people())[ASTRONAUT]!.trainings.security_awareness
     expect(before).toMatchObject({ status: 'compliant', sticky: true })
 
-    // Huntress now says astronaut has A to do again, and enrolls them (unfinished) in B twice over:
-    // the activity row of A loses its completion.
+    // Huntress now says astronaut has A to do again: their activity row of A loses its completion.
     const { a } = example.assignments
     Object.assign(h.fake.tenant.activityOf(a.id, example.learners.astronaut.id)!, { completedAt: null, progress: 20 })
     // Meanwhile wizard finishes A: a non-sticky person follows the data.

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Connection } from '../../shared/domain.ts'
 import type { HuntressSecret } from '../../daemon/providers/huntress/index.ts'
@@ -45,7 +47,14 @@ describe('an access token that expires in the middle of a sync', () => {
     expect(after.refreshToken).not.toBe(before.secret.refreshToken)
     expect(h.fake.oauth.liveRefreshTokens()).toEqual([after.refreshToken])
     expect(h.fake.oauth.verifyAccess(after.accessToken)).not.toBeNull()
-    expect(h.dbFile()).not.toContain(after.refreshToken)
+    // Neither the db nor its pre-sync backups hold a token in clear text.
+    const files = readdirSync(h.daemon.dataDir).filter((name) => name.startsWith('trainproof.json'))
+    expect(files).toContain('trainproof.json.bak1')
+    for (const name of files) {
+      const text = readFileSync(join(h.daemon.dataDir, name), 'utf8')
+      for (const token of [after.accessToken, after.refreshToken, before.secret.accessToken, before.secret.refreshToken])
+        expect(text, name).not.toContain(token)
+    }
     // The refused request was retried with the new token, and everything after used it.
     const afterRefresh = h.fake.requests.slice(h.fake.requests.indexOf(tokenCalls[0]!) + 1)
     expect(afterRefresh.filter((entry) => entry.path.startsWith('/api/v1/')).every((entry) => entry.bearer === after.accessToken)).toBe(true)
@@ -109,6 +118,25 @@ describe('a revoked refresh token', () => {
     expect(failed?.detail).toMatchObject({ connectionId: connection.id, message: run.error })
     expect(JSON.stringify(h.daemon.deps.store.data.people)).toBe(peopleBefore)
     expect(stored().sealed).toBe(sealedBefore)
+    expect(securityAwareness((await h.people())['wizard@example.com'])).toBe('non_compliant 1/2')
+  })
+
+  it('"Reconnect" (the same flow again, same account) renews that connection instead of adding a twin', async () => {
+    const selected = (await h.call<{ id: string; campaignIds: string[] }[]>('/trainings')).body[0]!
+    h.fake.revokeRefreshTokens()
+    h.fake.expireAccessTokens()
+    expect((await h.sync(connection.id)).ok).toBe(false)
+    expect(stored().status).toBe('needs_reauth')
+
+    const again = await h.connect()
+
+    expect(again).toMatchObject({ id: connection.id, status: 'connected', lastError: null })
+    expect(h.daemon.deps.store.data.connections).toHaveLength(1)
+    expect(h.fake.oauth.liveRefreshTokens()).toEqual([storedSecret().refreshToken])
+    expect((await h.call<{ id: string; campaignIds: string[] }[]>('/trainings')).body[0]).toEqual(selected)
+    expect(await h.audit('connection.reauthorized')).toHaveLength(1)
+    const run = await h.sync(connection.id)
+    expect(run.ok).toBe(true)
     expect(securityAwareness((await h.people())['wizard@example.com'])).toBe('non_compliant 1/2')
   })
 })
