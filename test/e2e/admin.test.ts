@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
-import type { Person, TrainingConfig } from '../../shared/domain.ts'
+import type { Connection, Person, TrainingConfig } from '../../shared/domain.ts'
 import { ADMIN_TOKEN, type TestDaemon } from '../helpers/daemon.ts'
 import { buildExtension, launchBrowser, POLL, textOf, type Browser } from './harness.ts'
 import { json, startDaemon, startKnowBe4, tokenFor } from './setup.ts'
@@ -59,7 +59,8 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     await expect.poll(() => textOf(security), POLL).toContain('Saved: 2 campaigns count for Security Awareness')
 
     const hipaa = popup.locator('form[data-training="hipaa"]')
-    await hipaa.getByLabel('Provider for HIPAA').selectOption({ label: /KnowBe4/ } as never)
+    const [connection] = await json<Connection[]>(daemon.api('/connections'))
+    await hipaa.getByLabel('Provider for HIPAA').selectOption(connection!.id)
     await hipaa.getByRole('checkbox', { name: /Campaign A/ }).check()
     await hipaa.getByRole('button', { name: 'Save HIPAA' }).click()
 
@@ -67,6 +68,11 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     const configs = await json<TrainingConfig[]>(daemon.api('/trainings'))
     expect(configs.find((config) => config.id === 'security_awareness')!.campaignIds).toHaveLength(2)
     expect(configs.find((config) => config.id === 'hipaa')!.campaignIds).toHaveLength(1)
+    await popup.reload()
+    await popup.getByRole('tab', { name: 'Trainings' }).click()
+    await expect.poll(() => textOf(popup.locator('form[data-training="security_awareness"] li', { hasText: 'Campaign A' })), POLL).toContain(
+      'Also counts for HIPAA.',
+    )
     await popup.close()
   })
 
