@@ -28,8 +28,6 @@ export type EvaluateInput = {
   now: string
 }
 
-type CampaignOutcome = CampaignProgress & { evidence: Evidence[] }
-
 /** The status of a training that nobody configured, for a person with no sticky record. */
 export function notConfigured(now: string): ComplianceRecord {
   return { ...emptyStatus('not_configured'), evidence: [], evaluatedAt: now }
@@ -44,28 +42,38 @@ function emptyStatus(status: 'not_configured' | 'not_enrolled'): TrainingStatus 
  * only selected campaigns count; none enrolled → not_enrolled; all enrolled ones complete →
  * compliant; otherwise non_compliant with completed/required. A compliant record is sticky:
  * it is returned unchanged until an admin resets it.
+ *
+ * Runs once per person and training in every sync (300,000 times for 100,000 people), so it is
+ * written as plain loops: no intermediate arrays, no object rest (bench/, BENCHMARKS.md).
  */
 export function evaluateTraining({ selected, enrollments, previous, now }: EvaluateInput): ComplianceRecord {
   if (previous?.sticky) return previous
   if (selected.length === 0) return notConfigured(now)
 
-  const outcomes: CampaignOutcome[] = []
+  const campaigns: CampaignProgress[] = []
+  const evidence: Evidence[] = []
+  let completed = 0
+  let compliantAt: string | null = null
   for (const campaign of selected) {
     const rows = enrollments.get(campaign.id)
-    if (rows && rows.length > 0) outcomes.push(campaignOutcome(campaign, rows))
+    if (!rows || rows.length === 0) continue
+    const progress = campaignOutcome(campaign, rows, evidence)
+    campaigns.push(progress)
+    if (!progress.completed) continue
+    completed++
+    if (compliantAt === null || (progress.completedAt as string) > compliantAt) compliantAt = progress.completedAt
   }
-  if (outcomes.length === 0) return { ...emptyStatus('not_enrolled'), evidence: [], evaluatedAt: now }
+  if (campaigns.length === 0) return { ...emptyStatus('not_enrolled'), evidence: [], evaluatedAt: now }
 
-  const completed = outcomes.filter((outcome) => outcome.completed).length
-  const compliant = completed === outcomes.length
+  const compliant = completed === campaigns.length
   return {
     status: compliant ? 'compliant' : 'non_compliant',
     completed,
-    required: outcomes.length,
-    compliantAt: compliant ? latest(outcomes.map((outcome) => outcome.completedAt)) : null,
+    required: campaigns.length,
+    compliantAt: compliant ? compliantAt : null,
     sticky: compliant,
-    campaigns: outcomes.map(({ evidence: _evidence, ...progress }) => progress),
-    evidence: compliant ? outcomes.flatMap((outcome) => outcome.evidence) : [],
+    campaigns,
+    evidence: compliant ? evidence : [],
     evaluatedAt: now,
   }
 }
@@ -73,9 +81,17 @@ export function evaluateTraining({ selected, enrollments, previous, now }: Evalu
 /**
  * A campaign is complete for a person when every module they are enrolled in has at least one
  * completed enrollment (re-enrolments add rows; any completed one counts). It was completed
- * when its last module was first completed.
+ * when its last module was first completed. A complete campaign's evidence (one row per module,
+ * in first-seen module order) is appended to `evidence`.
  */
-function campaignOutcome(campaign: SelectedCampaign, rows: readonly Enrollment[]): CampaignOutcome {
+function campaignOutcome(campaign: SelectedCampaign, rows: readonly Enrollment[], evidence: Evidence[]): CampaignProgress {
+  if (rows.length === 1) {
+    // The usual case (one module, enrolled once): no per-module bookkeeping.
+    const row = rows[0] as Enrollment
+    if (row.completedAt === null) return incomplete(campaign)
+    evidence.push({ campaignId: campaign.id, module: row.module, enrollmentId: row.enrollmentId, completedAt: row.completedAt })
+    return { id: campaign.id, name: campaign.name, completed: true, completedAt: row.completedAt }
+  }
   const firstDone = new Map<string, Enrollment | null>()
   for (const row of rows) {
     const best = firstDone.get(row.module)
@@ -86,29 +102,39 @@ function campaignOutcome(campaign: SelectedCampaign, rows: readonly Enrollment[]
       firstDone.set(row.module, row)
     }
   }
-  const evidence: Evidence[] = []
+  for (const row of firstDone.values()) if (!row) return incomplete(campaign)
+  let completedAt: string | null = null
   for (const [module, row] of firstDone) {
-    if (!row) return { id: campaign.id, name: campaign.name, completed: false, completedAt: null, evidence: [] }
-    evidence.push({ campaignId: campaign.id, module, enrollmentId: row.enrollmentId, completedAt: row.completedAt as string })
+    const at = (row as Enrollment).completedAt as string
+    evidence.push({ campaignId: campaign.id, module, enrollmentId: (row as Enrollment).enrollmentId, completedAt: at })
+    if (completedAt === null || at > completedAt) completedAt = at
   }
-  const completedAt = latest(evidence.map((item) => item.completedAt))
-  return { id: campaign.id, name: campaign.name, completed: true, completedAt, evidence }
+  return { id: campaign.id, name: campaign.name, completed: true, completedAt }
 }
 
-function latest(times: readonly (string | null)[]): string | null {
-  let max: string | null = null
-  for (const time of times) if (time !== null && (max === null || time > max)) max = time
-  return max
+function incomplete(campaign: SelectedCampaign): CampaignProgress {
+  return { id: campaign.id, name: campaign.name, completed: false, completedAt: null }
 }
 
-/** Groups enrollments by person (normalised e-mail) and campaign, dropping duplicate enrollment ids. */
+/**
+ * Groups enrollments by person (normalised e-mail) and campaign, dropping duplicate enrollment
+ * ids (the first row of a campaign's id wins). Duplicates are tracked per campaign, and rows
+ * arrive campaign by campaign, so the campaign's id set is looked up once per run of rows.
+ */
 export function groupEnrollments(enrollments: Iterable<Enrollment>): Map<string, Map<string, Enrollment[]>> {
-  const seen = new Set<string>()
+  const seenByCampaign = new Map<string, Set<string>>()
   const byPerson = new Map<string, Map<string, Enrollment[]>>()
+  let lastCampaign: string | null = null
+  let seen = new Set<string>()
   for (const row of enrollments) {
-    const key = `${row.campaignId}\u0000${row.enrollmentId}`
-    if (seen.has(key)) continue
-    seen.add(key)
+    if (row.campaignId !== lastCampaign) {
+      lastCampaign = row.campaignId
+      const known = seenByCampaign.get(lastCampaign)
+      if (known) seen = known
+      else seenByCampaign.set(lastCampaign, (seen = new Set()))
+    }
+    if (seen.has(row.enrollmentId)) continue
+    seen.add(row.enrollmentId)
     let byCampaign = byPerson.get(row.email)
     if (!byCampaign) byPerson.set(row.email, (byCampaign = new Map()))
     const list = byCampaign.get(row.campaignId)

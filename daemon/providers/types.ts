@@ -20,6 +20,11 @@ export interface ProviderAdapter<Settings = unknown, Secret = unknown> {
   baseUrl(settings: Settings): string
   /** Limits the client stays under (per connection), e.g. 4/s and 50/min for KnowBe4. */
   rateLimits?: readonly RateLimit[]
+  /**
+   * Which provider account a connection reads. Connecting the same account again (Reconnect after
+   * a rejected token) renews the existing connection instead of adding a twin.
+   */
+  accountKey(connection: { label: string; settings: Settings }): string
   /** Where employees take their training, for the onboarding page. */
   portalUrl(settings: Settings): string | null
   /** Connecting with credentials typed in by an admin (`POST /connections`). */

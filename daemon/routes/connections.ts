@@ -76,34 +76,49 @@ export const publicConnection = ({ id, provider, label, status, lastSyncAt, last
   lastError,
 })
 
-/** Stores a connection whose credentials were just checked, and makes it Security Awareness's provider if it had none. */
+/**
+ * Stores a connection whose credentials were just checked, and makes it Security Awareness's
+ * provider if it had none. Connecting an account that is already connected (Reconnect after a
+ * rejected token) renews that connection's credentials in place: same id, selections and records.
+ */
 export async function saveNewConnection(
   deps: Deps,
   adapter: ProviderAdapter<any, any>,
   created: NewConnection<unknown, unknown>,
   actor: string,
-  id: string,
+  newId: string,
 ): Promise<Connection> {
   const { store, vault, sync } = deps
   const at = new Date().toISOString()
-  const connection: StoredConnection = {
-    id,
-    provider: adapter.id,
-    label: created.label,
-    status: 'connected',
-    lastSyncAt: null,
-    lastError: null,
-    createdAt: at,
-    settings: adapter.settings.parse(created.settings) as Record<string, unknown>,
-    sealed: vault.seal(adapter.secret.parse(created.secret), id),
-  }
-  await store.update((db) => {
-    db.connections.push(connection)
-    if (db.trainings.security_awareness.connectionId === null) db.trainings.security_awareness.connectionId = id
-    db.audit.push({ at, actor, action: 'connection.created', detail: { connectionId: id, provider: adapter.id, label: created.label } })
+  const settings = adapter.settings.parse(created.settings) as Record<string, unknown>
+  const secret = adapter.secret.parse(created.secret)
+  const key = adapter.accountKey({ label: created.label, settings })
+  const id = await store.update((db) => {
+    const existing = db.connections.find(
+      (item) => item.provider === adapter.id && adapter.accountKey({ label: item.label, settings: adapter.settings.parse(item.settings) }) === key,
+    )
+    if (existing) {
+      Object.assign(existing, { label: created.label, settings, status: 'connected', lastError: null, sealed: vault.seal(secret, existing.id) })
+      db.audit.push({ at, actor, action: 'connection.reauthorized', detail: { connectionId: existing.id, provider: adapter.id, label: created.label } })
+      return existing.id
+    }
+    db.connections.push({
+      id: newId,
+      provider: adapter.id,
+      label: created.label,
+      status: 'connected',
+      lastSyncAt: null,
+      lastError: null,
+      createdAt: at,
+      settings,
+      sealed: vault.seal(secret, newId),
+    })
+    if (db.trainings.security_awareness.connectionId === null) db.trainings.security_awareness.connectionId = newId
+    db.audit.push({ at, actor, action: 'connection.created', detail: { connectionId: newId, provider: adapter.id, label: created.label } })
+    return newId
   })
   await sync.refreshCampaigns(id, actor)
-  return publicConnection(store.data.connections.find((item) => item.id === id) ?? connection)
+  return publicConnection(store.data.connections.find((item) => item.id === id)!)
 }
 
 /** A provider's refusal at connect time is the admin's to fix: 422 with the provider's sentence. */

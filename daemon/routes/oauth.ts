@@ -1,13 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { isDeepStrictEqual } from 'node:util'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { AuthorizeAnswer, AuthorizeBody, CallbackBody } from '../../shared/api.ts'
 import { Connection } from '../../shared/domain.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
 import { AppError } from '../errors.ts'
-import type { NewConnection, ProviderAdapter } from '../providers/types.ts'
-import { connectFailure, publicConnection, saveNewConnection } from './connections.ts'
+import type { ProviderAdapter } from '../providers/types.ts'
+import { connectFailure, saveNewConnection } from './connections.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
 
@@ -43,33 +42,6 @@ function oauthAdapter(deps: Deps, provider: string): ProviderAdapter<any, any> &
   const adapter = deps.providers.get(provider)
   if (!adapter.oauth) throw new AppError('invalid_request', `${adapter.displayName} does not connect through OAuth.`, 400)
   return adapter as ProviderAdapter<any, any> & { oauth: NonNullable<ProviderAdapter['oauth']> }
-}
-
-/**
- * Signing in again to an account that is already connected ("Reconnect" on a needs_reauth
- * connection) renews that connection's tokens in place: same id, selections and records kept.
- * Without this a reconnect added a twin and the lost connection stayed needs_reauth.
- */
-async function renewConnection(
-  { store, vault, sync }: Deps,
-  adapter: ProviderAdapter<any, any>,
-  created: NewConnection<unknown, unknown>,
-  actor: string,
-): Promise<Connection | null> {
-  const settings = adapter.settings.parse(created.settings) as Record<string, unknown>
-  const secret = adapter.secret.parse(created.secret)
-  const at = new Date().toISOString()
-  const id = await store.update((db) => {
-    const existing = db.connections.find((item) => item.provider === adapter.id && isDeepStrictEqual(item.settings, settings))
-    if (!existing) return null
-    Object.assign(existing, { label: created.label, status: 'connected', lastError: null, sealed: vault.seal(secret, existing.id) })
-    db.audit.push({ at, actor, action: 'connection.reauthorized', detail: { connectionId: existing.id, provider: adapter.id, label: created.label } })
-    return existing.id
-  })
-  if (id === null) return null
-  await sync.refreshCampaigns(id, actor)
-  const stored = store.data.connections.find((item) => item.id === id)
-  return stored ? publicConnection(stored) : null
 }
 
 const invalidState = () =>
@@ -124,8 +96,6 @@ export function oauthRoutes(deps: Deps) {
           }
           return connectFailure(error)
         })
-      const actor = c.get('principal')!.actor
-      const renewed = await renewConnection(deps, adapter, created, actor)
-      return c.json(renewed ?? (await saveNewConnection(deps, adapter, created, actor, id)), 201)
+      return c.json(await saveNewConnection(deps, adapter, created, c.get('principal')!.actor, id), 201)
     })
 }

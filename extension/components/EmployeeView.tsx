@@ -2,7 +2,7 @@ import { browser } from '#imports'
 import { useState } from 'preact/hooks'
 import type { MyTrainings } from '../../shared/domain.ts'
 import { isStale, type CheckResult } from '../utils/check.ts'
-import { timeAgo } from '../utils/format.ts'
+import { PROVIDER_NAMES, TRAININGS, isDue, mainProvider, timeAgo } from '../utils/format.ts'
 import { Notice } from './Notice.tsx'
 import { RecheckButton } from './RecheckButton.tsx'
 import { TrainingList } from './TrainingList.tsx'
@@ -10,9 +10,12 @@ import { TrainingList } from './TrainingList.tsx'
 function Summary({ trainings }: { trainings: MyTrainings }) {
   if (trainings.due === 0) return <p data-testid="due-summary">All your trainings are complete.</p>
   const what = trainings.due === 1 ? '1 training is due' : `${trainings.due} trainings are due`
+  const due = TRAININGS.map(({ id }) => id).filter((id) => isDue(trainings.trainings[id]!.status))
+  const provider = mainProvider(trainings.provider, due)
   return (
     <p data-testid="due-summary">
-      <strong>{what}.</strong> Complete it with your provider, then check again here.
+      <strong>{what}.</strong> Complete {trainings.due === 1 ? 'it' : 'them'} on {provider ? PROVIDER_NAMES[provider] : "your provider's site"}, then
+      check again here.
     </p>
   )
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import type { MyTrainings } from '../../shared/domain.ts'
+import type { MyTrainings, TrainingId } from '../../shared/domain.ts'
 import { employeeCheck, type CheckResult } from '../utils/check.ts'
 import { PROVIDER_NAMES, TRAININGS, isDue, mainProvider } from '../utils/format.ts'
 import { ask } from '../utils/messages.ts'
@@ -8,15 +8,26 @@ import { ProviderMark } from './ProviderMark.tsx'
 import { RecheckButton } from './RecheckButton.tsx'
 import { TrainingList } from './TrainingList.tsx'
 
-function Steps({ trainings }: { trainings: MyTrainings }) {
-  const due = TRAININGS.map(({ id }) => id).filter((id) => isDue(trainings.trainings[id]!.status))
+function dueIds(trainings: MyTrainings): TrainingId[] {
+  return TRAININGS.map(({ id }) => id).filter((id) => isDue(trainings.trainings[id]!.status))
+}
+
+/** The portal of the provider most due trainings use: the page's main call to action. */
+function mainPortal(trainings: MyTrainings): string | null {
+  const due = dueIds(trainings)
   const provider = mainProvider(trainings.provider, due)
-  const portal = due.map((id) => trainings.portalUrl[id]).find((url): url is string => Boolean(url)) ?? null
+  return due.filter((id) => trainings.provider[id] === provider).map((id) => trainings.portalUrl[id]).find((url): url is string => Boolean(url)) ?? null
+}
+
+function Steps({ trainings }: { trainings: MyTrainings }) {
+  const provider = mainProvider(trainings.provider, dueIds(trainings))
+  const portal = mainPortal(trainings)
   const name = provider ? PROVIDER_NAMES[provider] : 'your training provider'
   return (
-    <>
+    <section class="hero" aria-labelledby="onboarding-title">
       <div class={`brand-bar ${provider ?? ''}`} />
-      <h1 style="margin-top:1rem" data-testid="onboarding-title">
+      <div class="body">
+      <h1 id="onboarding-title" data-testid="onboarding-title">
         {trainings.due > 0 ? 'Your security training with ' : 'Your trainings with '}
         <ProviderMark provider={provider} />
       </h1>
@@ -36,7 +47,8 @@ function Steps({ trainings }: { trainings: MyTrainings }) {
           </a>
         </p>
       )}
-    </>
+      </div>
+    </section>
   )
 }
 
@@ -66,14 +78,21 @@ export function OnboardingApp() {
         <>
           <Steps trainings={trainings} />
           <h2>{trainings.due > 0 ? 'What to complete' : 'Your trainings'}</h2>
-          <TrainingList trainings={trainings} showPortal />
+          <TrainingList trainings={trainings} showPortal mainPortal={mainPortal(trainings)} />
           {(trainings.due > 0 || rechecked) && (
-            <RecheckButton
-              onChecked={(next) => {
-                setRechecked(true)
-                setCheck(employeeCheck(next))
-              }}
-            />
+            <section class="card stack" aria-labelledby="done-title">
+              <h2 id="done-title">Done?</h2>
+              <p class="muted">
+                trainproof asks your provider again for you alone. If it still shows as due, the provider may need a few more
+                minutes to record it.
+              </p>
+              <RecheckButton
+                onChecked={(next) => {
+                  setRechecked(true)
+                  setCheck(employeeCheck(next))
+                }}
+              />
+            </section>
           )}
         </>
       )}

@@ -3,7 +3,12 @@ import { PROVIDER_NAMES, TRAININGS, progressText } from '../utils/format.ts'
 import { StatusPill } from './StatusPill.tsx'
 
 /** An employee's trainings: status, progress and, for each selected campaign, whether it is done. */
-export function TrainingList({ trainings, showPortal = false }: { trainings: MyTrainings; showPortal?: boolean }) {
+export function TrainingList({ trainings, showPortal = false, mainPortal = null }: {
+  trainings: MyTrainings
+  showPortal?: boolean
+  /** The portal the page already links to prominently; not repeated per training. */
+  mainPortal?: string | null
+}) {
   const shown = TRAININGS.filter(({ id }) => trainings.trainings[id]?.status !== 'not_configured')
   if (shown.length === 0) return <p class="muted">No trainings are required of you yet.</p>
   return (
@@ -32,7 +37,7 @@ export function TrainingList({ trainings, showPortal = false }: { trainings: MyT
               </ul>
             )}
             {training.status === 'not_enrolled' && <p class="muted" style="margin:0.4rem 0 0">You haven't been enrolled yet; ask your admin if this seems wrong.</p>}
-            {showPortal && portal && training.status !== 'compliant' && provider && (
+            {showPortal && portal && portal !== mainPortal && training.status !== 'compliant' && provider && (
               <p style="margin:0.5rem 0 0">
                 <a class="button primary" href={portal} target="_blank" rel="noreferrer">
                   Open {PROVIDER_NAMES[provider]} training

@@ -45,8 +45,9 @@ export function timeAgo(iso: string | null, now: number): string {
 
 /** One sentence about a finished sync, for the admin who pressed "Sync now". */
 export function syncSummary(run: SyncRun, label: string): string {
-  const seconds = Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)
-  const took = `${seconds.toFixed(1)} s, ${run.requests} request${run.requests === 1 ? '' : 's'}`
+  const ms = Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.startedAt))
+  const duration = ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
+  const took = `${duration}, ${run.requests} request${run.requests === 1 ? '' : 's'}`
   return run.ok ? `${label} synced (${took}).` : `${label} sync failed: ${run.error ?? 'no reason given'} Nothing was changed.`
 }
 

@@ -1,70 +1,7 @@
 import { browser } from '#imports'
-import type { KnowBe4ConnectBody, Me, PutTrainingBody } from '../../shared/api.ts'
-import type { Campaign, Connection, MyTrainings, Person, Status, SyncRun, TrainingConfig, TrainingId } from '../../shared/domain.ts'
-import type { CheckResult } from './check.ts'
-import type { OAuthOutcome } from './storage.ts'
+import { CHANNEL, unwrap, type AnswerOf, type ArgsOf, type Envelope, type Kind } from './protocol.ts'
 
-/** What the popup, options and onboarding pages see of the background's state. */
-export type Overview = { daemonUrl: string; identity: Me | null; check: CheckResult | null; oauth: OAuthOutcome | null }
-
-/**
- * Every request a page may send to the background, as `[arguments, answer]`. Only the background
- * talks to the daemon; pages go through these.
- */
-export type Protocol = {
-  overview: [void, Overview]
-  pair: [{ daemonUrl: string; token: string }, Me]
-  unpair: [void, void]
-  refresh: [void, CheckResult]
-  recheck: [void, MyTrainings]
-  connections: [void, Connection[]]
-  connectKnowBe4: [KnowBe4ConnectBody, Connection]
-  connectHuntress: [{ accountId?: string }, Connection]
-  campaigns: [{ connectionId: string }, Campaign[]]
-  syncConnection: [{ connectionId: string }, SyncRun]
-  syncAll: [void, SyncRun[]]
-  trainings: [void, TrainingConfig[]]
-  putTraining: [{ training: TrainingId; body: PutTrainingBody }, TrainingConfig]
-  personnel: [{ training?: TrainingId; status?: Status; limit?: number; offset?: number }, Person[]]
-  reset: [{ email: string; training: TrainingId }, Person]
-}
-
-export type Kind = keyof Protocol
-export type ArgsOf<K extends Kind> = Protocol[K][0]
-export type AnswerOf<K extends Kind> = Protocol[K][1]
-
-export type Envelope<K extends Kind = Kind> = { channel: typeof CHANNEL; kind: K; args: ArgsOf<K> }
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
-
-export const CHANNEL = 'trainproof/v1'
-
-const KINDS: ReadonlySet<string> = new Set<Kind>([
-  'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connectKnowBe4', 'connectHuntress',
-  'campaigns', 'syncConnection', 'syncAll', 'trainings', 'putTraining', 'personnel', 'reset',
-])
-
-export function isEnvelope(message: unknown): message is Envelope {
-  if (typeof message !== 'object' || message === null) return false
-  const { channel, kind } = message as Record<string, unknown>
-  return channel === CHANNEL && typeof kind === 'string' && KINDS.has(kind)
-}
-
-/** A failed request as pages see it; `message` is meant to be shown as it is. */
-export class RequestError extends Error {
-  override name = 'RequestError'
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-export function unwrap<T>(reply: Reply<T> | undefined): T {
-  if (reply === undefined || reply === null) throw new RequestError('no_answer', 'The extension did not answer. Reload it and try again.')
-  if (reply.ok) return reply.value
-  throw new RequestError(reply.error.code, reply.error.message)
-}
+export * from './protocol.ts'
 
 /** Sends one request to the background and returns its answer, or throws a RequestError. */
 export async function ask<K extends Kind>(kind: K, ...args: ArgsOf<K> extends void ? [] : [ArgsOf<K>]): Promise<AnswerOf<K>> {

@@ -1,6 +1,5 @@
 import { browser } from '#imports'
-import type { Protocol, Kind, Reply, Envelope } from './messages.ts'
-import { isEnvelope } from './messages.ts'
+import { isEnvelope, type Envelope, type Kind, type Protocol, type Reply } from './protocol.ts'
 import type { DaemonClient } from './daemon-client.ts'
 import { connectHuntress } from './oauth.ts'
 import { employeeCheck } from './check.ts'

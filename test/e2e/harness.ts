@@ -28,6 +28,12 @@ export function buildExtension(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(out, { recursive: true, force: true }) }
 }
 
+/** The few extension APIs the tests call inside extension pages (run there, not in Node). */
+type ChromeApi = {
+  runtime: { sendMessage(message: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> }
+  action: { getBadgeText(details: object): Promise<string>; getBadgeBackgroundColor(details: object): Promise<number[]> }
+}
+
 export type Browser = {
   context: BrowserContext
   extensionId: string
@@ -74,7 +80,7 @@ export async function launchBrowser(extensionDir: string, options: { colorScheme
   }
   const send: Browser['send'] = async (kind, args) =>
     (await probePage()).evaluate(
-      ([kind, args]) => chrome.runtime.sendMessage({ channel: 'trainproof/v1', kind, args }),
+      ([kind, args]) => (globalThis as unknown as { chrome: ChromeApi }).chrome.runtime.sendMessage({ channel: 'trainproof/v1', kind, args }),
       [kind, args] as const,
     )
   return {
@@ -83,10 +89,11 @@ export async function launchBrowser(extensionDir: string, options: { colorScheme
     open,
     send,
     badge: async () =>
-      (await probePage()).evaluate(async () => ({
-        text: await chrome.action.getBadgeText({}),
-        color: await chrome.action.getBadgeBackgroundColor({}),
-      })),
+      (await probePage()).evaluate(async () => {
+        // Runs inside the page: no closures from Node.
+        const { action } = (globalThis as unknown as { chrome: ChromeApi }).chrome
+        return { text: await action.getBadgeText({}), color: await action.getBadgeBackgroundColor({}) }
+      }),
     refresh: async () => {
       const reply = await send('refresh')
       if (!reply.ok) throw new Error(`refresh failed: ${reply.error?.message}`)

@@ -142,6 +142,23 @@ describe('paging', () => {
   })
 })
 
+describe('a learner whose e-mail changed (a new learner id at Huntress)', () => {
+  it('is a new person; the old address keeps sticky compliance or leaves', async () => {
+    const { example, connection } = await workedExample()
+    expect((await h.sync(connection.id)).ok).toBe(true)
+
+    h.fake.tenant.changeEmail(example.learners.astronaut.id, 'astro@example.com')
+    h.fake.tenant.changeEmail(example.learners.wizard.id, 'wiz@example.com')
+    expect((await h.sync(connection.id)).ok).toBe(true)
+
+    const people = await h.people()
+    expect(securityAwareness(people['astronaut@example.com'])).toBe('compliant 2/2') // sticky
+    expect(securityAwareness(people['astro@example.com'])).toBe('non_compliant 0/2') // no history
+    expect(securityAwareness(people['wiz@example.com'])).toBe('non_compliant 0/2')
+    expect(people['wizard@example.com']).toBeUndefined() // inactive now, and nothing sticky to keep
+  })
+})
+
 describe('an assignment deleted between syncs', () => {
   it('drops out of the selection, and the sync still succeeds', async () => {
     const { example, connection } = await workedExample()

@@ -140,3 +140,20 @@ describe('a revoked refresh token', () => {
     expect(securityAwareness((await h.people())['wizard@example.com'])).toBe('non_compliant 1/2')
   })
 })
+
+describe('a scope taken away from the API client', () => {
+  it('fails the sync as a configuration error naming the scope, and changes no person', async () => {
+    expect((await h.sync(connection.id)).ok).toBe(true)
+    const peopleBefore = JSON.stringify(h.daemon.deps.store.data.people)
+    h.fake.dropScope('learners:read')
+    h.fake.clearRequests()
+
+    const run = await h.sync(connection.id)
+
+    expect(run.ok).toBe(false)
+    expect(run.error).toMatch(/learners:read/)
+    expect(stored()).toMatchObject({ status: 'error', lastError: run.error })
+    expect(h.fake.requestCount('/oauth/token')).toBe(0) // a 403 is not retried, nor "fixed" by a refresh
+    expect(JSON.stringify(h.daemon.deps.store.data.people)).toBe(peopleBefore)
+  })
+})

@@ -151,4 +151,23 @@ describe('KnowBe4 through the daemon', () => {
     const audit = (await (await daemon.api('/audit')).json()) as { action: string }[]
     expect(audit.slice(0, 2).map((event) => event.action)).toEqual(['sync.failed', 'sync.failed'])
   })
+
+  it('connecting the same account again renews the lost connection in place', async () => {
+    const { fake, daemon, connect, select, sync, campaignId } = await startKnowBe4()
+    const example = seedWorkedExample(fake)
+    const connection = await connect()
+    await select('security_awareness', connection.id, example.selected.map((campaign) => campaignId(connection, campaign.id)))
+    fake.revokeToken(fake.token)
+    expect((await sync(connection.id)).ok).toBe(false)
+
+    fake.addToken('kb4-new-token')
+    const again = await connect('kb4-new-token')
+
+    expect(again).toMatchObject({ id: connection.id, status: 'connected', lastError: null })
+    expect(daemon.deps.store.data.connections).toHaveLength(1)
+    expect(daemon.deps.store.data.trainings.security_awareness.campaignIds).toHaveLength(2)
+    expect((await sync(connection.id)).ok).toBe(true)
+    const audit = (await (await daemon.api('/audit')).json()) as { action: string }[]
+    expect(audit.map((event) => event.action)).toContain('connection.reauthorized')
+  })
 })

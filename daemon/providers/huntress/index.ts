@@ -55,6 +55,7 @@ export function createHuntressAdapter(options: HuntressAdapterOptions): Huntress
     // Paths in config.ts carry `/api/v1`, so the origin is the base for OAuth and API alike.
     baseUrl: (settings) => settings.baseUrl,
     rateLimits: HUNTRESS_RATE_LIMITS,
+    accountKey: ({ settings }) => `${settings.baseUrl}|${settings.accountId}`,
     portalUrl: (settings) => settings.baseUrl.replace(/\/$/, '') + HUNTRESS.portalPath,
     oauth: {
       authorizeUrl: (input) => buildAuthorizeUrl(requireClient(), input),
