@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { KnowBe4ConnectBody } from '../../../shared/api.ts'
 import { KnowBe4Region } from '../../../shared/domain.ts'
 import { invalidRequest } from '../../errors.ts'
 import { Pacer, realClock, type RateLimit } from '../../http/pacer.ts'
@@ -17,15 +18,8 @@ export type KnowBe4Settings = z.infer<typeof KnowBe4Settings>
 export const KnowBe4Secret = z.object({ apiToken: z.string().min(1) })
 export type KnowBe4Secret = z.infer<typeof KnowBe4Secret>
 
-/** `POST /connections` body for KnowBe4. */
-export const KnowBe4ConnectBody = z
-  .strictObject({
-    provider: z.literal('knowbe4'),
-    region: KnowBe4Region,
-    apiToken: z.string().trim().min(1).max(4_096),
-    baseUrl: HttpUrl.optional(),
-  })
-  .meta({ id: 'KnowBe4ConnectBody' })
+/** `POST /connections` body for KnowBe4: one schema, shared with the extension's form. */
+export { KnowBe4ConnectBody }
 
 export { knowbe4Limits } from './config.ts'
 export { KnowBe4Session } from './session.ts'
