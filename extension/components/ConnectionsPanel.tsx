@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks'
 import type { Connection } from '../../shared/domain.ts'
 import { PROVIDER_NAMES, syncSummary, timeAgo } from '../utils/format.ts'
-import { ask } from '../utils/messages.ts'
-import type { OAuthOutcome } from '../utils/storage.ts'
+import { ask, RequestError } from '../utils/messages.ts'
+import type { AccountChoice, OAuthOutcome } from '../utils/storage.ts'
 import { useAction, useRequest } from '../utils/use-request.ts'
+import { AccountChooser } from './AccountChooser.tsx'
 import { KnowBe4Form } from './KnowBe4Form.tsx'
 import { Notice } from './Notice.tsx'
 import { ConnectionPill } from './StatusPill.tsx'
@@ -11,19 +12,17 @@ import { ConnectionPill } from './StatusPill.tsx'
 const OAUTH_FRESH_MS = 10 * 60_000
 
 /** What happened to a Huntress sign-in the popup may have missed because it closed meanwhile. */
+const isFresh = (outcome: OAuthOutcome | null): outcome is OAuthOutcome =>
+  outcome !== null && Date.now() - Date.parse(outcome.at) <= OAUTH_FRESH_MS
+
 function OAuthOutcomeNotice({ outcome }: { outcome: OAuthOutcome | null }) {
-  if (outcome === null || Date.now() - Date.parse(outcome.at) > OAUTH_FRESH_MS) return null
+  if (!isFresh(outcome) || outcome.kind === 'choose') return null
   if (outcome.kind === 'pending') return <Notice>A Huntress sign-in is in progress in another window.</Notice>
   if (outcome.kind === 'failed') return <Notice tone="error">{outcome.message}</Notice>
   return <Notice tone="ok">Huntress is connected ({outcome.connection.label}).</Notice>
 }
 
-function ConnectionCard({ connection, readOnly, onReconnect, onSynced }: {
-  connection: Connection
-  readOnly: boolean
-  onReconnect: (connection: Connection) => void
-  onSynced: () => void
-}) {
+function ConnectionCard({ connection, readOnly, onSynced }: { connection: Connection; readOnly: boolean; onSynced: () => void }) {
   const sync = useAction()
   const syncNow = () =>
     sync.run(async () => {
@@ -46,11 +45,6 @@ function ConnectionCard({ connection, readOnly, onReconnect, onSynced }: {
         <button type="button" onClick={syncNow} disabled={readOnly || sync.busy}>
           {sync.busy ? 'Syncing…' : 'Sync now'}
         </button>
-        {connection.status === 'needs_reauth' && (
-          <button type="button" class="primary" disabled={readOnly} onClick={() => onReconnect(connection)}>
-            Reconnect
-          </button>
-        )}
       </div>
       {sync.done && <Notice tone="ok" testId="sync-result">{sync.done}</Notice>}
       {sync.error && <Notice tone="error" testId="sync-result">{sync.error}</Notice>}
@@ -61,19 +55,32 @@ function ConnectionCard({ connection, readOnly, onReconnect, onSynced }: {
 /** Connections and their status; connect KnowBe4 (token form) or Huntress (OAuth sign-in). */
 export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth: OAuthOutcome | null }) {
   const connections = useRequest(() => ask('connections'))
-  const [adding, setAdding] = useState(false)
+  // false: no form; true: a new KnowBe4 connection; a Connection: renewing that one's token.
+  const [adding, setAdding] = useState<boolean | Connection>(false)
   const huntress = useAction()
+  const [choices, setChoices] = useState<AccountChoice[] | null>(isFresh(oauth) && oauth.kind === 'choose' ? oauth.choices : null)
   const syncAll = useAction()
   const list = connections.value ?? []
   const stuck = list.filter((connection) => connection.status === 'needs_reauth')
 
   const connectHuntress = () =>
     huntress.run(async () => {
-      const connection = await ask('connectHuntress', {})
-      await connections.reload()
-      return `Huntress is connected (${connection.label}). Choose its assignments under Trainings.`
+      setChoices(null)
+      try {
+        return await connected(await ask('connectHuntress'))
+      } catch (error) {
+        if (!(error instanceof RequestError && error.code === 'account_choice_required')) throw error
+        const { oauth: outcome } = await ask('overview')
+        if (outcome?.kind !== 'choose') throw error
+        setChoices(outcome.choices)
+        return null
+      }
     })
-  const reconnect = (connection: Connection) => (connection.provider === 'huntress' ? void connectHuntress() : setAdding(true))
+  const connected = async (connection: Connection) => {
+    await connections.reload()
+    return `Huntress is connected (${connection.label}). Choose its assignments under Trainings.`
+  }
+  const reconnect = (connection: Connection) => (connection.provider === 'huntress' ? void connectHuntress() : setAdding(connection))
   const runAll = () =>
     syncAll.run(async () => {
       const runs = await ask('syncAll')
@@ -91,7 +98,13 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
         <Notice tone="warn" key={connection.id} testId="needs-reauth">
           <strong>{connection.label} needs you to sign in again.</strong> {PROVIDER_NAMES[connection.provider]} stopped accepting
           trainproof's access, so its trainings aren't being updated.{' '}
-          <button type="button" class="primary" disabled={readOnly} onClick={() => reconnect(connection)}>
+          <button
+            type="button"
+            class="primary"
+            disabled={readOnly}
+            aria-label={`Reconnect ${connection.label}`}
+            onClick={() => reconnect(connection)}
+          >
             Reconnect
           </button>
         </Notice>
@@ -102,7 +115,7 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
       {connections.value && list.length === 0 && <p class="muted">No provider is connected yet.</p>}
       <ul class="plain">
         {list.map((connection) => (
-          <ConnectionCard key={connection.id} connection={connection} readOnly={readOnly} onReconnect={reconnect} onSynced={() => void connections.reload()} />
+          <ConnectionCard key={connection.id} connection={connection} readOnly={readOnly} onSynced={() => void connections.reload()} />
         ))}
       </ul>
       {list.length > 0 && (
@@ -124,10 +137,22 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
           </button>
         </div>
       )}
+      {choices && (
+        <AccountChooser
+          choices={choices}
+          onConnected={(connection) =>
+            void huntress.run(async () => {
+              setChoices(null)
+              return connected(connection)
+            })
+          }
+        />
+      )}
       {huntress.done && <Notice tone="ok" testId="huntress-result">{huntress.done}</Notice>}
       {huntress.error && <Notice tone="error" testId="huntress-result">{huntress.error}</Notice>}
       {adding && (
         <KnowBe4Form
+          reconnecting={typeof adding === 'object' ? adding : null}
           onCancel={() => setAdding(false)}
           onConnected={() => {
             setAdding(false)

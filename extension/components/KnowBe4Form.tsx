@@ -13,7 +13,12 @@ const REGIONS: { id: KnowBe4Region; name: string }[] = [
 ]
 
 /** Connects KnowBe4 with a Reporting API token; the daemon checks it with one call before saving. */
-export function KnowBe4Form({ onConnected, onCancel }: { onConnected: (connection: Connection) => void; onCancel: () => void }) {
+export function KnowBe4Form({ onConnected, onCancel, reconnecting = null }: {
+  onConnected: (connection: Connection) => void
+  onCancel: () => void
+  /** The connection whose token stopped working: a token for the same account renews it in place. */
+  reconnecting?: Connection | null
+}) {
   const [region, setRegion] = useState<KnowBe4Region>('us')
   const [apiToken, setApiToken] = useState('')
   const [baseUrl, setBaseUrl] = useState('')
@@ -31,7 +36,13 @@ export function KnowBe4Form({ onConnected, onCancel }: { onConnected: (connectio
   }
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="kb4-title" data-testid="knowbe4-form">
-      <h3 id="kb4-title">Connect KnowBe4</h3>
+      <h3 id="kb4-title">{reconnecting ? `Reconnect ${reconnecting.label}` : 'Connect KnowBe4'}</h3>
+      {reconnecting && (
+        <p class="muted">
+          Paste a new Reporting API token of the same KnowBe4 account. trainproof keeps the connection, its campaign choices and
+          everyone's records.
+        </p>
+      )}
       <label class="field">
         <span>Region of your KnowBe4 account</span>
         <select name="region" value={region} onChange={(event) => setRegion(event.currentTarget.value as KnowBe4Region)}>
@@ -64,7 +75,7 @@ export function KnowBe4Form({ onConnected, onCancel }: { onConnected: (connectio
       {action.error && <Notice tone="error" testId="knowbe4-error">{action.error}</Notice>}
       <div class="row">
         <button class="primary" type="submit" disabled={action.busy}>
-          {action.busy ? 'Checking the token…' : 'Connect KnowBe4'}
+          {action.busy ? 'Checking the token…' : reconnecting ? 'Reconnect KnowBe4' : 'Connect KnowBe4'}
         </button>
         <button type="button" onClick={onCancel}>
           Cancel

@@ -16,7 +16,8 @@ function dueIds(trainings: MyTrainings): TrainingId[] {
 function mainPortal(trainings: MyTrainings): string | null {
   const due = dueIds(trainings)
   const provider = mainProvider(trainings.provider, due)
-  return due.filter((id) => trainings.provider[id] === provider).map((id) => trainings.portalUrl[id]).find((url): url is string => Boolean(url)) ?? null
+  const urls = due.filter((id) => trainings.provider[id] === provider).map((id) => trainings.portalUrl[id])
+  return urls.find((url): url is string => Boolean(url)) ?? null
 }
 
 function Steps({ trainings }: { trainings: MyTrainings }) {
@@ -27,26 +28,26 @@ function Steps({ trainings }: { trainings: MyTrainings }) {
     <section class="hero" aria-labelledby="onboarding-title">
       <div class={`brand-bar ${provider ?? ''}`} />
       <div class="body">
-      <h1 id="onboarding-title" data-testid="onboarding-title">
-        {trainings.due > 0 ? 'Your security training with ' : 'Your trainings with '}
-        <ProviderMark provider={provider} />
-      </h1>
-      {trainings.due > 0 ? (
-        <ol data-testid="steps">
-          <li>Open {name} and sign in with your work e-mail ({trainings.email}).</li>
-          <li>Finish every module listed below. Each one usually takes a few minutes.</li>
-          <li>Come back here and press <strong>I finished — check again</strong>. Your badge updates right away.</li>
-        </ol>
-      ) : (
-        <Notice tone="ok" testId="all-done">Everything is complete. Nothing to do right now.</Notice>
-      )}
-      {trainings.due > 0 && portal && provider && (
-        <p>
-          <a class="button primary" href={portal} target="_blank" rel="noreferrer" data-testid="portal-link">
-            Go to {name}
-          </a>
-        </p>
-      )}
+        <h1 id="onboarding-title" data-testid="onboarding-title">
+          {trainings.due > 0 ? 'Your security training with ' : 'Your trainings with '}
+          <ProviderMark provider={provider} />
+        </h1>
+        {trainings.due > 0 ? (
+          <ol data-testid="steps">
+            <li>Open {name} and sign in with your work e-mail ({trainings.email}).</li>
+            <li>Finish every module listed below. Each one usually takes a few minutes.</li>
+            <li>Come back here and press <strong>I finished — check again</strong>. Your badge updates right away.</li>
+          </ol>
+        ) : (
+          <Notice tone="ok" testId="all-done">Everything is complete. Nothing to do right now.</Notice>
+        )}
+        {trainings.due > 0 && portal && provider && (
+          <p>
+            <a class="button primary" href={portal} target="_blank" rel="noreferrer" data-testid="portal-link">
+              Go to {name}
+            </a>
+          </p>
+        )}
       </div>
     </section>
   )

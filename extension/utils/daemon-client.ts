@@ -23,10 +23,14 @@ export class DaemonError extends Error {
     message: string,
     readonly status: number | null = null,
     readonly retryAfterSeconds: number | null = null,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { details?: Record<string, unknown> },
   ) {
     super(message, options)
+    this.details = options?.details ?? null
   }
+
+  /** Machine-readable extras some errors carry (e.g. the account choices of `account_choice_required`). */
+  readonly details: Record<string, unknown> | null
 }
 
 export type DaemonClientOptions = {
@@ -45,7 +49,10 @@ export async function toDaemonError(response: Response): Promise<DaemonError> {
   const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null
   const parsed = ErrorBody.safeParse(await response.json().catch(() => null))
   if (response.status === 401) return new DaemonError('unauthorized', UNAUTHORIZED_MESSAGE, 401)
-  if (parsed.success) return new DaemonError(parsed.data.error.code, parsed.data.error.message, response.status, retryAfterSeconds)
+  if (parsed.success) {
+    const { code, message, details } = parsed.data.error
+    return new DaemonError(code, message, response.status, retryAfterSeconds, details ? { details } : {})
+  }
   if (response.status === 403) return new DaemonError('forbidden', 'This token may not do that.', 403)
   return new DaemonError('http_error', `The daemon answered with status ${response.status}.`, response.status, retryAfterSeconds)
 }

@@ -18,7 +18,8 @@ export type Protocol = {
   recheck: [void, MyTrainings]
   connections: [void, Connection[]]
   connectKnowBe4: [KnowBe4ConnectBody, Connection]
-  connectHuntress: [{ accountId?: string }, Connection]
+  connectHuntress: [void, Connection]
+  chooseHuntressAccount: [{ accountId: string }, Connection]
   campaigns: [{ connectionId: string }, Campaign[]]
   syncConnection: [{ connectionId: string }, SyncRun]
   syncAll: [void, SyncRun[]]
@@ -38,7 +39,7 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: stri
 export const CHANNEL = 'trainproof/v1'
 
 const KINDS: ReadonlySet<string> = new Set<Kind>([
-  'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connectKnowBe4', 'connectHuntress',
+  'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connectKnowBe4', 'connectHuntress', 'chooseHuntressAccount',
   'campaigns', 'syncConnection', 'syncAll', 'trainings', 'putTraining', 'personnel', 'reset',
 ])
 

@@ -1,7 +1,7 @@
 import { browser } from '#imports'
 import { isEnvelope, type Envelope, type Kind, type Protocol, type Reply } from './protocol.ts'
 import type { DaemonClient } from './daemon-client.ts'
-import { connectHuntress } from './oauth.ts'
+import { chooseHuntressAccount, connectHuntress } from './oauth.ts'
 import { employeeCheck } from './check.ts'
 import { checkNow, drawBadge, publish, refresh } from './refresh.ts'
 import { daemonUrl, identity, lastCheck, oauthOutcome, onboardingOpened, pairingToken } from './storage.ts'
@@ -48,7 +48,8 @@ export function createHandlers(client: DaemonClient): Handlers {
     },
     connections: () => client.connections(),
     connectKnowBe4: (body) => client.connectKnowBe4(body),
-    connectHuntress: ({ accountId }) => connectHuntress(client, accountId),
+    connectHuntress: () => connectHuntress(client),
+    chooseHuntressAccount: ({ accountId }) => chooseHuntressAccount(client, accountId),
     campaigns: ({ connectionId }) => client.campaigns(connectionId),
     syncConnection: ({ connectionId }) => client.syncConnection(connectionId),
     syncAll: () => client.syncAll(),

@@ -24,9 +24,21 @@ export const onboardingOpened = storage.defineItem<boolean>('local:onboardingOpe
  * How the last Huntress sign-in ended. The popup closes while the sign-in window is open, so the
  * background keeps the outcome for the popup to show when it is opened again.
  */
+export type AccountChoice = { id: string; name: string }
+
 export type OAuthOutcome =
   | { kind: 'pending'; at: string }
+  | { kind: 'choose'; at: string; choices: AccountChoice[] }
   | { kind: 'connected'; at: string; connection: Connection }
   | { kind: 'failed'; at: string; message: string }
 
 export const oauthOutcome = storage.defineItem<OAuthOutcome | null>('local:oauthOutcome', { fallback: null, version: 1 })
+
+/**
+ * A Huntress sign-in waiting for the admin to pick one of several accounts: the daemon keeps the
+ * state alive for one more callback with the same code. Session storage: gone with the browser.
+ */
+export const huntressChoice = storage.defineItem<{ code: string; state: string } | null>('session:huntressChoice', {
+  fallback: null,
+  version: 1,
+})

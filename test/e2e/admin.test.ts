@@ -81,7 +81,7 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
 
     await popup.getByRole('button', { name: 'Sync now' }).click()
 
-    await expect.poll(() => textOf(popup.getByTestId('sync-result')), POLL).toMatch(/synced \(\d+\.\d s, \d+ requests?\)\./)
+    await expect.poll(() => textOf(popup.getByTestId('sync-result')), POLL).toMatch(/synced \(\d+(\.\d)? m?s, \d+ requests?\)\./)
     await popup.close()
   })
 
@@ -102,6 +102,27 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     const astronaut = await json<Person>(daemon.api('/personnel/astronaut@example.com'))
     expect(astronaut.trainings.security_awareness).toMatchObject({ sticky: false })
     expect(astronaut.trainings.security_awareness.status).not.toBe('compliant')
+    await popup.close()
+  })
+
+  it('shows a rejected token prominently and renews the same connection through Reconnect', async () => {
+    const [before] = await json<Connection[]>(daemon.api('/connections'))
+    fake.revokeToken(fake.token)
+    fake.addToken('kb4-rotated-token')
+    const popup = await browser.open('popup.html')
+    await popup.getByRole('button', { name: 'Sync now' }).click()
+    await expect.poll(() => textOf(popup.getByTestId('needs-reauth')), POLL).toContain(`${before!.label} needs you to sign in again.`)
+
+    await popup.getByRole('button', { name: `Reconnect ${before!.label}` }).click()
+    const form = popup.getByTestId('knowbe4-form')
+    await form.getByText('Advanced').click()
+    await form.getByLabel(/API address/).fill(fake.url)
+    await form.getByLabel('Reporting API token').fill('kb4-rotated-token')
+    await form.getByRole('button', { name: 'Reconnect KnowBe4' }).click()
+
+    await expect.poll(() => popup.getByTestId('needs-reauth').count(), POLL).toBe(0)
+    const after = await json<Connection[]>(daemon.api('/connections'))
+    expect(after).toMatchObject([{ id: before!.id, status: 'connected' }])
     await popup.close()
   })
 

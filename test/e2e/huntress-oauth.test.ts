@@ -78,4 +78,23 @@ describe('Huntress: OAuth connect in the browser, then an employee sees Huntress
     await expect.poll(() => browser.badge(), POLL).toEqual({ text: '1', color: RED })
     await page.close()
   })
+
+  it('lets the admin pick the account when the Huntress login sees several', async () => {
+    fake.tenant.addAccount({ name: 'Second Clinic', type: 'paid', licenses: 5 })
+    await browser.pair(daemon.url, ADMIN_TOKEN)
+    const popup = await browser.open('popup.html')
+    const signIn = browser.context.waitForEvent('page', { predicate: (page) => page.url().startsWith(fake.url) })
+
+    await popup.getByRole('button', { name: 'Connect Huntress' }).click()
+    await (await signIn).locator('#approve').click()
+    const chooser = popup.getByTestId('account-chooser')
+    await expect.poll(() => chooser.getByRole('radio').count(), POLL).toBe(2)
+    await chooser.getByRole('radio', { name: 'Second Clinic' }).check()
+    await chooser.getByRole('button', { name: 'Use this account' }).click()
+
+    await expect.poll(() => textOf(popup.getByTestId('huntress-result')), POLL).toContain('Huntress is connected (Second Clinic)')
+    const connections = await json<Connection[]>(daemon.api('/connections'))
+    expect(connections.map((connection) => connection.label).sort()).toEqual(['Example Corp', 'Second Clinic'])
+    await popup.close()
+  })
 })

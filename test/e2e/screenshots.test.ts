@@ -42,7 +42,7 @@ describe.skipIf(!process.env.TRAINPROOF_SCREENSHOTS)('screenshots for the README
           const employee = await browser.open('popup.html', { width: 460, height: 200 })
           await expect.poll(() => textOf(employee.getByTestId('due-summary')), POLL).toContain('1 training is due')
           await shoot(employee, `popup-employee${suffix}.png`)
-          const onboarding = await browser.open('onboarding.html', { width: 900, height: 700 })
+          const onboarding = await browser.open('onboarding.html', { width: 900, height: 400 })
           await expect.poll(() => textOf(onboarding.getByTestId('onboarding-title')), POLL).toContain('KnowBe4')
           await shoot(onboarding, `onboarding${suffix}.png`)
         } finally {

@@ -34,6 +34,12 @@ describe('syncSummary', () => {
     expect(syncSummary({ ...run, ok: true, error: null }, 'Example Corp')).toBe('Example Corp synced (1.5 s, 6 requests).')
   })
 
+  it('gives short runs in milliseconds', () => {
+    expect(syncSummary({ ...run, finishedAt: '2026-11-22T12:00:00.040Z', ok: true, error: null }, 'Example Corp')).toBe(
+      'Example Corp synced (40 ms, 6 requests).',
+    )
+  })
+
   it("passes on the daemon's reason for a failed run and says nothing changed", () => {
     expect(syncSummary({ ...run, ok: false, error: 'KnowBe4 rejected the token.' }, 'Example Corp')).toBe(
       'Example Corp sync failed: KnowBe4 rejected the token. Nothing was changed.',

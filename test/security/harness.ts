@@ -44,8 +44,10 @@ export type SecurityDaemon = {
   stop(): Promise<void>
 }
 
-export async function startSecurityDaemon(options: { env?: Record<string, string>; tuning?: HttpTuning } = {}): Promise<SecurityDaemon> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-sec-'))
+export async function startSecurityDaemon(
+  options: { env?: Record<string, string>; tuning?: HttpTuning; dataDir?: string } = {},
+): Promise<SecurityDaemon> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trainproof-sec-'))
   const config = loadConfig({
     TRAINPROOF_PORT: '0',
     TRAINPROOF_DATA_DIR: dataDir,
@@ -84,7 +86,7 @@ export async function startSecurityDaemon(options: { env?: Record<string, string
     dbFile: () => readFileSync(join(dataDir, 'trainproof.json'), 'utf8'),
     async stop() {
       await daemon.close()
-      rmSync(dataDir, { recursive: true, force: true })
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

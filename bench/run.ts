@@ -1,0 +1,84 @@
+/**
+ * `npm run bench` — trainproof's benchmarks (BENCHMARKS.md). Every part uses the real code paths:
+ * the evaluator, the daemon (startDaemon) and its store, the KnowBe4 fake.
+ *
+ *   npm run bench                                   everything, 5 runs each (about 25 minutes)
+ *   npm run bench -- --only evaluator --runs 5      one part: evaluator, sync-real, sync-large, api, store
+ *   npm run bench -- --only api --only store --runs 3 --seconds 5
+ *
+ * Raw results go to bench/out/<part>.json; the 100,000-person db (made by the sync-large part,
+ * or by one large sync when missing) is kept in bench/out/db-100k/.
+ */
+import { access } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { benchApi } from './api.ts'
+import { benchEvaluator } from './evaluator.ts'
+import { log, machine, OUT_DIR, writeResult } from './stats.ts'
+import { benchStore } from './store.ts'
+import { benchSync, LARGE_TENANT, REAL_TENANT } from './sync.ts'
+
+const PARTS = ['evaluator', 'sync-real', 'sync-large', 'api', 'store'] as const
+type Part = (typeof PARTS)[number]
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', multiple: true },
+    runs: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    tokens: { type: 'string', default: '1000' },
+    scale: { type: 'string', default: String(LARGE_TENANT.timeScale) },
+    help: { type: 'boolean', short: 'h' },
+  },
+})
+
+if (values.help) {
+  process.stdout.write(`npm run bench -- [--only ${PARTS.join('|')}]… [--runs 5] [--seconds 10] [--connections 10] [--tokens 1000] [--scale 100]\n`)
+  process.exit(0)
+}
+const unknown = (values.only ?? []).filter((part) => !(PARTS as readonly string[]).includes(part))
+if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}; parts are ${PARTS.join(', ')}`)
+const parts: readonly Part[] = (values.only as Part[] | undefined) ?? PARTS
+const runs = Number(values.runs)
+const dbDir = join(OUT_DIR, 'db-100k')
+
+async function ensureDb(): Promise<void> {
+  const present = await access(join(dbDir, 'trainproof.json')).then(() => true, () => false)
+  if (present) return
+  log('no 100,000-person db yet: making one with a large sync')
+  await benchSync({ ...LARGE_TENANT, timeScale: Number(values.scale) }, 1, dbDir)
+}
+
+const summary: Record<string, unknown> = { machine: machine(), runs }
+const started = performance.now()
+for (const part of parts) {
+  const partStarted = performance.now()
+  log(`${part}: ${runs} run(s)`)
+  let result: { median?: unknown; targets?: unknown } & Record<string, unknown>
+  switch (part) {
+    case 'evaluator':
+      result = await benchEvaluator(runs)
+      break
+    case 'sync-real':
+      result = await benchSync(REAL_TENANT, runs)
+      break
+    case 'sync-large':
+      result = await benchSync({ ...LARGE_TENANT, timeScale: Number(values.scale) }, runs, dbDir)
+      break
+    case 'api':
+      await ensureDb()
+      result = await benchApi(dbDir, { runs, seconds: Number(values.seconds), connections: Number(values.connections), tokens: Number(values.tokens) })
+      break
+    case 'store':
+      await ensureDb()
+      result = await benchStore(dbDir, runs)
+      break
+  }
+  const seconds = (performance.now() - partStarted) / 1000
+  await writeResult(part, { machine: machine(), seconds, ...result })
+  summary[part] = { seconds: Math.round(seconds), median: result.median ?? result.results, targets: result.targets }
+}
+summary.totalSeconds = Math.round((performance.now() - started) / 1000)
+await writeResult(`summary-${parts.join('+')}`, summary)
+process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)

@@ -1,0 +1,213 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../../daemon/store/schema.ts'
+import { seedLargeTenant, startKnowBe4Fake, type FakeFault, type KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
+import type { SyncRun } from '../../shared/domain.ts'
+import { ADMIN, connectKnowBe4, recordFigures, scaled, selectAll, SOAK, startSecurityDaemon, sync } from './harness.ts'
+
+/**
+ * kill -9 at many points of a large KnowBe4 sync: while each provider request is in flight, on
+ * each file event of the commit (backup rotation, temp file, rename), and at timed instants
+ * after the last answer. After every kill the daemon must start again on the same data dir (the
+ * db validates) holding either the whole pre-sync state or the whole synced state, never a mix,
+ * and a new sync must bring it to the synced state.
+ */
+
+const USERS = scaled(4_000, 20_000)
+const TSX = join(process.cwd(), 'node_modules/.bin/tsx')
+const ENTRY = 'test/security/crash-daemon.ts'
+
+type Trigger = { kind: 'request'; k: number } | { kind: 'file'; n: number } | { kind: 'timer'; ms: number }
+type Outcome = 'pre' | 'post'
+
+let fake: KnowBe4Fake
+let template: string
+let pre: string
+let post: string
+/** (e-mail, training) pairs holding a record both before and after the sync: none may go missing. */
+let kept: [string, string][] = []
+/** Provider requests, and file events in the data dir, of one whole sync. */
+const perSync = { requests: 0, fileEvents: 0 }
+const figures = { points: 0, survived: 0, pre: 0, post: 0, mixed: 0, refusedToStart: 0, recordsLost: 0 }
+
+/** What a sync may change, without the evaluation timestamps that differ from run to run. */
+function state(db: Db): string {
+  const drop = (key: string, value: unknown) => (key === 'evaluatedAt' ? undefined : value)
+  return JSON.stringify({ people: db.people, campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens }, drop)
+}
+
+const copyTemplate = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainproof-crash-'))
+  cpSync(template, dir, { recursive: true })
+  return dir
+}
+
+beforeAll(async () => {
+  fake = await startKnowBe4Fake({ limits: { perSecond: 1e9, perMinute: 1e9, perDay: 1e12 }, logLimit: 100 })
+  const { campaigns } = seedLargeTenant(fake, { users: USERS, campaigns: 2, completedShare: 0.5, seed: 11 })
+  template = mkdtempSync(join(tmpdir(), 'trainproof-crash-template-'))
+  const first = await startSecurityDaemon({ dataDir: template })
+  const { id } = await connectKnowBe4(first, fake)
+  await selectAll(first, id)
+  expect((await sync(first, id)).ok).toBe(true)
+  pre = state(first.db())
+  const before = first.db().people
+  await first.daemon.close()
+  for (const file of readdirSync(template)) chmodSync(join(template, file), 0o600) // as npm start writes them
+
+  // What the next sync brings: completions, and people who joined since.
+  for (const campaign of campaigns) {
+    fake.tenant.enrollmentsOf(campaign.id).forEach((row, index) => {
+      if (row.completionDate === null && index % 3 === 0) fake.tenant.complete(row.id, '2026-03-02T08:00:00.000Z')
+    })
+  }
+  for (let index = 0; index < USERS / 20; index++) {
+    const user = fake.tenant.addUser({ email: `joiner${index}@bench.example`, firstName: 'New', lastName: String(index) })
+    fake.tenant.enroll({ campaign: campaigns[0]!, user, completedAt: '2026-03-03T08:00:00.000Z' })
+  }
+
+  const reference = copyTemplate()
+  const events = watchCount(reference)
+  const requests = fake.count()
+  const second = await startSecurityDaemon({ dataDir: reference })
+  expect((await sync(second, id)).ok).toBe(true)
+  perSync.requests = fake.count() - requests
+  post = state(second.db())
+  kept = recordsOf(before).filter(([email, training]) => second.db().people[email]?.records[training as 'hipaa'])
+  await second.daemon.close()
+  perSync.fileEvents = events.close()
+  rmSync(reference, { recursive: true, force: true })
+  expect(post).not.toBe(pre)
+}, 120_000)
+
+afterAll(async () => {
+  recordFigures('crash', { users: USERS, requestsPerSync: perSync.requests, ...figures })
+  await fake?.close()
+  if (template) rmSync(template, { recursive: true, force: true })
+})
+
+function recordsOf(people: Db['people']): [string, string][] {
+  return Object.values(people).flatMap((person) => Object.keys(person.records).map((training): [string, string] => [person.email, training]))
+}
+
+function watchCount(dir: string, onEvent?: (count: number) => void) {
+  let count = 0
+  const watcher = watch(dir, () => {
+    count++
+    onEvent?.(count)
+  })
+  return { close: () => (watcher.close(), count) }
+}
+
+function listening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk) => {
+      out += chunk
+      const match = /listening on (\S+)/.exec(out)
+      if (match) resolve(match[1]!)
+    })
+    child.on('exit', (code) => reject(new Error(`the daemon exited with ${code} before listening`)))
+  })
+}
+
+/** Starts the daemon on a copy of the pre-sync data, starts a sync, and kills -9 at the trigger. */
+async function crashAt(trigger: Trigger): Promise<Outcome> {
+  const dir = copyTemplate()
+  const child = spawn(TSX, [ENTRY], {
+    env: { ...process.env, TRAINPROOF_DATA_DIR: dir, TRAINPROOF_PORT: '0', TRAINPROOF_SCHEDULER: '0', TRAINPROOF_LOG_LEVEL: 'silent', TRAINPROOF_ADMIN_TOKEN: ADMIN },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  const url = await listening(child)
+  const kill = () => child.kill('SIGKILL')
+  let seen = 0
+  const take = fake.faults.take.bind(fake.faults)
+  fake.faults.take = (path): FakeFault | null => {
+    seen++
+    if (trigger.kind === 'request' && seen === trigger.k) {
+      kill()
+      return { kind: 'hang' }
+    }
+    if (trigger.kind === 'timer' && seen === perSync.requests) setTimeout(kill, trigger.ms)
+    return take(path)
+  }
+  const events = watchCount(dir, (count) => trigger.kind === 'file' && count === trigger.n && kill())
+  const connectionId = (JSON.parse(readFileSync(join(dir, 'trainproof.json'), 'utf8')) as Db).connections[0]!.id
+  const answered = await fetch(`${url}/api/v1/connections/${connectionId}/sync`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } })
+    .then((response) => response.ok)
+    .catch(() => false)
+  kill() // a trigger that never fired still ends in a kill; the point then does not count
+  await exited
+  events.close()
+  fake.faults.take = take
+
+  try {
+    return await restartAndCheck(dir, connectionId, answered)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The restart: the db validates, holds pre or post whole, keeps 0600 files, and syncs to post. */
+async function restartAndCheck(dir: string, connectionId: string, answered: boolean): Promise<Outcome> {
+  const restarted = await startSecurityDaemon({ dataDir: dir }).catch((error: Error) => {
+    figures.refusedToStart++
+    throw error
+  })
+  try {
+    const found = state(restarted.db())
+    const people = restarted.db().people
+    figures.recordsLost += kept.filter(([email, training]) => !people[email]?.records[training as 'hipaa']).length
+    const outcome: Outcome | null = found === pre ? 'pre' : found === post ? 'post' : null
+    if (outcome === null) figures.mixed++
+    expect(outcome, 'the db holds a mix of pre- and post-sync data').not.toBeNull()
+    for (const file of readdirSync(dir).filter((name) => name.startsWith('trainproof.json'))) {
+      expect((statSync(join(dir, file)).mode & 0o777).toString(8), file).toBe('600')
+    }
+    const run = (await sync(restarted, connectionId)) as SyncRun
+    expect(run.ok).toBe(true)
+    expect(state(restarted.db())).toBe(post)
+    if (!answered) {
+      figures.points++
+      figures.survived++
+      figures[outcome!]++
+    }
+    return outcome!
+  } finally {
+    await restarted.daemon.close()
+  }
+}
+
+/** Spread `count` kill points over 1..max. */
+const spread = (max: number, count: number) =>
+  [...new Set(Array.from({ length: Math.min(count, max) }, (_, index) => 1 + Math.round((index * (max - 1)) / Math.max(1, count - 1))))]
+
+describe(`kill -9 during a sync of ${USERS} people`, () => {
+  it('has enough requests and file events to crash in', () => {
+    expect(perSync.requests).toBeGreaterThanOrEqual(10)
+    expect(perSync.fileEvents).toBeGreaterThanOrEqual(3)
+  })
+
+  const triggers = (): Trigger[] => [
+    ...spread(perSync.requests, SOAK ? perSync.requests : 12).map((k) => ({ kind: 'request' as const, k })),
+    ...spread(perSync.fileEvents, SOAK ? perSync.fileEvents : 4).map((n) => ({ kind: 'file' as const, n })),
+    ...(SOAK ? [0, 1, 2, 4, 8, 15, 25, 40, 60, 90] : [0, 5, 20, 60]).map((ms) => ({ kind: 'timer' as const, ms })),
+  ]
+
+  it('survives every kill point: restarts, validates, never mixes, then syncs whole', { timeout: SOAK ? 900_000 : 150_000 }, async () => {
+    const outcomes: Record<string, Outcome> = {}
+    for (const trigger of triggers()) {
+      const t = Date.now()
+      outcomes[JSON.stringify(trigger)] = await crashAt(trigger)
+      console.log(JSON.stringify(trigger), outcomes[JSON.stringify(trigger)], Date.now() - t)
+    }
+
+    expect(figures.points).toBeGreaterThanOrEqual(20)
+    expect(figures.mixed + figures.refusedToStart + figures.recordsLost).toBe(0)
+    expect(Object.values(outcomes)).toContain('pre')
+  })
+})
