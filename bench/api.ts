@@ -6,7 +6,7 @@ import type { Db, StoredToken } from '../daemon/store/schema.ts'
 import { ADMIN_TOKEN } from './sync.ts'
 import { forkScript, log, median, nextMessage, OUT_DIR, round, stopChild } from './stats.ts'
 
-export type LoadSample = { reqPerSec: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number }
+export type LoadSample = { reqPerSec: number; p50Ms: number; p99Ms: number; mibPerSec: number; non2xx: number; errors: number }
 export type ApiOptions = { runs: number; seconds: number; connections: number; tokens: number }
 
 type Target = { name: string; path: (index: number) => string; token: (index: number) => string }
@@ -54,7 +54,14 @@ async function load(url: string, target: Target, seconds: number, connections: n
 }
 
 function sample(result: Result): LoadSample {
-  return { reqPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors }
+  return {
+    reqPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    mibPerSec: result.throughput.average / 2 ** 20,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  }
 }
 
 function summarise(samples: LoadSample[]) {
@@ -62,6 +69,7 @@ function summarise(samples: LoadSample[]) {
     reqPerSec: round(median(samples.map((item) => item.reqPerSec)), 0),
     p50Ms: median(samples.map((item) => item.p50Ms)),
     p99Ms: median(samples.map((item) => item.p99Ms)),
+    mibPerSec: round(median(samples.map((item) => item.mibPerSec)), 1),
     non2xx: samples.reduce((sum, item) => sum + item.non2xx, 0),
     errors: samples.reduce((sum, item) => sum + item.errors, 0),
   }
@@ -112,6 +120,14 @@ export async function benchApi(dbDir: string, options: ApiOptions) {
         target: {
           name: 'GET /personnel?limit=100 (random page)',
           path: (index) => `/api/v1/personnel?limit=100&offset=${((index * 7919) % pages) * 100}`,
+          token: () => ADMIN_TOKEN,
+        },
+      },
+      {
+        url: started.url,
+        target: {
+          name: 'GET /personnel?limit=20 (random page)',
+          path: (index) => `/api/v1/personnel?limit=20&offset=${((index * 7919) % (pages * 5)) * 20}`,
           token: () => ADMIN_TOKEN,
         },
       },

@@ -76,7 +76,7 @@ for (const part of parts) {
       break
   }
   const seconds = (performance.now() - partStarted) / 1000
-  await writeResult(part, { machine: machine(), seconds, ...result })
+  await writeResult(part, { machine: machine(), partSeconds: seconds, ...result })
   summary[part] = { seconds: Math.round(seconds), median: result.median ?? result.results, targets: result.targets }
 }
 summary.totalSeconds = Math.round((performance.now() - started) / 1000)

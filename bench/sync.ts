@@ -8,7 +8,7 @@ import { startDaemon, type Daemon } from '../daemon/server.ts'
 import type { HttpTuning } from '../daemon/sync/session.ts'
 import { TRAINING_IDS, type Connection, type SyncRun } from '../shared/domain.ts'
 import type { FakeCommand, FakeReady, FakeSetup, FakeStats } from './kb4-fake-child.ts'
-import { ask, forkScript, log, medians, nextMessage, round, stopChild } from './stats.ts'
+import { ask, forkScript, log, medians, round, stopChild } from './stats.ts'
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
 const PAGE = 500
@@ -32,8 +32,12 @@ export type SyncSample = {
   requestsRatio: number
   wallMs: number
   fetchMs: number
+  /** The issue's floor: requests ÷ 50 per minute (scaled). */
   floorMs: number
   wallRatio: number
+  /** The exact minimum under sliding windows: when the last request may start, at zero latency. */
+  windowFloorMs: number
+  windowRatio: number
   rateLimited: number
   users: number
   enrollments: number
@@ -44,6 +48,17 @@ export function minimalRequests(users: number, campaigns: number, selected: numb
   const pages = (n: number) => Math.floor(n / PAGE) + 1
   const cursorPages = (n: number) => Math.max(1, Math.ceil(n / PAGE))
   return pages(users) + pages(campaigns) + selected * cursorPages(rowsPerCampaign)
+}
+
+/** Earliest start of the last of n requests under sliding windows (4 per s, 50 per min, scaled). */
+export function windowFloorMs(n: number, limits: readonly RateLimit[]): number {
+  const starts: number[] = []
+  for (let index = 0; index < n; index++) {
+    let at = starts[index - 1] ?? 0
+    for (const limit of limits) at = Math.max(at, (starts[index - limit.requests] ?? -Infinity) + limit.perMs)
+    starts.push(at)
+  }
+  return starts.at(-1) ?? 0
 }
 
 export function scaledLimits(timeScale: number): RateLimit[] {
@@ -108,6 +123,7 @@ async function syncOnce(scenario: SyncScenario, fake: ReturnType<typeof forkScri
     const selected = scenario.perTraining * TRAINING_IDS.length
     const minimal = minimalRequests(ready.users, scenario.campaigns, selected, ready.users)
     const floorMs = (stats.total / 50) * (60_000 / scenario.timeScale)
+    const windowFloor = windowFloorMs(stats.total, limits)
     return {
       requests: stats.total,
       minimal,
@@ -116,6 +132,8 @@ async function syncOnce(scenario: SyncScenario, fake: ReturnType<typeof forkScri
       fetchMs: Date.parse(run.finishedAt) - Date.parse(run.startedAt),
       floorMs,
       wallRatio: wallMs / floorMs,
+      windowFloorMs: windowFloor,
+      windowRatio: wallMs / windowFloor,
       rateLimited: stats.rateLimited,
       users: ready.users,
       enrollments: ready.enrollments,
@@ -143,7 +161,8 @@ export async function benchSync(scenario: SyncScenario, runs: number, keepDb: st
       samples.push(sample)
       log(
         `${scenario.name} run ${run}/${runs}: ${sample.requests}/${sample.minimal} requests, ${round(sample.wallMs / 1000, 2)} s ` +
-          `(floor ${round(sample.floorMs / 1000, 2)} s, ×${round(sample.wallRatio, 3)}), ${sample.rateLimited} × 429`,
+          `(floor ${round(sample.floorMs / 1000, 2)} s, ×${round(sample.wallRatio, 3)}; window floor ${round(sample.windowFloorMs / 1000, 2)} s, ` +
+          `×${round(sample.windowRatio, 3)}), ${sample.rateLimited} × 429`,
       )
     }
     const median = medians(samples)
@@ -163,4 +182,3 @@ export async function benchSync(scenario: SyncScenario, runs: number, keepDb: st
   }
 }
 
-export { nextMessage }

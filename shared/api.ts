@@ -58,7 +58,8 @@ export const KnowBe4ConnectBody = z
   .object({
     provider: z.literal('knowbe4'),
     region: KnowBe4Region,
-    apiToken: z.string().trim().min(1).max(4096),
+    // Sent as a bearer header: anything but visible ASCII could never be sent (it used to fail as "unreachable").
+    apiToken: z.string().trim().min(1).max(4096).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces, as KnowBe4 shows it'),
     baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
   })
   .strict()

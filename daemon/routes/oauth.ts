@@ -11,6 +11,7 @@ import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
 
 const STATE_TTL_MS = 10 * 60_000
+const MAX_PENDING_STATES = 50
 const ProviderParam = z.object({ provider: z.string().min(1).max(50) })
 
 const authorize = defineRoute(ACCESS.write, {
@@ -59,8 +60,11 @@ export function oauthRoutes(deps: Deps) {
       const challenge = base64url(createHash('sha256').update(verifier).digest())
       const stateHash = hash(state)
       const now = Date.now()
+      // Built first: a provider that cannot authorize (not configured) leaves nothing in the db.
+      const authorizeUrl = adapter.oauth.authorizeUrl({ redirectUri, state, codeChallenge: challenge })
       await store.update((db) => {
-        db.oauthStates = db.oauthStates.filter((item) => Date.parse(item.expiresAt) > now)
+        // Pending states are bounded, so repeated authorize calls cannot grow the db.
+        db.oauthStates = db.oauthStates.filter((item) => Date.parse(item.expiresAt) > now).slice(-(MAX_PENDING_STATES - 1))
         db.oauthStates.push({
           hash: stateHash,
           provider,
@@ -69,7 +73,7 @@ export function oauthRoutes(deps: Deps) {
           expiresAt: new Date(now + STATE_TTL_MS).toISOString(),
         })
       })
-      return c.json({ authorizeUrl: adapter.oauth.authorizeUrl({ redirectUri, state, codeChallenge: challenge }), state }, 200)
+      return c.json({ authorizeUrl, state }, 200)
     })
     .openapi(callback, async (c) => {
       const { provider } = c.req.valid('param')

@@ -88,14 +88,34 @@ function whose(principal: Principal, asked: string | undefined): string {
   return email
 }
 
-function sortedEmails(db: Db): string[] {
-  return Object.keys(db.people).sort()
+/**
+ * A value derived from the db, recomputed only after the store changed: sorting 100,000 e-mails
+ * or parsing connection settings on every request cost more than the request itself (BENCHMARKS.md).
+ */
+function perRevision<T>(store: Deps['store'], compute: (db: Db) => T): () => T {
+  let cached: { revision: number; people: Db['people']; value: T } | null = null
+  return () => {
+    const db = store.data
+    if (cached?.revision !== store.revision || cached.people !== db.people) {
+      cached = { revision: store.revision, people: db.people, value: compute(db) }
+    }
+    return cached.value
+  }
 }
 
 export function personnelRoutes({ store, providers, certificates, rechecks }: Deps) {
-  const portalUrl = (db: Db) => (training: TrainingId) => {
-    const connection = db.connections.find((item) => item.id === db.trainings[training].connectionId)
-    return connection ? providers.portalUrl(connection) : null
+  const sortedEmails = perRevision(store, (db) => Object.keys(db.people).sort())
+  const portals = perRevision(store, (db) => {
+    const urls = {} as Record<TrainingId, string | null>
+    for (const training of Object.keys(TRAINING_NAMES) as TrainingId[]) {
+      const connection = db.connections.find((item) => item.id === db.trainings[training].connectionId)
+      urls[training] = connection ? providers.portalUrl(connection) : null
+    }
+    return urls
+  })
+  const portalUrl = (_db: Db) => {
+    const urls = portals()
+    return (training: TrainingId) => urls[training]
   }
   return new OpenAPIHono<AuthEnv>()
     .openapi(myTrainings, (c) => {
@@ -113,14 +133,17 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
     .openapi(list, (c) => {
       const { training, status, limit, offset = 0 } = c.req.valid('query')
       const db = store.data
+      const emails = sortedEmails()
+      if (status === undefined) {
+        const page = emails.slice(offset, limit === undefined ? undefined : offset + limit)
+        return c.json(page.map((email) => toPerson(db, db.people[email]!)), 200)
+      }
+      const trainings = training ? [training] : (Object.keys(TRAINING_NAMES) as TrainingId[])
       const people = []
       let skipped = 0
-      for (const email of sortedEmails(db)) {
+      for (const email of emails) {
         const person = db.people[email]!
-        if (status !== undefined) {
-          const trainings = training ? [training] : (Object.keys(TRAINING_NAMES) as TrainingId[])
-          if (!trainings.some((id) => trainingStatus(db, person, id).status === status)) continue
-        }
+        if (!trainings.some((id) => trainingStatus(db, person, id).status === status)) continue
         if (skipped++ < offset) continue
         people.push(toPerson(db, person))
         if (limit !== undefined && people.length >= limit) break

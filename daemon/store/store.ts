@@ -19,6 +19,7 @@ const MAX_SYNC_RUNS = 500
  */
 export class Store {
   private queue: Promise<unknown> = Promise.resolve()
+  private changes = 0
 
   private constructor(
     private readonly low: Low<Db>,
@@ -54,13 +55,26 @@ export class Store {
   }
 
   /**
+   * Counts the updates applied so far. It moves as soon as a change has run (before the write),
+   * so a read-side cache keyed on it (the sorted e-mail index of `GET /personnel`) is never stale.
+   */
+  get revision(): number {
+    return this.changes
+  }
+
+  /**
    * Applies `change` and writes the file. Changes run one after another. A change must do its
    * checks (and throw) before it mutates anything, so that a refused change leaves no trace.
    */
   update<T>(change: (db: Db) => T): Promise<T> {
     const run = this.queue.then(async () => {
-      const result = change(this.low.data)
-      trim(this.low.data)
+      let result: T
+      try {
+        result = change(this.low.data)
+        trim(this.low.data)
+      } finally {
+        this.changes++
+      }
       await this.low.write()
       return result
     })

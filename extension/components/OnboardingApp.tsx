@@ -84,7 +84,7 @@ export function OnboardingApp() {
             <section class="card stack" aria-labelledby="done-title">
               <h2 id="done-title">Done?</h2>
               <p class="muted">
-                trainproof asks your provider again for you alone. If it still shows as due, the provider may need a few more
+                trainproof asks your provider for the latest results right away. If it still shows as due, the provider may need a few more
                 minutes to record it.
               </p>
               <RecheckButton

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../daemon/app.ts'
 import { ROLES, type Role } from '../../shared/domain.ts'
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
 
@@ -74,6 +75,26 @@ describe('every route × every role', () => {
       .map((entry) => entry.replace('/api/v1', '').replace(/\{(id|provider)\}/, '{x}'))
       .filter((entry) => !tabled.has(entry) && entry !== 'GET /openapi.json')
     expect(missing).toEqual([])
+  })
+
+  it('the table covers every route the app serves, documented or not (a plain app.get() would bypass the OpenAPI check)', () => {
+    const served = new Set(
+      createApp(daemon.deps)
+        .routes.filter((route) => route.method !== 'ALL')
+        .map((route) => `${route.method} ${route.path.replace('/api/v1', '').replace(/:(\w+)/g, '{$1}')}`),
+    )
+    const normalise = (path: string) =>
+      path
+        .split('?')[0]!
+        .replace(/\/connections\/huntress\//, '/connections/{provider}/')
+        .replace(/\/connections\/nope/, '/connections/{id}')
+        .replace(/\/personnel\/[^/]+/, '/personnel/{email}')
+        .replace(/\/trainings\/[a-z_]+$/, '/trainings/{trainingId}')
+        .replace(/\/certificates\/[a-z_]+$/, '/certificates/{trainingId}')
+    const tabled = new Set(TABLE.map((row) => `${row.method} ${normalise(row.path)}`))
+
+    expect([...served].filter((route) => !tabled.has(route))).toEqual([])
+    expect([...tabled].filter((route) => !served.has(route))).toEqual([])
   })
 
   describe.each(TABLE)('$method $path', (row) => {

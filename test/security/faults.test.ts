@@ -123,7 +123,7 @@ describe('fault matrix: KnowBe4', () => {
   let pending: { id: number }[] = []
 
   beforeAll(async () => {
-    fake = await startKnowBe4Fake({ limits: { perSecond: 1e6, perMinute: 1e6, perDay: 1e9 } })
+    fake = await startKnowBe4Fake({ limits: { perSecond: 1e6, perMinute: 1e6, daily: 1e9 } })
     const tenant = seedKnowBe4(fake, { users: 150, campaigns: 2, completedShare: 0.3, seed: 7 })
     pending = tenant.campaigns.flatMap((campaign) => fake.tenant.enrollmentsOf(campaign.id).filter((row) => row.completionDate === null))
     d = await startSecurityDaemon()
@@ -167,7 +167,8 @@ describe('fault matrix: Huntress', () => {
   beforeAll(async () => {
     fake = await startHuntressFake({ rateLimit: null })
     fake.addRedirectUri(fake.client.clientId, REDIRECT_URI)
-    const { assignments } = seedHuntress(fake, { learners: 120, assignments: 2 })
+    // Every case lands five new completions: the soak's 25 cases need more people waiting than npm test's 9.
+    const { assignments } = seedHuntress(fake, { learners: SOAK ? 400 : 120, assignments: 2 })
     pending = assignments.flatMap((assignment) =>
       fake.tenant
         .enrolledIds(assignment.id)
@@ -192,9 +193,9 @@ describe('fault matrix: Huntress', () => {
 
   // The revoked grant cannot recover without a new sign-in, so it runs last.
   const cases = HUNTRESS_PATHS.flatMap((path) =>
-    HUNTRESS.filter((item) => item.recovers !== false || path === HUNTRESS_PATHS.at(-1)).map((item) => ({ ...item, path })),
+    HUNTRESS.filter((item) => item.recovers !== false || path === HUNTRESS_PATHS.at(-1)).map((item) => ({ ...item, path, at: path.source })),
   ).sort((a, b) => Number(a.recovers === false) - Number(b.recovers === false))
-  it.each(cases)('$name at $path: the sync fails cleanly', async ({ arm, path, expected, recovers }) => {
+  it.each(cases)('$name at $at: the sync fails cleanly', async ({ arm, path, expected, recovers }) => {
     for (const { assignment, learner } of pending.splice(0, 5)) fake.tenant.complete(assignment, learner, '2026-03-01T10:00:00Z')
     arm(fake, path)
     const secrets = () => [fake.client.clientSecret, ...fake.oauth.accessTokens.keys(), ...fake.oauth.refreshTokens.keys()]

@@ -74,7 +74,8 @@ afterAll(async () => {
 describe('provider credentials at rest', () => {
   it('are sealed with AES-256-GCM, open only with the key file and their own connection id', async () => {
     const vault = await Vault.open(d.dataDir)
-    const [knowbe4, huntress] = [ids.knowbe4, ids.huntress].map((id) => d.db().connections.find((item) => item.id === id)!)
+    const byId = (id: string) => d.db().connections.find((item) => item.id === id)!
+    const [knowbe4, huntress] = [byId(ids.knowbe4), byId(ids.huntress)]
 
     expect(knowbe4.sealed).toMatch(/^v1\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/)
     expect(vault.open(knowbe4.sealed, knowbe4.id)).toEqual({ apiToken: KB4_TOKEN })
