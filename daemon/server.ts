@@ -15,6 +15,7 @@ import { Scheduler } from './sync/scheduler.ts'
 import { Rechecks } from './sync/recheck.ts'
 import { SyncService } from './sync/service.ts'
 import { Sessions, type HttpTuning } from './sync/session.ts'
+import { audit } from './store/audit.ts'
 
 export const VERSION = '0.1.0'
 
@@ -83,7 +84,7 @@ async function bootstrapAdminToken(store: Store, dataDir: string): Promise<strin
   const at = new Date().toISOString()
   await store.update((db) => {
     db.tokens.push({ id: 'bootstrap', hash: hashToken(token), role: 'admin', email: null, label: 'bootstrap', createdAt: at })
-    db.audit.push({ at, actor: 'trainproof', action: 'token.bootstrap', detail: { file } })
+    audit(db, 'trainproof', 'token.bootstrap', { file }, at)
   })
   await writeFile(file, `${token}\n`, { mode: 0o600 })
   await chmod(file, 0o600)

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Role } from '../../shared/domain.ts'
 import type { StoredToken } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
+import { audit } from '../store/audit.ts'
 
 export type Principal = { role: Role; email: string | null; tokenId: string; actor: string }
 
@@ -51,7 +52,7 @@ export async function issueToken(
   const at = new Date().toISOString()
   await store.update((db) => {
     db.tokens.push({ id, hash: hashToken(token), role: input.role, email: input.email, label: input.label, createdAt: at })
-    db.audit.push({ at, actor, action: 'token.issued', detail: { tokenId: id, role: input.role, email: input.email, label: input.label } })
+    audit(db, actor, 'token.issued', { tokenId: id, role: input.role, email: input.email, label: input.label }, at)
   })
   return { token, id }
 }

@@ -8,6 +8,7 @@ import type { NewConnection, ProviderAdapter } from '../providers/types.ts'
 import type { Db, StoredConnection } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
+import { audit } from '../store/audit.ts'
 
 const IdParam = z.object({ id: z.string().min(1).max(200) })
 
@@ -99,7 +100,7 @@ export async function saveNewConnection(
     )
     if (existing) {
       Object.assign(existing, { label: created.label, settings, status: 'connected', lastError: null, sealed: vault.seal(secret, existing.id) })
-      db.audit.push({ at, actor, action: 'connection.reauthorized', detail: { connectionId: existing.id, provider: adapter.id, label: created.label } })
+      audit(db, actor, 'connection.reauthorized', { connectionId: existing.id, provider: adapter.id, label: created.label }, at)
       return existing.id
     }
     db.connections.push({
@@ -114,7 +115,7 @@ export async function saveNewConnection(
       sealed: vault.seal(secret, newId),
     })
     if (db.trainings.security_awareness.connectionId === null) db.trainings.security_awareness.connectionId = newId
-    db.audit.push({ at, actor, action: 'connection.created', detail: { connectionId: newId, provider: adapter.id, label: created.label } })
+    audit(db, actor, 'connection.created', { connectionId: newId, provider: adapter.id, label: created.label }, at)
     return newId
   })
   await sync.refreshCampaigns(id, actor)
@@ -157,7 +158,7 @@ export function connectionRoutes(deps: Deps) {
           if (config.connectionId === id) db.trainings[training] = { id: training, connectionId: null, campaignIds: [] }
         }
         for (const person of Object.values(db.people)) person.seenBy = person.seenBy.filter((item) => item !== id)
-        db.audit.push({ at: new Date().toISOString(), actor, action: 'connection.deleted', detail: { connectionId: id, label: connection.label } })
+        audit(db, actor, 'connection.deleted', { connectionId: id, label: connection.label })
       })
       return c.body(null, 204)
     })

@@ -10,6 +10,7 @@ import { AppError, notFound } from '../errors.ts'
 import type { Db } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
+import { audit } from '../store/audit.ts'
 
 const EmailParam = z.object({ email: Email })
 
@@ -165,12 +166,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
         if (!found) throw notFound(`Person ${email}`)
         const previous = found.records[training]
         delete found.records[training]
-        db.audit.push({
-          at: new Date().toISOString(),
-          actor,
-          action: 'person.reset',
-          detail: { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null },
-        })
+        audit(db, actor, 'person.reset', { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null })
         return toPerson(db, found)
       })
       return c.json(person, 200)

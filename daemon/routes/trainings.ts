@@ -7,6 +7,7 @@ import { invalidRequest } from '../errors.ts'
 import type { Db } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
+import { audit } from '../store/audit.ts'
 
 const list = defineRoute(ACCESS.staff, {
   method: 'get',
@@ -54,7 +55,7 @@ export function trainingRoutes({ store }: Deps) {
         checkSelection(db, body)
         const config = { id: trainingId, connectionId: body.connectionId, campaignIds: [...new Set(body.campaignIds)] }
         db.trainings[trainingId] = config
-        db.audit.push({ at: new Date().toISOString(), actor, action: 'training.selected', detail: { ...config } })
+        audit(db, actor, 'training.selected', { ...config })
         return config
       })
       return c.json(saved, 200)

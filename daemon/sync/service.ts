@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts'
 import type { CertificateStore } from '../certificates/store.ts'
 import { commitSync, planSync, replaceCampaigns, selectedRemote, toStoredCampaigns, type Fetched } from './plan.ts'
 import type { Sessions } from './session.ts'
+import { audit } from '../store/audit.ts'
 
 export type SyncDeps = { store: Store; log: Logger; sessions: Sessions; certificates: CertificateStore }
 
@@ -87,18 +88,8 @@ export class SyncService {
         const { droppedFromSelection } = commitSync(db, connectionId, plan)
         Object.assign(stored, { status: 'connected', lastSyncAt: finishedAt, lastError: null })
         db.syncRuns.push(run)
-        db.audit.push({
-          at: finishedAt,
-          actor,
-          action: 'sync.completed',
-          detail: {
-            connectionId,
-            requests: run.requests,
-            ...plan.stats,
-            newlyCompliant: plan.newlyCompliant.length,
-            droppedFromSelection,
-          },
-        })
+        const detail = { connectionId, requests: run.requests, ...plan.stats, newlyCompliant: plan.newlyCompliant.length, droppedFromSelection }
+        audit(db, actor, 'sync.completed', detail, finishedAt)
       })
       this.deps.log.info('sync completed', { connectionId, requests: run.requests })
       return run
@@ -139,12 +130,7 @@ export class SyncService {
       const stored = db.connections.find((item) => item.id === connectionId)
       if (stored) Object.assign(stored, { status: needsReauth ? 'needs_reauth' : 'error', lastError: message })
       if (run) db.syncRuns.push(result)
-      db.audit.push({
-        at: finishedAt,
-        actor,
-        action: run ? 'sync.failed' : 'campaigns.refresh_failed',
-        detail: { connectionId, code: error instanceof AppError ? error.code : 'internal_error', message },
-      })
+      audit(db, actor, run ? 'sync.failed' : 'campaigns.refresh_failed', { connectionId, code: error instanceof AppError ? error.code : 'internal_error', message }, finishedAt)
     })
     return result
   }
