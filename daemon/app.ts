@@ -8,6 +8,7 @@ import { readPrincipal, type AuthEnv } from './auth/roles.ts'
 import { hashToken } from './auth/tokens.ts'
 import { AppError } from './errors.ts'
 import type { Logger } from './log.ts'
+import { BEARER_SCHEME } from './routes/define.ts'
 import { connectionRoutes } from './routes/connections.ts'
 import type { Deps } from './routes/deps.ts'
 import { oauthRoutes } from './routes/oauth.ts'
@@ -36,6 +37,11 @@ export function createApp(deps: Deps) {
     .route('/', trainingRoutes(deps))
     .route('/', personnelRoutes(deps))
   app.route(API_BASE, api)
+  app.openAPIRegistry.registerComponent('securitySchemes', BEARER_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A trainproof token: issued by an admin (`POST /tokens`), by sign-in, or `TRAINPROOF_ADMIN_TOKEN`.',
+  })
   app.doc31(`${API_BASE}/openapi.json`, {
     openapi: '3.1.0',
     info: { title: 'trainproof daemon API', version: deps.version, description: 'See the README for the compliance rules.' },
