@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Vault } from '../../daemon/secrets/vault.ts'
 import { Store } from '../../daemon/store/store.ts'
+import { audit } from '../../daemon/store/audit.ts'
 
 let dir: string
 beforeEach(() => {
@@ -27,7 +28,7 @@ describe('Store', () => {
       [1, 2, 3, 4, 5].map((n) =>
         store.update((db) => {
           order.push(n)
-          db.audit.push({ at: new Date().toISOString(), actor: 't', action: `a${n}`, detail: {} })
+          audit(db, 't', `a${n}`, {})
         }),
       ),
     )
