@@ -45,10 +45,10 @@ export type RecordSource = z.infer<typeof RecordSource>
 
 export const StoredRecord = ComplianceRecord.extend({
   connectionId: z.string().nullable(),
-  /** Where the evidence came from, as it was at commit time (compliant records). */
-  source: RecordSource.nullable().default(null),
   /** SHA-256s of the provider's own certificates (files in the certificates folder), when it gave any. */
   certificates: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+  /** Where the evidence came from, as it was at commit time. */
+  source: RecordSource.nullable().default(null),
 })
 export type StoredRecord = z.infer<typeof StoredRecord>
 
