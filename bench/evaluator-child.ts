@@ -37,7 +37,11 @@ function selectedOf(campaigns: number): SelectedCampaign[][] {
   )
 }
 
-function generate(people: number, campaigns: number, seed: number): Enrollment[] {
+/**
+ * Rows of `modules` modules per campaign; a share `reenrolled` of (person, module) pairs has a
+ * second, later enrollment (KnowBe4 re-enrolment), so the evaluator leaves its one-row fast path.
+ */
+function generate(people: number, campaigns: number, seed: number, modules = 1, reenrolled = 0): Enrollment[] {
   let state = seed >>> 0
   const random = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0
@@ -49,9 +53,15 @@ function generate(people: number, campaigns: number, seed: number): Enrollment[]
     for (const campaign of selected) {
       const parts: string[] = []
       for (let person = 1; person <= people; person++) {
-        const done = random() < 0.8 ? JSON.stringify(DATES[Math.floor(random() * DATES.length)]) : 'null'
         const email = `user${String(person).padStart(6, '0')}@bench.example`
-        parts.push(`{"enrollmentId":"${id++}","campaignId":"${campaign.id}","email":"${email}","module":"Module ${training}.${campaign.id.slice(-3)}","completedAt":${done}}`)
+        for (let module = 0; module < modules; module++) {
+          const rows = random() < reenrolled ? 2 : 1
+          for (let row = 0; row < rows; row++) {
+            const done = random() < 0.8 ? JSON.stringify(DATES[Math.floor(random() * DATES.length)]) : 'null'
+            const key = modules === 1 ? `Module ${training}.${campaign.id.slice(-3)}` : `store_purchase:${training}${campaign.id.slice(-3)}${module}`
+            parts.push(`{"enrollmentId":"${id++}","campaignId":"${campaign.id}","email":"${email}","module":"${key}","completedAt":${done}}`)
+          }
+        }
       }
       for (const row of JSON.parse(`[${parts.join(',')}]`) as Enrollment[]) rows.push(row)
     }
@@ -90,15 +100,15 @@ function evaluate(rows: readonly Enrollment[], selected: readonly SelectedCampai
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
 
-export function measure(people: number, campaigns: number, seed = 1): EvaluatorSample {
+export function measure(people: number, campaigns: number, seed = 1, modules = 1, reenrolled = 0): EvaluatorSample {
   const selected = selectedOf(campaigns)
-  const warm = generate(2_000, campaigns, seed + 1)
+  const warm = generate(2_000, campaigns, seed + 1, modules, reenrolled)
   for (let round = 0; round < 3; round++) {
     scan(warm)
     emailMap(warm)
     evaluate(warm, selected)
   }
-  const rows = generate(people, campaigns, seed)
+  const rows = generate(people, campaigns, seed, modules, reenrolled)
   gc()
   const dataRssMiB = process.memoryUsage().rss / 2 ** 20
   const scans: number[] = []
@@ -130,6 +140,6 @@ export function measure(people: number, campaigns: number, seed = 1): EvaluatorS
 }
 
 if (process.send) {
-  const [people = '100000', campaigns = '5', seed = '1'] = process.argv.slice(2)
-  process.send(measure(Number(people), Number(campaigns), Number(seed)), () => process.exit(0))
+  const [people = '100000', campaigns = '5', seed = '1', modules = '1', reenrolled = '0'] = process.argv.slice(2)
+  process.send(measure(Number(people), Number(campaigns), Number(seed), Number(modules), Number(reenrolled)), () => process.exit(0))
 }

@@ -13,12 +13,12 @@ import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchApi } from './api.ts'
-import { benchEvaluator } from './evaluator.ts'
+import { benchEvaluator, MULTI_MODULE } from './evaluator.ts'
 import { log, machine, OUT_DIR, writeResult } from './stats.ts'
 import { benchStore } from './store.ts'
 import { benchSync, LARGE_TENANT, REAL_TENANT } from './sync.ts'
 
-const PARTS = ['evaluator', 'sync-real', 'sync-large', 'api', 'store'] as const
+const PARTS = ['evaluator', 'evaluator-multi', 'sync-real', 'sync-large', 'api', 'store'] as const
 type Part = (typeof PARTS)[number]
 
 const { values } = parseArgs({
@@ -59,6 +59,9 @@ for (const part of parts) {
   switch (part) {
     case 'evaluator':
       result = await benchEvaluator(runs)
+      break
+    case 'evaluator-multi':
+      result = await benchEvaluator(runs, 100_000, 5, MULTI_MODULE.modules, MULTI_MODULE.reenrolled)
       break
     case 'sync-real':
       result = await benchSync(REAL_TENANT, runs)

@@ -1,4 +1,4 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises'
+import { chmod, readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -11,6 +11,7 @@ import { ProviderRegistry } from './providers/registry.ts'
 import type { Deps } from './routes/deps.ts'
 import { ensureDataDir, Vault } from './secrets/vault.ts'
 import { Store } from './store/store.ts'
+import { writeDurably } from './store/durable.ts'
 import { Scheduler } from './sync/scheduler.ts'
 import { Rechecks } from './sync/recheck.ts'
 import { SyncService } from './sync/service.ts'
@@ -28,7 +29,13 @@ export type Daemon = {
   close(): Promise<void>
 }
 
-export type StartOptions = { log?: Logger; providers?: ProviderRegistry; tuning?: HttpTuning }
+export type StartOptions = {
+  log?: Logger
+  providers?: ProviderRegistry
+  tuning?: HttpTuning
+  /** The clock of syncs and re-checks (tests); default Date.now. */
+  clock?: () => number
+}
 
 /** Builds the daemon from a configuration and listens on loopback (or the configured host). */
 export async function startDaemon(config: Config, options: StartOptions = {}): Promise<Daemon> {
@@ -39,8 +46,8 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
   const providers = options.providers ?? ProviderRegistry.fromConfig(config)
   const certificates = new CertificateStore(config.dataDir, log)
   const sessions = new Sessions({ store, vault, providers, tuning: options.tuning })
-  const sync = new SyncService({ store, log, sessions, certificates })
-  const rechecks = new Rechecks({ store, sync })
+  const sync = new SyncService({ store, log, sessions, certificates, now: options.clock })
+  const rechecks = new Rechecks({ store, sessions, certificates, log }, options.clock)
   const adminTokenFile = config.adminToken ? null : await bootstrapAdminToken(store, config.dataDir)
 
   let port = config.port
@@ -86,7 +93,7 @@ async function bootstrapAdminToken(store: Store, dataDir: string): Promise<strin
     db.tokens.push({ id: 'bootstrap', hash: hashToken(token), role: 'admin', email: null, label: 'bootstrap', createdAt: at })
     audit(db, 'trainproof', 'token.bootstrap', { file }, at)
   })
-  await writeFile(file, `${token}\n`, { mode: 0o600 })
+  await writeDurably(file, `${token}\n`, { mode: 0o600 })
   await chmod(file, 0o600)
   return file
 }

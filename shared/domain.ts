@@ -139,6 +139,7 @@ export type SyncRun = z.infer<typeof SyncRun>
 
 export const AuditEvent = z
   .object({
+    id: z.string().describe('unique, never reused; ids of later events sort after earlier ones'),
     at: IsoTime,
     actor: z.string(),
     action: z.string(),
@@ -156,17 +157,30 @@ export const Enrollment = z.object({
   enrollmentId: z.string(),
   campaignId: z.string(),
   email: z.string(),
+  /** A stable key of the module: two content items with the same name are two modules. */
   module: z.string(),
+  /** The module's name for people (default: the key). */
+  moduleName: z.string().optional(),
   /** UTC (`…Z`), so that string order is time order. */
   completedAt: z.iso.datetime().nullable(),
 })
 export type Enrollment = z.infer<typeof Enrollment>
 
-/** What a stored compliance record keeps as proof: the rows that made a campaign complete. */
-export const Evidence = z.object({
-  campaignId: z.string(),
-  module: z.string(),
-  enrollmentId: z.string(),
-  completedAt: IsoTime,
-})
+/**
+ * What a stored compliance record keeps as proof: the rows that made a campaign complete, with
+ * the names they had at the time (certificates and the evidence pack never look them up again).
+ */
+export const Evidence = z
+  .object({
+    campaignId: z.string(),
+    campaignName: z.string().default(''),
+    /** A stable module key (the provider's content id where it gives one, else the name). */
+    module: z.string(),
+    /** The module's name as the provider showed it (records written before it existed: the key). */
+    moduleName: z.string().optional(),
+    /** The provider's enrollment or activity id. */
+    enrollmentId: z.string(),
+    completedAt: IsoTime,
+  })
+  .transform((row) => ({ ...row, moduleName: row.moduleName ?? row.module }))
 export type Evidence = z.infer<typeof Evidence>

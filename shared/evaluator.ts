@@ -89,7 +89,14 @@ function campaignOutcome(campaign: SelectedCampaign, rows: readonly Enrollment[]
     // The usual case (one module, enrolled once): no per-module bookkeeping.
     const row = rows[0] as Enrollment
     if (row.completedAt === null) return incomplete(campaign)
-    evidence.push({ campaignId: campaign.id, module: row.module, enrollmentId: row.enrollmentId, completedAt: row.completedAt })
+    evidence.push({
+      campaignId: campaign.id,
+      campaignName: campaign.name,
+      module: row.module,
+      moduleName: row.moduleName ?? row.module,
+      enrollmentId: row.enrollmentId,
+      completedAt: row.completedAt,
+    })
     return { id: campaign.id, name: campaign.name, completed: true, completedAt: row.completedAt }
   }
   const firstDone = new Map<string, Enrollment | null>()
@@ -105,8 +112,9 @@ function campaignOutcome(campaign: SelectedCampaign, rows: readonly Enrollment[]
   for (const row of firstDone.values()) if (!row) return incomplete(campaign)
   let completedAt: string | null = null
   for (const [module, row] of firstDone) {
-    const at = (row as Enrollment).completedAt as string
-    evidence.push({ campaignId: campaign.id, module, enrollmentId: (row as Enrollment).enrollmentId, completedAt: at })
+    const done = row as Enrollment
+    const at = done.completedAt as string
+    evidence.push({ campaignId: campaign.id, campaignName: campaign.name, module, moduleName: done.moduleName ?? module, enrollmentId: done.enrollmentId, completedAt: at })
     if (completedAt === null || at > completedAt) completedAt = at
   }
   return { id: campaign.id, name: campaign.name, completed: true, completedAt }

@@ -16,6 +16,8 @@ export const ACCESS = {
   write: WRITE_ROLES,
   /** Staff, or an employee for their own data (the handler checks whose). */
   selfOrStaff: [...STAFF_ROLES, 'employee'],
+  /** Employees only, for their own data (`POST /me/recheck`). */
+  employee: ['employee'],
 } as const satisfies Record<string, Access>
 
 /** Reads the bearer token, if any, into `principal`; an unknown token is a 401 at once. */

@@ -7,7 +7,8 @@ export type CertificateInput = {
   person: { email: string; name: string }
   training: TrainingId
   record: StoredRecord
-  provider: string | null
+  /** The provider and connection the evidence came from (kept in the record), when known. */
+  provider: { name: string; connectionLabel: string } | null
   /** When the data behind the record was synced. */
   syncedAt: string
   /** The provider's own certificates, appended after trainproof's page. */
@@ -61,15 +62,18 @@ export async function certificatePdf(input: CertificateInput): Promise<Uint8Arra
 
   out.line('Certificate of completion', { size: 22, bold: true, gap: 18 })
   out.line(`${input.person.name} <${input.person.email}>`, { size: 14, bold: true })
-  out.line(`completed ${TRAINING_NAMES[input.training]}${input.provider ? ` (provider: ${input.provider})` : ''}`, { size: 12, gap: 14 })
+  out.line(`completed ${TRAINING_NAMES[input.training]}`, { size: 12, gap: input.provider ? 6 : 14 })
+  if (input.provider) out.line(`Provider: ${input.provider.name} - connection "${input.provider.connectionLabel}"`, { gap: 14 })
   out.line(`Compliant since: ${record.compliantAt ?? 'unknown'}`)
   out.line(`Evidence synced: ${input.syncedAt}`)
   out.line(`Campaigns completed: ${record.completed} of ${record.required}`, { gap: 14 })
 
   for (const campaign of record.campaigns) {
-    out.line(`${campaign.name}: completed ${campaign.completedAt ?? '-'}`, { bold: true })
-    for (const row of record.evidence.filter((item) => item.campaignId === campaign.id)) {
-      out.line(`module ${row.module} - enrollment ${row.enrollmentId} - completed ${row.completedAt}`, { indent: 14, size: 9 })
+    const rows = record.evidence.filter((item) => item.campaignId === campaign.id)
+    const name = rows.find((row) => row.campaignName)?.campaignName || campaign.name
+    out.line(`${name}: completed ${campaign.completedAt ?? '-'}`, { bold: true })
+    for (const row of rows) {
+      out.line(`module ${row.moduleName} - enrollment ${row.enrollmentId} - completed ${row.completedAt}`, { indent: 14, size: 9 })
     }
     out.line('', { gap: 2 })
   }

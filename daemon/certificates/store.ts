@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../log.ts'
+import { writeDurably } from '../store/durable.ts'
 import type { StoredConnection } from '../store/schema.ts'
 import type { OpenedSession } from '../sync/session.ts'
 import type { SyncPlan } from '../sync/plan.ts'
@@ -14,6 +15,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  */
 export class CertificateStore {
   private readonly dir: string
+  private writes = 0
 
   constructor(
     dataDir: string,
@@ -27,10 +29,10 @@ export class CertificateStore {
    * their hashes to the planned records. A failed download is logged and the record keeps no
    * provider certificate (trainproof's own PDF still proves it); the sync goes on.
    */
-  async fetchFor(opened: OpenedSession, connection: StoredConnection, plan: SyncPlan): Promise<void> {
+  async fetchFor(opened: OpenedSession, connection: StoredConnection, newlyCompliant: SyncPlan['newlyCompliant']): Promise<void> {
     const download = opened.session.certificate?.bind(opened.session)
     if (!download) return
-    for (const { email, record } of plan.newlyCompliant) {
+    for (const { email, record } of newlyCompliant) {
       for (const evidence of record.evidence) {
         const externalId = evidence.campaignId.slice(connection.id.length + 1)
         try {
@@ -47,9 +49,7 @@ export class CertificateStore {
     const hash = sha256(bytes)
     await mkdir(this.dir, { recursive: true, mode: 0o700 })
     const file = join(this.dir, `${hash}.pdf`)
-    const temp = `${file}.${process.pid}.tmp`
-    await writeFile(temp, bytes, { mode: 0o600 })
-    await rename(temp, file)
+    await writeDurably(file, bytes, { temp: `${file}.${process.pid}.${++this.writes}.tmp` })
     return hash
   }
 

@@ -62,7 +62,7 @@ export function trainingProviders(db: Db): Record<TrainingId, ProviderId | null>
 
 /** Someone with a token but no data yet (not synced, or not in any provider). */
 export function unknownPerson(email: string): StoredPerson {
-  return { email, name: email, seenBy: [], records: {} }
+  return { email, name: email, seenBy: [], externalIds: {}, records: {} }
 }
 
 export function toMyTrainings(

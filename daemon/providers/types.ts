@@ -21,6 +21,11 @@ export interface ProviderAdapter<Settings = unknown, Secret = unknown> {
   /** Limits the client stays under (per connection), e.g. 4/s and 50/min for KnowBe4. */
   rateLimits?: readonly RateLimit[]
   /**
+   * Requests allowed per 24 h for an account of `seats` people, when the provider has such a
+   * budget (KnowBe4: 2,000 + seats). Re-checks keep out of the nightly sync's share of it.
+   */
+  dailyBudget?(seats: number): number
+  /**
    * Which provider account a connection reads. Connecting the same account again (Reconnect after
    * a rejected token) renews the existing connection instead of adding a twin.
    */
@@ -87,14 +92,20 @@ export type RemotePerson = {
   name: string
   /** Other e-mails that identify the same person (KnowBe4 aliases). */
   aliases?: string[]
+  /** The provider's id of the person (KnowBe4 user id, Huntress learner id), kept for re-checks. */
+  externalId?: string
 }
 
 /** An enrollment as the adapter normalised it; `campaignId` here is the campaign's externalId. */
 export type RemoteEnrollment = Enrollment & { name?: string }
 
+/** Whom a targeted re-check is about: their e-mail and their id at this connection, when known. */
+export type RecheckPerson = { email: string; externalId: string | null }
+
 export interface ProviderSession {
   listCampaigns(): Promise<RemoteCampaign[]>
-  listPeople(): Promise<RemotePerson[]>
+  /** The active people; a provider that lists people per campaign lists those of `campaigns` only. */
+  listPeople(campaigns?: readonly RemoteCampaign[]): Promise<RemotePerson[]>
   /**
    * Enrollments of exactly these campaigns (never others), deduplicated, with e-mails
    * normalised and people who are not active left out.
@@ -104,5 +115,11 @@ export interface ProviderSession {
    * The provider's own certificate for a completed campaign, when it offers one (PDF bytes),
    * else null and trainproof generates its own.
    */
+  /**
+   * A targeted re-check: this one person's enrollments in exactly these campaigns, in a few
+   * requests whatever the tenant's size (never a listing of everybody). `null` when the provider
+   * cannot identify the person that way (the caller then checks nothing).
+   */
+  enrollmentsOf?(person: RecheckPerson, campaigns: readonly RemoteCampaign[]): Promise<RemoteEnrollment[] | null>
   certificate?(input: { campaignExternalId: string; enrollmentId: string; email: string }): Promise<Uint8Array | null>
 }

@@ -1,13 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { MeTrainingsQuery, PersonnelQuery, ResetBody } from '../../shared/api.ts'
-import { Email, MyTrainings, Person, TRAINING_NAMES, TrainingId } from '../../shared/domain.ts'
+import { Email, MyTrainings, Person, TRAINING_NAMES, TrainingId, type ProviderId } from '../../shared/domain.ts'
 import { ACCESS, isStaff, type AuthEnv } from '../auth/roles.ts'
 import type { Principal } from '../auth/tokens.ts'
-import { certificatePdf } from '../certificates/pdf.ts'
-import { currentRecord, toMyTrainings, toPerson, trainingProviders, trainingStatus, unknownPerson } from '../compliance/views.ts'
+import { certificatePdf, type CertificateInput } from '../certificates/pdf.ts'
+import { currentRecord, toMyTrainings, toPerson, trainingStatus, unknownPerson } from '../compliance/views.ts'
 import { AppError, notFound } from '../errors.ts'
-import type { Db } from '../store/schema.ts'
+import type { Db, StoredRecord } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
 import { audit } from '../store/audit.ts'
@@ -23,15 +23,17 @@ const myTrainings = defineRoute(ACCESS.selfOrStaff, {
   responses: { 200: json(MyTrainings, 'Statuses, the number due and the provider of each training.') },
 })
 
-const recheck = defineRoute(ACCESS.selfOrStaff, {
+const recheck = defineRoute(ACCESS.employee, {
   method: 'post',
   path: '/me/recheck',
   tags: ['personnel'],
-  summary: '"I finished - check again": re-sync the connections behind the caller\'s due trainings',
-  request: { query: MeTrainingsQuery },
+  summary: '"I finished - check again": a targeted check of the caller\'s due trainings with the provider',
   responses: {
-    200: json(MyTrainings, 'The trainings after the re-check.'),
-    429: json(z.object({}), 'Asked again too soon (`recheck_rate_limited`, with Retry-After).'),
+    200: json(MyTrainings, 'The trainings after the re-check (nothing due: without asking the provider).'),
+    429: json(
+      z.object({}),
+      'Asked again within 60 s (`recheck_rate_limited`), or the provider\'s daily budget is down to the nightly sync\'s reserve (`recheck_budget_reserved`); both with Retry-After.',
+    ),
   },
 })
 
@@ -78,6 +80,17 @@ const certificate = defineRoute(ACCESS.selfOrStaff, {
     404: json(z.object({}), 'Unknown person, or not compliant for this training.'),
   },
 })
+
+/**
+ * Who the evidence came from, as the record kept it at commit time: a certificate never names
+ * whichever provider serves the training today. Records from before `source` existed fall back
+ * to their own connection while it exists.
+ */
+function sourceOf(db: Db, record: StoredRecord, displayName: (provider: ProviderId) => string): CertificateInput['provider'] {
+  if (record.source) return { name: displayName(record.source.provider), connectionLabel: record.source.connectionLabel }
+  const connection = db.connections.find((item) => item.id === record.connectionId)
+  return connection ? { name: displayName(connection.provider), connectionLabel: connection.label } : null
+}
 
 /** Whose trainings a request is about: the token's own, or (staff only) the one asked for. */
 function whose(principal: Principal, asked: string | undefined): string {
@@ -126,7 +139,8 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
     })
     .openapi(recheck, async (c) => {
       const principal = c.get('principal')!
-      const email = whose(principal, c.req.valid('query').email)
+      const email = principal.email
+      if (email === null) throw new AppError('invalid_request', 'This employee token has no e-mail.', 400)
       await rechecks.run(email, principal.actor)
       const db = store.data
       return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
@@ -186,12 +200,11 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
         const bytes = await certificates.get(hash)
         if (bytes) attachments.push(bytes)
       }
-      const connection = db.connections.find((item) => item.id === record.connectionId)
       const pdf = await certificatePdf({
         person,
         training: trainingId,
         record,
-        provider: (connection && providers.all().find((item) => item.id === connection.provider)?.displayName) ?? trainingProviders(db)[trainingId],
+        provider: sourceOf(db, record, (id) => providers.all().find((item) => item.id === id)?.displayName ?? id),
         syncedAt: record.evaluatedAt,
         attachments,
       })

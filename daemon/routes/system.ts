@@ -4,6 +4,7 @@ import { CreatedToken, CreateTokenBody, Health, Me } from '../../shared/api.ts'
 import { AuditEvent } from '../../shared/domain.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
 import { issueToken } from '../auth/tokens.ts'
+import { auditPage } from '../store/audit.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
 
@@ -36,8 +37,13 @@ const audit = defineRoute(ACCESS.staff, {
   method: 'get',
   path: '/audit',
   tags: ['system'],
-  summary: 'Audit events, newest first',
-  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(5000).optional() }) },
+  summary: 'Audit events, newest first, paged back with `before` (the log is append-only)',
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      before: z.string().regex(/^\d{1,15}$/, 'an audit event id').optional().describe('answer the events older than this one (exclusive)'),
+    }),
+  },
   responses: { 200: json(z.array(AuditEvent), 'Audit events.') },
 })
 
@@ -56,9 +62,7 @@ export function systemRoutes({ store, version }: Deps) {
       return c.json({ token, role: body.role, email }, 201)
     })
     .openapi(audit, (c) => {
-      const { limit } = c.req.valid('query')
-      const events = store.data.audit
-      const newest = events.slice(limit === undefined ? 0 : Math.max(0, events.length - limit)).reverse()
-      return c.json(newest, 200)
+      const { limit, before } = c.req.valid('query')
+      return c.json(auditPage(store.data, limit, before), 200)
     })
 }

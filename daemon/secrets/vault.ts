@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeDurably } from '../store/durable.ts'
 
 const KEY_FILE = 'secret.key'
 const FORMAT = 'v1'
@@ -30,7 +31,7 @@ export class Vault {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
     }
     const key = randomBytes(32)
-    await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+    await writeDurably(file, `${key.toString('base64')}\n`, { mode: 0o600, exclusive: true })
     await chmod(file, 0o600)
     return new Vault(key)
   }

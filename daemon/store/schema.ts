@@ -4,6 +4,7 @@ import {
   Campaign,
   Connection,
   IsoTime,
+  ProviderId,
   Role,
   SyncRun,
   TRAINING_IDS,
@@ -39,10 +40,15 @@ export const StoredCampaign = Campaign.omit({ trainings: true })
 export type StoredCampaign = z.infer<typeof StoredCampaign>
 
 /** A compliance record, with the connection it was evaluated from. */
+export const RecordSource = z.object({ provider: ProviderId, connectionId: z.string(), connectionLabel: z.string() })
+export type RecordSource = z.infer<typeof RecordSource>
+
 export const StoredRecord = ComplianceRecord.extend({
   connectionId: z.string().nullable(),
   /** SHA-256s of the provider's own certificates (files in the certificates folder), when it gave any. */
   certificates: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+  /** Where the evidence came from, as it was at commit time. */
+  source: RecordSource.nullable().default(null),
 })
 export type StoredRecord = z.infer<typeof StoredRecord>
 
@@ -51,6 +57,8 @@ export const StoredPerson = z.object({
   name: z.string(),
   /** Connections that listed this person at their last sync. */
   seenBy: z.array(z.string()),
+  /** The provider's id of this person per connection (KnowBe4 user id, Huntress learner id), for re-checks. */
+  externalIds: z.record(z.string(), z.string()).default({}),
   records: z.partialRecord(TrainingId, StoredRecord),
 })
 export type StoredPerson = z.infer<typeof StoredPerson>
@@ -74,7 +82,10 @@ export const DbSchema = z.object({
   trainings: z.object(Object.fromEntries(TRAINING_IDS.map((id) => [id, TrainingConfig])) as Record<TrainingId, typeof TrainingConfig>),
   people: z.record(z.string(), StoredPerson),
   syncRuns: z.array(SyncRun),
-  audit: z.array(AuditEvent),
+  /** Append-only; events of files written before ids existed get them on load. */
+  audit: z.array(AuditEvent.extend({ id: z.string().regex(/^\d+$/).or(z.literal('')).default('') })),
+  /** The last audit id given (ids are never reused). */
+  auditSeq: z.number().int().nonnegative().default(0),
   oauthStates: z.array(OAuthState),
   schedule: z.object({ lastNightlyAt: IsoTime.nullable() }),
 })
@@ -94,6 +105,7 @@ export function emptyDb(): Db {
     people: {},
     syncRuns: [],
     audit: [],
+    auditSeq: 0,
     oauthStates: [],
     schedule: { lastNightlyAt: null },
   }

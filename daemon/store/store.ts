@@ -1,25 +1,53 @@
-import { access, copyFile, readFile, rename, stat } from 'node:fs/promises'
-import { Low } from 'lowdb'
-import { DataFile } from 'lowdb/node'
+import { access, readFile, rename, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { Low, type Adapter } from 'lowdb'
+import { AppError } from '../errors.ts'
+import { copyDurably, syncDir, writeDurably } from './durable.ts'
+import { assignAuditIds } from './audit.ts'
 import { DbSchema, emptyDb, type Db } from './schema.ts'
 
 export class StoreError extends Error {
   override name = 'StoreError'
 }
 
-/** Caps that keep the db from growing without bound. */
-const MAX_AUDIT = 5_000
+/** Sync runs are a status history, not the audit log: the newest few hundred are enough. */
 const MAX_SYNC_RUNS = 500
+
+/**
+ * lowdb's adapter for the db file: read and validated with zod, written durably (temp file,
+ * fsync, rename, fsync of the directory: `durable.ts`), so a crash or a power cut at any
+ * instant leaves either the old or the new file on disk.
+ */
+class DurableJsonFile implements Adapter<Db> {
+  constructor(readonly file: string) {}
+
+  async read(): Promise<Db | null> {
+    let text: string
+    try {
+      text = await readFile(this.file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+    return parseDb(text, this.file)
+  }
+
+  write(data: Db): Promise<void> {
+    return writeDurably(this.file, JSON.stringify(data))
+  }
+}
 
 /**
  * The one lowdb JSON file. Loaded and validated once at start (a file that is not a valid db
  * stops the daemon and is left untouched); every change goes through `update`, which runs
- * changes one at a time and writes the whole file atomically (lowdb's steno: temp file + rename),
- * so a crash at any instant leaves either the old or the new file.
+ * changes one at a time and writes the whole file. When a write fails, memory goes back to what
+ * the file holds (the state before the change): the API never serves what was not saved.
  */
 export class Store {
   private queue: Promise<unknown> = Promise.resolve()
   private changes = 0
+  /** Set when a failed write could not even be undone by reading the file back: no more writes. */
+  private broken = false
 
   private constructor(
     private readonly low: Low<Db>,
@@ -27,7 +55,7 @@ export class Store {
   ) {}
 
   static async open(file: string): Promise<Store> {
-    const low = new Low<Db>(new DataFile<Db>(file, { parse: (text) => parseDb(text, file), stringify: (data) => JSON.stringify(data) }), emptyDb())
+    const low = new Low<Db>(new DurableJsonFile(file), emptyDb())
     try {
       await low.read()
     } catch (error) {
@@ -46,7 +74,8 @@ export class Store {
   async backup(): Promise<void> {
     await this.queue
     for (let n = BACKUPS - 1; n >= 1; n--) await rename(backupName(this.file, n), backupName(this.file, n + 1)).catch(() => undefined)
-    await copyFile(this.file, backupName(this.file, 1)).catch(() => undefined)
+    await copyDurably(this.file, backupName(this.file, 1)).catch(() => undefined)
+    await syncDir(dirname(this.file))
   }
 
   /** The current data. Treat as read-only outside `update`. */
@@ -56,7 +85,8 @@ export class Store {
 
   /**
    * Counts the updates applied so far. It moves as soon as a change has run (before the write),
-   * so a read-side cache keyed on it (the sorted e-mail index of `GET /personnel`) is never stale.
+   * and again when a failed write puts the old state back, so a read-side cache keyed on it (the
+   * sorted e-mail index of `GET /personnel`) is never stale.
    */
   get revision(): number {
     return this.changes
@@ -65,9 +95,12 @@ export class Store {
   /**
    * Applies `change` and writes the file. Changes run one after another. A change must do its
    * checks (and throw) before it mutates anything, so that a refused change leaves no trace.
+   * When the write fails, the db in memory is read back from the file (which still holds the
+   * state before the change) and the update rejects with `storage_failed` (503).
    */
   update<T>(change: (db: Db) => T): Promise<T> {
     const run = this.queue.then(async () => {
+      if (this.broken) throw storageFailed()
       let result: T
       try {
         result = change(this.low.data)
@@ -75,13 +108,33 @@ export class Store {
       } finally {
         this.changes++
       }
-      await this.low.write()
+      try {
+        await this.low.write()
+      } catch (error) {
+        await this.rollBack()
+        throw storageFailed(error)
+      }
       return result
     })
     this.queue = run.catch(() => undefined)
     return run
   }
+
+  /** After a failed write: memory becomes what the file holds again. */
+  private async rollBack(): Promise<void> {
+    try {
+      await this.low.read()
+    } catch {
+      // The disk is gone too: refuse every later change rather than write a state never saved.
+      this.broken = true
+    } finally {
+      this.changes++
+    }
+  }
 }
+
+const storageFailed = (cause?: unknown) =>
+  new AppError('storage_failed', 'trainproof could not save the change to its database file; nothing was changed.', 503, { cause })
 
 export const BACKUPS = 3
 export const backupName = (file: string, n: number) => `${file}.bak${n}`
@@ -113,11 +166,12 @@ function parseDb(text: string, file: string): Db {
     const where = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5).join(', ')
     throw new StoreError(`The database file ${file} does not match trainproof's schema (at ${where}). trainproof left it untouched.`)
   }
+  assignAuditIds(parsed.data)
   return parsed.data
 }
 
+/** The audit log is never trimmed (append-only); only the sync-run history is capped. */
 function trim(db: Db): void {
-  if (db.audit.length > MAX_AUDIT) db.audit.splice(0, db.audit.length - MAX_AUDIT)
   if (db.syncRuns.length > MAX_SYNC_RUNS) db.syncRuns.splice(0, db.syncRuns.length - MAX_SYNC_RUNS)
 }
 

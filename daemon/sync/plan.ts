@@ -40,13 +40,26 @@ export function replaceCampaigns(db: Db, connectionId: string, campaigns: Stored
   return dropped
 }
 
-/** The campaigns whose enrollments a sync must fetch: those selected for a training this connection serves. */
-export function selectedRemote(db: Db, connectionId: string, remote: readonly RemoteCampaign[]): RemoteCampaign[] {
-  const wanted = new Set<string>()
+/**
+ * The selection a sync works with, taken when it starts: per training this connection serves,
+ * its selected campaign ids. A sync fetches for exactly this and evaluates against exactly this;
+ * a selection saved while it runs counts from the next sync.
+ */
+export type Selection = ReadonlyMap<TrainingId, readonly string[]>
+
+export function snapshotSelection(db: Db, connectionId: string): Selection {
+  const selection = new Map<TrainingId, readonly string[]>()
   for (const id of TRAINING_IDS) {
     const config = db.trainings[id]
-    if (config.connectionId === connectionId) for (const campaign of config.campaignIds) wanted.add(campaign)
+    if (config.connectionId === connectionId) selection.set(id, [...config.campaignIds])
   }
+  return selection
+}
+
+/** The campaigns whose enrollments a sync must fetch: those of the selection. */
+export function selectedRemote(selection: Selection, connectionId: string, remote: readonly RemoteCampaign[]): RemoteCampaign[] {
+  const wanted = new Set<string>()
+  for (const campaigns of selection.values()) for (const campaign of campaigns) wanted.add(campaign)
   return remote.filter((campaign) => campaign.importable && wanted.has(campaignId(connectionId, campaign.externalId)))
 }
 
@@ -54,6 +67,8 @@ export function selectedRemote(db: Db, connectionId: string, remote: readonly Re
 export type SyncPlan = {
   campaigns: StoredCampaign[]
   names: Map<string, string>
+  /** The provider's id of each listed person (for targeted re-checks). */
+  externalIds: Map<string, string>
   /** Per training this connection serves: the new record of each person, or null to clear it. */
   records: Map<TrainingId, Map<string, StoredRecord | null>>
   stats: { campaigns: number; people: number; enrollments: number; evaluated: number }
@@ -64,10 +79,14 @@ export type SyncPlan = {
  * Evaluates a fetched sync against the db without changing it: every non-sticky person, for each
  * training this connection serves. Sticky records are never touched.
  */
-export function planSync(db: Db, connection: StoredConnection, fetched: Fetched, now: string): SyncPlan {
+export function planSync(db: Db, connection: StoredConnection, selection: Selection, fetched: Fetched, now: string): SyncPlan {
   const campaigns = toStoredCampaigns(connection.id, fetched.campaigns)
   const names = new Map<string, string>()
-  for (const person of fetched.people) names.set(person.email, person.name)
+  const externalIds = new Map<string, string>()
+  for (const person of fetched.people) {
+    names.set(person.email, person.name)
+    if (person.externalId !== undefined) externalIds.set(person.email, person.externalId)
+  }
   for (const row of fetched.enrollments) if (!names.has(row.email)) names.set(row.email, row.name ?? row.email)
 
   const grouped = groupEnrollments(
@@ -76,23 +95,24 @@ export function planSync(db: Db, connection: StoredConnection, fetched: Fetched,
       campaignId: campaignId(connection.id, row.campaignId),
       email: row.email,
       module: row.module,
+      ...(row.moduleName !== undefined ? { moduleName: row.moduleName } : {}),
       completedAt: row.completedAt,
     })),
   )
+  const source = { provider: connection.provider, connectionId: connection.id, connectionLabel: connection.label }
   const campaignNames = new Map(campaigns.map((campaign) => [campaign.id, campaign.name]))
   const present = new Set(campaigns.filter((campaign) => campaign.importable).map((campaign) => campaign.id))
   const everyone = new Set([...Object.keys(db.people), ...names.keys()])
   const plan: SyncPlan = {
     campaigns,
     names,
+    externalIds,
     records: new Map(),
     stats: { campaigns: campaigns.length, people: names.size, enrollments: fetched.enrollments.length, evaluated: 0 },
     newlyCompliant: [],
   }
-  for (const training of TRAINING_IDS) {
-    const config = db.trainings[training]
-    if (config.connectionId !== connection.id) continue
-    const selected: SelectedCampaign[] = config.campaignIds
+  for (const [training, selectedIds] of selection) {
+    const selected: SelectedCampaign[] = selectedIds
       .filter((id) => present.has(id))
       .map((id) => ({ id, name: campaignNames.get(id) ?? id }))
     const records = new Map<string, StoredRecord | null>()
@@ -110,7 +130,7 @@ export function planSync(db: Db, connection: StoredConnection, fetched: Fetched,
         records.set(email, null)
         continue
       }
-      const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [] }
+      const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [], source }
       records.set(email, record)
       if (record.sticky) plan.newlyCompliant.push({ email, training, record })
     }
@@ -118,30 +138,40 @@ export function planSync(db: Db, connection: StoredConnection, fetched: Fetched,
   return plan
 }
 
-/** Writes a plan into the db. Synchronous: it runs inside one store update, so it lands whole. */
-export function commitSync(db: Db, connectionId: string, plan: SyncPlan): { droppedFromSelection: string[] } {
+/**
+ * Writes a plan into the db. Synchronous: it runs inside one store update, so it lands whole.
+ * Records written are stamped with the sync's end (`syncedAt`), the time their evidence stands for.
+ */
+export function commitSync(db: Db, connectionId: string, plan: SyncPlan, syncedAt: string): { droppedFromSelection: string[] } {
   const droppedFromSelection = replaceCampaigns(db, connectionId, plan.campaigns)
-  upsertPeople(db, connectionId, plan.names)
+  upsertPeople(db, connectionId, plan.names, plan.externalIds)
   for (const [training, records] of plan.records) {
     for (const [email, record] of records) {
       const person = db.people[email]
       if (!person || person.records[training]?.sticky) continue
-      if (record) person.records[training] = record
-      else delete person.records[training]
+      if (record) {
+        record.evaluatedAt = syncedAt
+        person.records[training] = record
+      } else delete person.records[training]
     }
   }
   pruneGone(db)
   return { droppedFromSelection }
 }
 
-function upsertPeople(db: Db, connectionId: string, names: ReadonlyMap<string, string>): void {
+function upsertPeople(db: Db, connectionId: string, names: ReadonlyMap<string, string>, externalIds: ReadonlyMap<string, string>): void {
   for (const person of Object.values(db.people)) {
-    if (!names.has(person.email)) person.seenBy = person.seenBy.filter((id) => id !== connectionId)
+    if (names.has(person.email)) continue
+    person.seenBy = person.seenBy.filter((id) => id !== connectionId)
+    delete person.externalIds[connectionId]
   }
   for (const [email, name] of names) {
-    const person: StoredPerson = db.people[email] ?? { email, name, seenBy: [], records: {} }
+    const person: StoredPerson = db.people[email] ?? { email, name, seenBy: [], externalIds: {}, records: {} }
     person.name = name || person.name
     if (!person.seenBy.includes(connectionId)) person.seenBy.push(connectionId)
+    const externalId = externalIds.get(email)
+    if (externalId === undefined) delete person.externalIds[connectionId]
+    else person.externalIds[connectionId] = externalId
     db.people[email] = person
   }
 }

@@ -4,11 +4,18 @@ import type { Logger } from '../log.ts'
 import type { StoredConnection } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
 import type { CertificateStore } from '../certificates/store.ts'
-import { commitSync, planSync, replaceCampaigns, selectedRemote, toStoredCampaigns, type Fetched } from './plan.ts'
+import { commitSync, planSync, replaceCampaigns, selectedRemote, snapshotSelection, toStoredCampaigns, type Fetched, type Selection } from './plan.ts'
 import type { Sessions } from './session.ts'
 import { audit } from '../store/audit.ts'
 
-export type SyncDeps = { store: Store; log: Logger; sessions: Sessions; certificates: CertificateStore }
+export type SyncDeps = {
+  store: Store
+  log: Logger
+  sessions: Sessions
+  certificates: CertificateStore
+  /** The clock of start and finish times (tests); default Date.now. */
+  now?: () => number
+}
 
 /**
  * Runs syncs one at a time: fetch everything first, then apply it in one store update. A failure
@@ -19,6 +26,10 @@ export class SyncService {
   private readonly abort = new AbortController()
 
   constructor(private readonly deps: SyncDeps) {}
+
+  private time(): string {
+    return new Date(this.deps.now?.() ?? Date.now()).toISOString()
+  }
 
   /** Syncs one connection when the syncs queued before it are done. */
   syncConnection(connectionId: string, actor: string): Promise<SyncRun> {
@@ -71,21 +82,24 @@ export class SyncService {
   }
 
   private async run(connectionId: string, actor: string): Promise<SyncRun> {
-    const startedAt = new Date().toISOString()
+    const startedAt = this.time()
     const connection = this.connection(connectionId)
+    const selection = snapshotSelection(this.deps.store.data, connectionId)
     let opened: ReturnType<Sessions['open']> | null = null
     try {
       opened = this.deps.sessions.open(connection, this.abort.signal)
-      const fetched = await this.fetch(opened.session, connectionId)
-      const finishedAt = new Date().toISOString()
-      const plan = planSync(this.deps.store.data, connection, fetched, finishedAt)
-      await this.deps.certificates.fetchFor(opened, connection, plan)
+      const fetched = await this.fetch(opened.session, connectionId, selection)
+      const plan = planSync(this.deps.store.data, connection, selection, fetched, this.time())
+      await this.deps.certificates.fetchFor(opened, connection, plan.newlyCompliant)
       await this.deps.store.backup()
-      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt, requests: opened.http.requests, error: null }
+      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt: startedAt, requests: opened.http.requests, error: null }
       await this.deps.store.update((db) => {
+        // The end of the whole sync: everything fetched, evaluated and downloaded; the write is next.
+        const finishedAt = this.time()
+        run.finishedAt = finishedAt
         const stored = db.connections.find((item) => item.id === connectionId)
         if (!stored) throw notFound(`Connection ${connectionId}`)
-        const { droppedFromSelection } = commitSync(db, connectionId, plan)
+        const { droppedFromSelection } = commitSync(db, connectionId, plan, finishedAt)
         Object.assign(stored, { status: 'connected', lastSyncAt: finishedAt, lastError: null })
         db.syncRuns.push(run)
         const detail = { connectionId, requests: run.requests, ...plan.stats, newlyCompliant: plan.newlyCompliant.length, droppedFromSelection }
@@ -98,10 +112,10 @@ export class SyncService {
     }
   }
 
-  private async fetch(session: ReturnType<Sessions['open']>['session'], connectionId: string): Promise<Fetched> {
+  private async fetch(session: ReturnType<Sessions['open']>['session'], connectionId: string, selection: Selection): Promise<Fetched> {
     const campaigns = await session.listCampaigns()
-    const selected = selectedRemote(this.deps.store.data, connectionId, campaigns)
-    const people = await session.listPeople()
+    const selected = selectedRemote(selection, connectionId, campaigns)
+    const people = await session.listPeople(selected)
     const enrollments = selected.length > 0 ? await session.listEnrollments(selected) : []
     return { campaigns, people, enrollments }
   }
@@ -114,7 +128,7 @@ export class SyncService {
   ): Promise<SyncRun> {
     const message = describe(error)
     const needsReauth = error instanceof ProviderError && error.kind === 'auth'
-    const finishedAt = new Date().toISOString()
+    const finishedAt = this.time()
     const result: SyncRun = {
       connectionId,
       ok: false,

@@ -13,6 +13,8 @@ export type Fault =
   | { type: 'schema-break' }
   /** Waits, then answers normally. */
   | { type: 'slow'; delayMs: number }
+  /** Answers normally once `until` settles: a test holds a request while it changes things. */
+  | { type: 'hold'; until: Promise<unknown>; onHeld?: () => void }
   /** Destroys the socket without an answer. */
   | { type: 'reset' }
   /** Expires every access token, then serves the request (so it is answered 401). */
@@ -115,6 +117,10 @@ export class FaultInjector {
         })
       case 'slow':
         await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+        return null
+      case 'hold':
+        fault.onHeld?.()
+        await fault.until.catch(() => undefined)
         return null
       case 'reset':
         c.env.incoming.socket.destroy()

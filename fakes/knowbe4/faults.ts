@@ -12,6 +12,8 @@ export type FakeFault =
   | { kind: 'json'; body: unknown; status?: number }
   /** Answers normally after a pause. */
   | { kind: 'delay'; ms: number }
+  /** Answers normally once `until` settles: a test holds a request while it changes things. */
+  | { kind: 'hold'; until: Promise<unknown>; onHeld?: () => void }
   /** Never answers (until the fake closes): for timeouts. */
   | { kind: 'hang' }
   /** Destroys the socket without an answer. */

@@ -161,6 +161,10 @@ export class KnowBe4Fake {
       case 'delay':
         await new Promise((resolve) => setTimeout(resolve, fault.ms))
         return false
+      case 'hold':
+        fault.onHeld?.()
+        await fault.until.catch(() => undefined)
+        return false
       case 'hang':
         this.hanging.add(res)
         res.on('close', () => this.hanging.delete(res))

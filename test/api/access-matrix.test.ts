@@ -3,7 +3,7 @@ import { createApp } from '../../daemon/app.ts'
 import { ROLES, type Role } from '../../shared/domain.ts'
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
 
-type Who = 'public' | 'any' | 'staff' | 'write' | 'selfOrStaff'
+type Who = 'public' | 'any' | 'staff' | 'write' | 'selfOrStaff' | 'employee'
 type Row = { method: string; path: string; who: Who; body?: unknown }
 
 const EMPLOYEE = 'employee@example.com'
@@ -16,7 +16,7 @@ const TABLE: Row[] = [
   { method: 'GET', path: '/openapi.json', who: 'public' },
   { method: 'GET', path: '/me', who: 'any' },
   { method: 'GET', path: `/me/trainings?email=${EMPLOYEE}`, who: 'selfOrStaff' },
-  { method: 'POST', path: `/me/recheck?email=${EMPLOYEE}`, who: 'selfOrStaff' },
+  { method: 'POST', path: '/me/recheck', who: 'employee' },
   { method: 'POST', path: '/tokens', who: 'write', body: { role: 'access_reviewer' } },
   { method: 'GET', path: '/connections', who: 'staff' },
   { method: 'POST', path: '/connections', who: 'write', body: { provider: 'knowbe4', region: 'us', apiToken: 'x', baseUrl: 'http://127.0.0.1:9' } },
@@ -39,6 +39,7 @@ function allowed(who: Who, role: Role): boolean {
   if (who === 'public' || who === 'any') return true
   if (who === 'staff') return STAFF.includes(role)
   if (who === 'write') return WRITE.includes(role)
+  if (who === 'employee') return role === 'employee'
   return STAFF.includes(role) || role === 'employee'
 }
 

@@ -55,10 +55,14 @@ describe('employee: badge, onboarding and "check again" (KnowBe4)', { timeout: 6
     expect(unfinished.length).toBeGreaterThan(0)
     for (const row of unfinished) fake.tenant.complete(row, new Date().toISOString())
     const page = await browser.open('onboarding.html')
+    const before = fake.log.length
 
     await page.getByRole('button', { name: 'I finished — check again' }).click()
 
     await expect.poll(() => textOf(page.getByTestId('recheck-result')), POLL).toContain('everything is complete')
+    // A targeted check of this person (KnowBe4's user_id filter), not a sync of the connection.
+    const asked = fake.log.slice(before).filter((entry) => entry.path.startsWith('/v1/'))
+    expect(asked.map((entry) => [entry.path, entry.query.user_id])).toEqual([['/v1/training/enrollments', String(example.users.wizard.id)]])
     await expect.poll(() => browser.badge(), POLL).toEqual({ text: '', color: RED })
     await expect.poll(() => textOf(page.getByTestId('all-done')), POLL).toContain('Everything is complete')
     await page.close()

@@ -32,7 +32,7 @@ export type Harness = {
   stop(): Promise<void>
 }
 
-export async function startHarness(fakeOptions: HuntressFakeOptions = {}): Promise<Harness> {
+export async function startHarness(fakeOptions: HuntressFakeOptions = {}, daemonOptions: { clock?: () => number } = {}): Promise<Harness> {
   const fake = await startHuntressFake({ rateLimit: null, ...fakeOptions })
   fake.addRedirectUri(fake.client.clientId, REDIRECT_URI)
   const daemon = await startTestDaemon({
@@ -41,6 +41,7 @@ export async function startHarness(fakeOptions: HuntressFakeOptions = {}): Promi
       TRAINPROOF_HUNTRESS_CLIENT_SECRET: fake.client.clientSecret,
       TRAINPROOF_HUNTRESS_BASE_URL: fake.url,
     },
+    clock: daemonOptions.clock,
   })
 
   const call: Harness['call'] = async (path, init) => {

@@ -12,9 +12,9 @@ afterEach(async () => {
 /** Limits far above what a test sends, on both sides, unless a test asks for its own. */
 const NO_LIMITS = { perSecond: 1e6, perMinute: 1e6 }
 
-export async function startKnowBe4(options: { fake?: KnowBe4FakeOptions; tuning?: HttpTuning } = {}) {
+export async function startKnowBe4(options: { fake?: KnowBe4FakeOptions; tuning?: HttpTuning; clock?: () => number } = {}) {
   const fake = await startKnowBe4Fake({ limits: NO_LIMITS, ...options.fake })
-  const daemon = await startTestDaemon({ tuning: { ...FAST_RETRY, rateLimits: { knowbe4: [] }, ...options.tuning } })
+  const daemon = await startTestDaemon({ tuning: { ...FAST_RETRY, rateLimits: { knowbe4: [] }, ...options.tuning }, clock: options.clock })
   running.push(fake, { close: () => daemon.stop() })
   return { fake, daemon, ...bind(daemon, fake) }
 }

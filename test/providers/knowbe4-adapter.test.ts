@@ -16,7 +16,7 @@ function remote(id: number, name = `Campaign ${id}`): RemoteCampaign {
 
 function summary(rows: readonly RemoteEnrollment[], names: Record<string, string>) {
   return rows
-    .map((row) => [row.email, names[row.campaignId], row.module, row.completedAt] as const)
+    .map((row) => [row.email, names[row.campaignId], row.moduleName, row.completedAt] as const)
     .sort((a, b) => a.join().localeCompare(b.join()))
 }
 
@@ -75,6 +75,7 @@ describe('knowbe4 session: the worked example', () => {
         campaign_id: String(selected[0]!.id),
         exclude_archived_users: 'true',
         include_campaign_id: 'true',
+        include_store_purchase_id: 'true',
         per_page: '500',
         cursor: 'true',
       },
@@ -145,7 +146,7 @@ describe('knowbe4 session: modules, re-enrolments and people', () => {
 
     const rows = await session.listEnrollments([remote(campaign.id), remote(campaign.id)])
 
-    expect(rows.map((row) => [row.email, row.module, row.completedAt])).toEqual([
+    expect(rows.map((row) => [row.email, row.moduleName, row.completedAt])).toEqual([
       ['mixed.case@example.com', 'One', null],
       ['mixed.case@example.com', 'One', '2026-03-01T10:00:00.000Z'],
       ['mixed.case@example.com', 'Two', null],

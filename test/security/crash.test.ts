@@ -30,7 +30,7 @@ let post: string
 let kept: [string, string][] = []
 /** One whole sync in the child: provider requests, file events in the data dir, ms from the last answer to the end. */
 const perSync = { requests: 0, fileEvents: 0, commitMs: 0 }
-const figures = { points: 0, survived: 0, pre: 0, post: 0, mixed: 0, refusedToStart: 0, recordsLost: 0 }
+const figures = { points: 0, survived: 0, pre: 0, post: 0, mixed: 0, refusedToStart: 0, recordsLost: 0, byPhase: {} as Record<string, number> }
 
 /** What a sync may change, without the evaluation timestamps that differ from run to run. */
 function state(db: Db): string {
@@ -81,7 +81,9 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  recordFigures('crash', { users: USERS, requestsPerSync: perSync.requests, ...figures })
+  const { byPhase, ...counts } = figures
+  const phases = Object.fromEntries(Object.entries(byPhase).map(([kind, n]) => [`killsAt_${kind}`, n]))
+  recordFigures('crash', { users: USERS, requestsPerSync: perSync.requests, fileEventsPerSync: perSync.fileEvents, ...counts, ...phases })
   await fake?.close()
   if (template) rmSync(template, { recursive: true, force: true })
 })
@@ -178,6 +180,7 @@ async function restartAndCheck(dir: string, connectionId: string, answered: bool
       figures.points++
       figures.survived++
       figures[outcome!]++
+      figures.byPhase[trigger.kind] = (figures.byPhase[trigger.kind] ?? 0) + 1
     }
     return outcome!
   } finally {
@@ -190,18 +193,23 @@ const spread = (max: number, count: number) =>
   [...new Set(Array.from({ length: Math.min(count, max) }, (_, index) => 1 + Math.round((index * (max - 1)) / Math.max(1, count - 1))))]
 
 describe(`kill -9 during a sync of ${USERS} people`, () => {
-  it('has enough requests, file events and commit time to crash in (an uninterrupted run in the child)', async () => {
+  it('has enough requests, file events and commit time to crash in (an uninterrupted run in the child)', { timeout: 90_000 }, async () => {
     expect(await crashAt({ kind: 'none' })).toBe('post')
     expect(perSync.requests).toBeGreaterThanOrEqual(10)
     expect(perSync.fileEvents).toBeGreaterThanOrEqual(3)
     expect(perSync.commitMs).toBeGreaterThan(0)
   })
 
+  /**
+   * Kill points over the whole sync, not bunched in the fetch: a third while provider requests
+   * are in flight, one on every file event of the backup and the commit (copy, temp file, fsync,
+   * rename), and timed kills spread over the span from the last provider answer to the answer of
+   * the sync (evaluation, backup, serialisation, the write and what follows the rename).
+   */
   const triggers = (): Trigger[] => [
-    ...spread(perSync.requests, SOAK ? 40 : 14).map((k) => ({ kind: 'request' as const, k })),
-    ...spread(perSync.fileEvents, SOAK ? perSync.fileEvents : 5).map((n) => ({ kind: 'file' as const, n })),
-    // Timed kills spread over the measured span from the last provider answer to the sync's end.
-    ...spread(100, SOAK ? 20 : 6).map((percent) => ({ kind: 'timer' as const, ms: Math.round((perSync.commitMs * percent) / 100) })),
+    ...spread(perSync.requests, SOAK ? 40 : 8).map((k) => ({ kind: 'request' as const, k })),
+    ...spread(perSync.fileEvents, SOAK ? perSync.fileEvents : 8).map((n) => ({ kind: 'file' as const, n })),
+    ...spread(100, SOAK ? 20 : 8).map((percent) => ({ kind: 'timer' as const, ms: Math.round((perSync.commitMs * percent) / 100) })),
   ]
 
   it('survives every kill point: restarts, validates, never mixes, then syncs whole', { timeout: SOAK ? 3_600_000 : 150_000 }, async () => {
@@ -211,5 +219,7 @@ describe(`kill -9 during a sync of ${USERS} people`, () => {
     expect(figures.points).toBeGreaterThanOrEqual(20)
     expect(figures.mixed + figures.refusedToStart + figures.recordsLost).toBe(0)
     expect(Object.values(outcomes)).toContain('pre')
+    // Kills landed in every phase: the fetch, the span after it, and the commit's file events.
+    for (const kind of ['request', 'file', 'timer']) expect(figures.byPhase[kind] ?? 0, kind).toBeGreaterThanOrEqual(4)
   })
 })

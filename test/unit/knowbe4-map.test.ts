@@ -46,7 +46,8 @@ describe('toRemoteEnrollment', () => {
       enrollmentId: '1',
       campaignId: '10',
       email: 'ann@example.com',
-      module: 'Module',
+      module: expect.stringContaining('Module'),
+      moduleName: 'Module',
       completedAt: '2026-01-02T03:04:05.000Z',
       name: 'Ann Lee',
     })
@@ -75,8 +76,18 @@ describe('toRemoteEnrollment', () => {
   })
 
   it('names the module by content when the name is missing', () => {
-    expect(toRemoteEnrollment(row({ module_name: null, store_purchase_id: '77' }), ctx)?.module).toBe('store purchase 77')
-    expect(toRemoteEnrollment(row({ module_name: ' ', content_type: 'Uploaded Policy' }), ctx)?.module).toBe('Uploaded Policy')
+    expect(toRemoteEnrollment(row({ module_name: null, store_purchase_id: '77' }), ctx)?.moduleName).toBe('store purchase 77')
+    expect(toRemoteEnrollment(row({ module_name: ' ', content_type: 'Uploaded Policy' }), ctx)?.moduleName).toBe('Uploaded Policy')
+  })
+
+  // Regression (issue 10, defect 13): modules were keyed by name, so two items named alike merged.
+  it('tells modules apart by content id: two items with the same name stay two modules', () => {
+    const first = toRemoteEnrollment(row({ enrollment_id: '1', module_name: 'Phishing 101', store_purchase_id: '7' }), ctx)
+    const second = toRemoteEnrollment(row({ enrollment_id: '2', module_name: 'Phishing 101', store_purchase_id: '8' }), ctx)
+    expect(first?.module).not.toBe(second?.module)
+    expect([first?.moduleName, second?.moduleName]).toEqual(['Phishing 101', 'Phishing 101'])
+    const policy = toRemoteEnrollment(row({ module_name: 'Phishing 101', store_purchase_id: null, policy_id: '7', content_type: 'Uploaded Policy' }), ctx)
+    expect(policy?.module).not.toBe(first?.module)
   })
 
   it('maps an alias e-mail to the primary one', () => {
@@ -107,7 +118,7 @@ describe('toRemotePerson and aliasIndex', () => {
   it('falls back to the e-mail for a nameless person and normalises aliases', () => {
     const actual = toRemotePerson({ id: '1', email: 'A@X.com', aliases: ['B@x.com', 'a@x.com', 'b@X.com'] })
 
-    expect(actual).toEqual({ email: 'a@x.com', name: 'a@x.com', aliases: ['b@x.com'] })
+    expect(actual).toEqual({ email: 'a@x.com', name: 'a@x.com', aliases: ['b@x.com'], externalId: '1' })
   })
 
   it('never lets an alias take over someone’s primary e-mail, and keeps the first claim', () => {

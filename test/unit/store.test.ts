@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Vault } from '../../daemon/secrets/vault.ts'
 import { Store } from '../../daemon/store/store.ts'
+import { audit } from '../../daemon/store/audit.ts'
 
 let dir: string
 beforeEach(() => {
@@ -27,7 +28,7 @@ describe('Store', () => {
       [1, 2, 3, 4, 5].map((n) =>
         store.update((db) => {
           order.push(n)
-          db.audit.push({ at: new Date().toISOString(), actor: 't', action: `a${n}`, detail: {} })
+          audit(db, 't', `a${n}`, {})
         }),
       ),
     )
@@ -47,6 +48,53 @@ describe('Store', () => {
       db.schedule.lastNightlyAt = '2026-01-01T00:00:00.000Z'
     })
     expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).schedule.lastNightlyAt).toBe('2026-01-01T00:00:00.000Z')
+  })
+
+  // Regression (issue 10, defect 3): the change stayed in memory when the write failed.
+  it('keeps memory and disk at the old state when the write fails, and says so with 503 storage_failed', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => {
+      db.schedule.lastNightlyAt = '2026-01-01T00:00:00.000Z'
+    })
+    const before = readFileSync(file, 'utf8')
+    const revision = store.revision
+    mkdirSync(`${file}.tmp`) // the temporary file cannot be created: the write fails
+    await expect(
+      store.update((db) => {
+        db.schedule.lastNightlyAt = '2026-06-01T00:00:00.000Z'
+        audit(db, 't', 'lost', {})
+      }),
+    ).rejects.toMatchObject({ code: 'storage_failed', status: 503 })
+    expect(store.data.schedule.lastNightlyAt).toBe('2026-01-01T00:00:00.000Z')
+    expect(store.data.audit).toEqual([])
+    expect(store.revision).toBeGreaterThan(revision)
+    expect(readFileSync(file, 'utf8')).toBe(before)
+
+    rmSync(`${file}.tmp`, { recursive: true })
+    await store.update((db) => audit(db, 't', 'kept', {}))
+    const saved = JSON.parse(readFileSync(file, 'utf8'))
+    expect(saved.schedule.lastNightlyAt).toBe('2026-01-01T00:00:00.000Z')
+    expect(saved.audit.map((event: { action: string }) => event.action)).toEqual(['kept'])
+  })
+
+  it('gives audit events of an older db file ids on load, after any id in use, and never reuses one', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update(() => undefined)
+    const old = JSON.parse(readFileSync(file, 'utf8'))
+    delete old.auditSeq
+    old.audit = [
+      { at: '2026-01-01T00:00:00.000Z', actor: 'a', action: 'one', detail: {} },
+      { at: '2026-01-02T00:00:00.000Z', actor: 'a', action: 'two', detail: {} },
+    ]
+    writeFileSync(file, JSON.stringify(old))
+    const reopened = await Store.open(file)
+    expect(reopened.data.audit.map((event) => event.id)).toEqual(['000000000001', '000000000002'])
+    await reopened.update((db) => audit(db, 't', 'three', {}))
+    const again = await Store.open(file)
+    expect(again.data.audit.map((event) => event.id)).toEqual(['000000000001', '000000000002', '000000000003'])
+    expect(again.data.auditSeq).toBe(3)
   })
 
   it('leaves no temporary files behind (writes are temp file + rename)', async () => {

@@ -26,7 +26,7 @@ export function toPerson(learner: HuntressLearner): RemotePerson | null {
   if (status.toLowerCase() !== HUNTRESS.learnerActive || !email?.includes('@')) return null
   const name = [firstName, lastName].filter(Boolean).join(' ').trim()
   const normalized = normalizeEmail(email)
-  return { email: normalized, name: name || normalized }
+  return { email: normalized, name: name || normalized, externalId: String(learner.id) }
 }
 
 /**

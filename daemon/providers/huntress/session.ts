@@ -1,8 +1,8 @@
 import { ProviderError } from '../../errors.ts'
-import type { ProviderSession, RemoteCampaign, SessionContext } from '../types.ts'
+import type { ProviderSession, RemoteCampaign, RemoteEnrollment, SessionContext } from '../types.ts'
 import { HuntressApi, type TokenSource } from './api.ts'
 import { HUNTRESS } from './config.ts'
-import { toCampaign, toEnrollments, toPeople } from './map.ts'
+import { toCampaign, toEnrollments, toPeople, toUtc } from './map.ts'
 import { refreshTokens, type HuntressClient } from './oauth.ts'
 import {
   HuntressActivitySchema,
@@ -105,6 +105,26 @@ export function openHuntressSession(ctx: Ctx, client: HuntressClient | null, now
         const activityPath = HUNTRESS.paths.activity(assignmentId)
         const activity = await goneAsNull(api.list('activity', activityPath, HuntressActivitySchema))
         rows.push(...toEnrollments(assignmentId, enrolled ?? [], activity ?? []))
+      }
+      return rows
+    },
+
+    /**
+     * A re-check of one learner: per selected assignment, its completion certificate (200 with
+     * `completedAt`: completed; 404: not completed, or not enrolled, which counts as not
+     * completed so a re-check never invents compliance). One request per assignment.
+     */
+    async enrollmentsOf(person, campaigns) {
+      if (person.externalId === null) return null
+      const rows: RemoteEnrollment[] = []
+      for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) {
+        const found = await goneAsNull(
+          api.get('certificate', HUNTRESS.paths.certificate(assignmentId), HuntressCertificateSchema, {
+            [HUNTRESS.params.certificateLearner]: person.externalId,
+          }),
+        )
+        const completedAt = found ? toUtc(found.data.attributes.completedAt ?? new Date(now()).toISOString()) : null
+        rows.push({ enrollmentId: person.externalId, campaignId: assignmentId, module: assignmentId, email: person.email, completedAt })
       }
       return rows
     },

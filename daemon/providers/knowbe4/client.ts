@@ -66,6 +66,13 @@ export class Kb4Client {
     return this.list({ path: PATHS.enrollments, query, row: Kb4EnrollmentSchema, key, cursor: true })
   }
 
+  /** One user's enrollments in every campaign (the `user_id` filter): a re-check of one person. */
+  enrollmentsOfUser(userId: string): Promise<Kb4Enrollment[]> {
+    const query = { [QUERY.userId]: userId, ...ENROLLMENT_FLAGS }
+    const key = (row: Kb4Enrollment) => row.enrollment_id
+    return this.list({ path: PATHS.enrollments, query, row: Kb4EnrollmentSchema, key, cursor: true })
+  }
+
   /**
    * Walks a list to its end. Page mode asks for the next page only after a full one; cursor mode
    * follows `next_cursor` until it is null. A repeated page or cursor is a bad answer, not a loop.

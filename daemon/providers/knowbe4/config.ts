@@ -42,6 +42,7 @@ export const QUERY = {
   cursorStart: 'true',
   userStatus: 'status',
   campaignId: 'campaign_id',
+  userId: 'user_id',
 } as const
 
 export const USER_STATUS_ACTIVE = 'active'
@@ -49,7 +50,8 @@ export const USER_STATUS_ACTIVE = 'active'
 /** Without this the campaign list silently stops at 10 campaigns. */
 export const CAMPAIGN_LIST_FLAGS = { exclude_percentages: 'true' } as const
 
-export const ENROLLMENT_FLAGS = { exclude_archived_users: 'true', include_campaign_id: 'true' } as const
+/** `include_store_purchase_id` gives each ModStore row its content id: modules are told apart by it, not by name. */
+export const ENROLLMENT_FLAGS = { exclude_archived_users: 'true', include_campaign_id: 'true', include_store_purchase_id: 'true' } as const
 
 /** Enrollment statuses that mean done, compared lower-cased. */
 export const DONE_STATUSES: ReadonlySet<string> = new Set(['passed', 'completed'])
@@ -59,6 +61,9 @@ export const knowbe4Limits: readonly RateLimit[] = [
   { requests: 4, perMs: 1_000 },
   { requests: 50, perMs: 60_000 },
 ]
+
+/** The daily budget: this many requests per 24 h plus one per licensed seat. */
+export const DAILY_REQUEST_BASE = 2_000
 
 /** A page loop stops here whatever the server says: 2,000,000 rows at 500 a page. */
 export const MAX_PAGES = 4_000

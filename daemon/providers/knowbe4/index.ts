@@ -6,7 +6,7 @@ import { Pacer, realClock, type RateLimit } from '../../http/pacer.ts'
 import { ProviderHttp, type ProviderHttpOptions } from '../../http/provider-http.ts'
 import type { ProviderAdapter } from '../types.ts'
 import { Kb4Client, type Kb4Target } from './client.ts'
-import { API_BASE, CONSOLE_URL, knowbe4Limits, PROVIDER_NAME, UNAUTHORIZED_HELP } from './config.ts'
+import { API_BASE, CONSOLE_URL, DAILY_REQUEST_BASE, knowbe4Limits, PROVIDER_NAME, UNAUTHORIZED_HELP } from './config.ts'
 import { KnowBe4Session } from './session.ts'
 
 const HttpUrl = z.url({ protocol: /^https?$/ })
@@ -64,6 +64,7 @@ export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   secret: KnowBe4Secret,
   baseUrl: knowbe4BaseUrl,
   rateLimits: knowbe4Limits,
+  dailyBudget: (seats) => DAILY_REQUEST_BASE + seats,
   // The Reporting API has no account id; the account's name within its region/base identifies it.
   accountKey: ({ label, settings }) => `${settings.baseUrl ?? settings.region}|${label}`,
   portalUrl: (settings) => CONSOLE_URL[settings.region],

@@ -22,7 +22,7 @@ export function toRemotePerson(user: Kb4User): RemotePerson | null {
   const email = user.email ? normalizeEmail(user.email) : ''
   if (!email) return null
   const aliases = [...new Set((user.aliases ?? []).map(normalizeEmail))].filter((alias) => alias && alias !== email)
-  return { email, name: fullName(user) ?? email, aliases }
+  return { email, name: fullName(user) ?? email, aliases, externalId: user.id }
 }
 
 export function isDone(status: string): boolean {
@@ -55,7 +55,8 @@ export function toRemoteEnrollment(row: Kb4Enrollment, ctx: EnrollmentContext): 
     enrollmentId: row.enrollment_id,
     campaignId: ctx.campaignId,
     email: ctx.aliases.get(email) ?? email,
-    module: moduleOf(row),
+    module: moduleKey(row),
+    moduleName: moduleName(row),
     completedAt: done ? (row.completion_date ?? ctx.observedAt) : null,
     ...(name ? { name } : {}),
   }
@@ -84,7 +85,18 @@ export function aliasIndex(people: readonly RemotePerson[]): Map<string, string>
   return index
 }
 
-function moduleOf(row: Kb4Enrollment): string {
+/**
+ * What tells a campaign's modules apart: the content's id (`store_purchase_id` of a ModStore
+ * item, `policy_id` of an uploaded policy), the name only when the row carries neither. Two
+ * content items with the same name stay two modules.
+ */
+export function moduleKey(row: Kb4Enrollment): string {
+  if (row.store_purchase_id) return `store_purchase:${row.store_purchase_id}`
+  if (row.policy_id) return `policy:${row.policy_id}`
+  return `name:${row.content_type?.trim() ?? ''}:${moduleName(row)}`
+}
+
+function moduleName(row: Kb4Enrollment): string {
   const name = row.module_name?.trim()
   if (name) return name
   if (row.store_purchase_id) return `store purchase ${row.store_purchase_id}`

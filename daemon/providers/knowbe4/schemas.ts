@@ -83,6 +83,8 @@ export const Kb4EnrollmentSchema = z.object({
   content_type: z.string().nullish(),
   module_name: z.string().nullish(),
   store_purchase_id: Kb4IdSchema.nullish(),
+  /** Not documented on enrollment rows; used when a row carries it. */
+  policy_id: Kb4IdSchema.nullish(),
   user: z
     .object({
       id: Kb4IdSchema,

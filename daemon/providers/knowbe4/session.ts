@@ -1,6 +1,6 @@
 import { ProviderError } from '../../errors.ts'
 import type { ProviderHttp } from '../../http/provider-http.ts'
-import type { ProviderSession, RemoteCampaign, RemoteEnrollment, RemotePerson } from '../types.ts'
+import type { ProviderSession, RecheckPerson, RemoteCampaign, RemoteEnrollment, RemotePerson } from '../types.ts'
 import { Kb4Client, type Kb4Target } from './client.ts'
 import { PROVIDER_NAME } from './config.ts'
 import { aliasIndex, dedupeEnrollments, toRemoteCampaign, toRemoteEnrollment, toRemotePerson } from './map.ts'
@@ -34,7 +34,7 @@ export class KnowBe4Session implements ProviderSession {
     return [...byId.values()]
   }
 
-  async listPeople(): Promise<RemotePerson[]> {
+  async listPeople(_campaigns?: readonly RemoteCampaign[]): Promise<RemotePerson[]> {
     const users = await this.client.activeUsers()
     const people = new Map<string, RemotePerson>()
     const activeUserIds = new Set<string>()
@@ -70,6 +70,26 @@ export class KnowBe4Session implements ProviderSession {
         const mapped = toRemoteEnrollment(row, ctx)
         if (mapped) rows.push(mapped)
       }
+    }
+    return dedupeEnrollments(rows)
+  }
+
+  /**
+   * A re-check of one person: their enrollments through the `user_id` filter (one request per
+   * 500 rows of theirs, whatever the tenant's size), kept for the given campaigns only.
+   */
+  async enrollmentsOf(person: RecheckPerson, campaigns: readonly RemoteCampaign[]): Promise<RemoteEnrollment[] | null> {
+    if (person.externalId === null || !/^\d+$/.test(person.externalId)) return null
+    const wanted = new Set(campaigns.map((campaign) => campaign.externalId))
+    if (wanted.size === 0) return []
+    const observedAt = (this.options.now?.() ?? new Date()).toISOString()
+    const rows: RemoteEnrollment[] = []
+    for (const row of await this.client.enrollmentsOfUser(person.externalId)) {
+      const campaignId = row.campaign_id
+      if (campaignId == null || !wanted.has(campaignId)) continue
+      const mapped = toRemoteEnrollment(row, { campaignId, aliases: new Map(), activeUserIds: null, observedAt })
+      // The id names the person: their row is theirs even when it shows another (alias) e-mail.
+      if (mapped) rows.push({ ...mapped, email: person.email })
     }
     return dedupeEnrollments(rows)
   }

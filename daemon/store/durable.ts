@@ -1,0 +1,68 @@
+import { copyFile, open, rename, unlink } from 'node:fs/promises'
+import { dirname } from 'node:path'
+
+/**
+ * Writes that survive a power cut. A rename alone is atomic but not durable: until the file's
+ * bytes and the directory entry reach the disk, a power cut can leave the old file, an empty
+ * one, or none. So every write here flushes the file (fsync) before the rename and the
+ * directory after it.
+ */
+
+export type DurableWriteOptions = {
+  /** File mode of a newly created file (default 0600). */
+  mode?: number
+  /** The temporary file beside the target (default `<file>.tmp`). */
+  temp?: string
+  /** `wx`: fail when the target exists (a key must never be overwritten). No temp file then. */
+  exclusive?: boolean
+}
+
+/** Replaces `file` with `data` atomically and durably (temp file, fsync, rename, fsync dir). */
+export async function writeDurably(file: string, data: string | Uint8Array, options: DurableWriteOptions = {}): Promise<void> {
+  const mode = options.mode ?? 0o600
+  if (options.exclusive) {
+    await writeAndSync(file, data, mode, 'wx')
+    await syncDir(dirname(file))
+    return
+  }
+  const temp = options.temp ?? `${file}.tmp`
+  try {
+    await writeAndSync(temp, data, mode, 'w')
+    await rename(temp, file)
+  } catch (error) {
+    await unlink(temp).catch(() => undefined)
+    throw error
+  }
+  await syncDir(dirname(file))
+}
+
+/** Copies `from` to `to` and flushes the copy (the caller flushes the directory once at the end). */
+export async function copyDurably(from: string, to: string): Promise<void> {
+  await copyFile(from, to)
+  const handle = await open(to, 'r+')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Makes renames, creations and removals in `dir` durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+async function writeAndSync(file: string, data: string | Uint8Array, mode: number, flag: 'w' | 'wx'): Promise<void> {
+  const handle = await open(file, flag, mode)
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
