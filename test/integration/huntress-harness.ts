@@ -4,6 +4,10 @@ import type { AuditEvent, Campaign, Connection, Person, SyncRun, TrainingConfig 
 import { decideAuthorization, type AuthorizationOutcome } from '../../fakes/huntress/browser.ts'
 import { startHuntressFake, type HuntressFake, type HuntressFakeOptions } from '../../fakes/huntress/index.ts'
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
+
+/** What the fake enforces by default (spec: 60 requests a minute per client, with Retry-After). */
+export const HUNTRESS_FAKE_LIMIT = { requests: 60, windowMs: 60_000, retryAfter: true }
 
 /** What the extension would register: its chromiumapp.org redirect. */
 export const REDIRECT_URI = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/huntress'
@@ -32,10 +36,16 @@ export type Harness = {
   stop(): Promise<void>
 }
 
+/**
+ * The fake keeps its rate limit (60 a minute per client) and the daemon paces itself under it,
+ * both on one virtual clock: a sync that needs minutes of pacing takes no wall time.
+ */
 export async function startHarness(fakeOptions: HuntressFakeOptions = {}): Promise<Harness> {
-  const fake = await startHuntressFake({ rateLimit: null, ...fakeOptions })
+  const clock = new VirtualClock()
+  const fake = await startHuntressFake({ rateLimit: { ...HUNTRESS_FAKE_LIMIT, now: clock.now }, ...fakeOptions })
   fake.addRedirectUri(fake.client.clientId, REDIRECT_URI)
   const daemon = await startTestDaemon({
+    clock,
     env: {
       TRAINPROOF_HUNTRESS_CLIENT_ID: fake.client.clientId,
       TRAINPROOF_HUNTRESS_CLIENT_SECRET: fake.client.clientSecret,

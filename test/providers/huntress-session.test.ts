@@ -14,6 +14,7 @@ import type { RemoteCampaign, SessionContext } from '../../daemon/providers/type
 import { decideAuthorization } from '../../fakes/huntress/browser.ts'
 import { ASSIGNMENT_STATUSES, startHuntressFake, type HuntressFake } from '../../fakes/huntress/index.ts'
 import { seedLargeTenant, seedWorkedExample } from '../../fakes/huntress/seed.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 const REDIRECT = 'http://127.0.0.1/callback'
 let fake: HuntressFake
@@ -26,7 +27,8 @@ beforeEach(async () => {
 afterEach(() => fake.close())
 
 const http = () =>
-  createHuntressHttp({ baseUrl: fake.url, limits: [], retry: { baseDelayMs: 1, maxBackoffMs: 2, maxWaitMs: 1_000 } })
+  // Waits (a minute after a bare 429) pass on a virtual clock.
+  createHuntressHttp({ baseUrl: fake.url, limits: [], retry: { baseDelayMs: 1, maxBackoffMs: 2 }, clock: new VirtualClock() })
 
 async function connect() {
   const pkce = await newPkce()

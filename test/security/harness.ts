@@ -10,6 +10,7 @@ import { decideAuthorization } from '../../fakes/huntress/browser.ts'
 import type { HuntressFake } from '../../fakes/huntress/index.ts'
 import type { KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import type { Campaign, Connection } from '../../shared/domain.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 /** `npm run soak` sets this: the same tests, bigger sizes. */
 export const SOAK = process.env.TRAINPROOF_SOAK === '1'
@@ -18,9 +19,9 @@ export const scaled = (normal: number, soak: number) => (SOAK ? soak : normal)
 export const ADMIN = 'security-admin-token-0123456789abcdef'
 export const REDIRECT_URI = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/huntress'
 
-/** No pacing (the fakes' limits are off too), three fast attempts, short timeouts. */
+/** No pacing (the fakes' limits are off too), three fast attempts, short timeouts; waits on a virtual clock. */
 export const TUNING: HttpTuning = {
-  retry: { maxAttempts: 3, baseDelayMs: 2, maxBackoffMs: 10, maxWaitMs: 2_000 },
+  retry: { maxAttempts: 3, baseDelayMs: 2, maxBackoffMs: 10 },
   timeoutMs: 400,
   rateLimits: { knowbe4: [], huntress: [] },
 }
@@ -58,7 +59,7 @@ export async function startSecurityDaemon(
   const logs: string[] = []
   const answers: string[] = []
   const log = createLogger('debug', (line) => void logs.push(line))
-  const daemon = await startDaemon(config, { log, tuning: options.tuning ?? TUNING })
+  const daemon = await startDaemon(config, { log, tuning: { clock: new VirtualClock(), ...(options.tuning ?? TUNING) } })
   return {
     daemon,
     url: daemon.url,

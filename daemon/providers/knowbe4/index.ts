@@ -39,7 +39,7 @@ export type CreateKnowBe4HttpInput = {
   secret: KnowBe4Secret
   /** Defaults to a fresh pacer with the real limits; pass the connection's long-lived one. */
   pacer?: Pacer
-} & Pick<ProviderHttpOptions, 'signal' | 'retry' | 'timeoutMs' | 'fetch' | 'sleep'>
+} & Pick<ProviderHttpOptions, 'signal' | 'retry' | 'timeoutMs' | 'fetch' | 'clock'>
 
 /** The ProviderHttp of one KnowBe4 connection: its base URL, bearer token, 401 help and pacing. */
 export function createKnowBe4Http({ settings, secret, pacer, ...rest }: CreateKnowBe4HttpInput): ProviderHttp {
