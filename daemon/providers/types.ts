@@ -94,7 +94,12 @@ export type RemoteEnrollment = Enrollment & { name?: string }
 
 export interface ProviderSession {
   listCampaigns(): Promise<RemoteCampaign[]>
-  listPeople(): Promise<RemotePerson[]>
+  /**
+   * The active people, given the selected campaigns. A provider with an account-wide people list
+   * (KnowBe4) ignores them; one without (Huntress) lists the learners of these campaigns only,
+   * never of unselected ones.
+   */
+  listPeople(campaigns: readonly RemoteCampaign[]): Promise<RemotePerson[]>
   /**
    * Enrollments of exactly these campaigns (never others), deduplicated, with e-mails
    * normalised and people who are not active left out.

@@ -101,7 +101,7 @@ export class SyncService {
   private async fetch(session: ReturnType<Sessions['open']>['session'], connectionId: string): Promise<Fetched> {
     const campaigns = await session.listCampaigns()
     const selected = selectedRemote(this.deps.store.data, connectionId, campaigns)
-    const people = await session.listPeople()
+    const people = await session.listPeople(selected)
     const enrollments = selected.length > 0 ? await session.listEnrollments(selected) : []
     return { campaigns, people, enrollments }
   }

@@ -122,7 +122,7 @@ describe('knowbe4 session: paging', () => {
     const { session, http } = openSession(fake)
 
     await session.listCampaigns()
-    await session.listPeople()
+    await session.listPeople([])
     await session.listEnrollments(campaigns.slice(0, 2).map((campaign) => remote(campaign.id)))
 
     // campaigns: 3 < 500 → 1 page; users: 1,000 active → floor(1000/500)+1 = 3 pages (the third empty);
@@ -181,7 +181,7 @@ describe('knowbe4 session: modules, re-enrolments and people', () => {
     tenant.enroll({ campaign, user: aliasUser, completedAt: DONE_AT })
     const { session } = openSession(fake)
 
-    const people = await session.listPeople()
+    const people = await session.listPeople([])
     const rows = await session.listEnrollments([remote(campaign.id)])
 
     expect(people.map((person) => [person.email, person.name, person.aliases])).toEqual([
@@ -200,7 +200,7 @@ describe('knowbe4 session: modules, re-enrolments and people', () => {
     const grace = tenant.addUser({ email: 'grace@example.com', aliases: ['G.Hopper@example.com'] })
     const gone = tenant.addUser({ email: 'gone@example.com', status: 'archived' })
     const { session } = openSession(fake)
-    await session.listPeople()
+    await session.listPeople([])
     const body = fakeRows(campaign.id, [
       { id: 1, email: 'g.hopper@example.com', userId: grace.id },
       { id: 2, email: 'gone@example.com', userId: gone.id },
@@ -260,7 +260,7 @@ describe('knowbe4 session: pacing', () => {
     const { session, http } = openSession(fake, { pacer: new Pacer(knowbe4Limits, clock), clock })
 
     await session.listCampaigns()
-    await session.listPeople()
+    await session.listPeople([])
     await session.listEnrollments(campaigns.map((campaign) => remote(campaign.id)))
 
     expect(fake.count()).toBe(1 + 6 + 10 * 6)
@@ -275,7 +275,7 @@ describe('knowbe4 session: pacing', () => {
     seedLargeTenant(fake, { users: 2_600, campaigns: 0 })
     const { session, http } = openSession(fake, { clock })
 
-    const people = await session.listPeople()
+    const people = await session.listPeople([])
 
     expect(people).toHaveLength(2_600)
     expect(fake.rateLimited).toBeGreaterThan(0)
