@@ -12,7 +12,7 @@ export const HUNTRESS_FAKE_LIMIT = { requests: 60, windowMs: 60_000, retryAfter:
 /** What the extension would register: its chromiumapp.org redirect. */
 export const REDIRECT_URI = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/huntress'
 
-export type ApiError = { code: string; message: string; details?: { choices?: { id: string; name: string }[] } }
+export type ApiError = { code: string; message: string; details?: { choices?: { id: string; name: string }[]; state?: string } }
 
 /** A Huntress fake and a real daemon pointed at it over loopback HTTP. */
 export type Harness = {
