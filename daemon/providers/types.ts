@@ -21,10 +21,13 @@ export interface ProviderAdapter<Settings = unknown, Secret = unknown> {
   /** Limits the client stays under (per connection), e.g. 4/s and 50/min for KnowBe4. */
   rateLimits?: readonly RateLimit[]
   /**
-   * Which provider account a connection reads. Connecting the same account again (Reconnect after
-   * a rejected token) renews the existing connection instead of adding a twin.
+   * Which provider account a connection reads, for providers whose accounts have a unique id
+   * (Huntress). Connecting the same account again (Reconnect through the sign-in flow) renews the
+   * existing connection instead of adding a twin. A provider without a unique account id
+   * (KnowBe4: two accounts may share name and region) leaves it out: every connect is a new
+   * connection, and renewing credentials is an explicit act on one (`PUT /connections/:id/credentials`).
    */
-  accountKey(connection: { label: string; settings: Settings }): string
+  accountKey?(connection: { label: string; settings: Settings }): string
   /** Where employees take their training, for the onboarding page. */
   portalUrl(settings: Settings): string | null
   /** Connecting with credentials typed in by an admin (`POST /connections`). */

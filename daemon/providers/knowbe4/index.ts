@@ -64,8 +64,7 @@ export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   secret: KnowBe4Secret,
   baseUrl: knowbe4BaseUrl,
   rateLimits: knowbe4Limits,
-  // The Reporting API has no account id; the account's name within its region/base identifies it.
-  accountKey: ({ label, settings }) => `${settings.baseUrl ?? settings.region}|${label}`,
+  // No accountKey: the Reporting API has no account id, and two accounts may share name and region.
   portalUrl: (settings) => CONSOLE_URL[settings.region],
   direct: {
     body: KnowBe4ConnectBody,
