@@ -11,6 +11,7 @@ import type { HuntressFake } from '../../fakes/huntress/index.ts'
 import type { KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import type { Campaign, Connection } from '../../shared/domain.ts'
 import { VirtualClock } from '../helpers/virtual-clock.ts'
+import { REAL_LIMITS } from '../../fakes/knowbe4/index.ts'
 
 /** `npm run soak` sets this: the same tests, bigger sizes. */
 export const SOAK = process.env.TRAINPROOF_SOAK === '1'
@@ -25,6 +26,21 @@ export const TUNING: HttpTuning = {
   timeoutMs: 400,
   rateLimits: { knowbe4: [], huntress: [] },
 }
+
+/**
+ * The providers' real pacing on the daemon's side, on `clock`: give the same clock to the fakes'
+ * rate limiters (`paced.knowbe4Limits`, `paced.huntressLimit`), so both sides keep the limits and
+ * minutes of pacing take no wall time.
+ */
+export function pacedTuning(clock: VirtualClock): HttpTuning {
+  return { retry: TUNING.retry, timeoutMs: TUNING.timeoutMs, clock }
+}
+
+/** KnowBe4's 4/s, 50/min and lockout, with the daily budget out of the way of long fault runs. */
+export const kb4Limits = { ...REAL_LIMITS, daily: 1e9 }
+
+/** The Huntress fake's 60 a minute per client, on `clock`. */
+export const huntressLimit = (clock: VirtualClock) => ({ requests: 60, windowMs: 60_000, retryAfter: true, now: clock.now })
 
 export type Answer = { status: number; text: string; body: any; headers: Headers }
 
