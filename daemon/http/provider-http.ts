@@ -195,12 +195,11 @@ export class ProviderHttp {
   }
 
   private rateLimitFailure(decision: Extract<RateLimitDecision, { retry: false }>, waitedMs: number): ProviderError {
-    const minutes = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} minute${Math.round(ms / 60_000) > 1 ? 's' : ''}`
-    const waited = waitedMs > 0 ? ` after waiting ${minutes(waitedMs)}` : ''
+    const waited = waitedMs > 0 ? ` after waiting ${duration(waitedMs)}` : ''
     if (decision.reason === 'asked_too_long' && decision.askedMs !== null) {
       return new ProviderError(
         'rate_limited',
-        `${this.provider} asked trainproof to wait ${minutes(decision.askedMs)} before its next request (429)${waited}: its request budget is used up, perhaps by another tool using the same credentials. The next sync will try again.`,
+        `${this.provider} asked trainproof to wait ${duration(decision.askedMs)} before its next request (429)${waited}: its request budget is used up, perhaps by another tool using the same credentials. The next sync will try again.`,
       )
     }
     return new ProviderError(
@@ -240,4 +239,10 @@ export class ProviderHttp {
   private sleep(ms: number): Promise<void> {
     return this.clock.sleep(ms, this.options.signal)
   }
+}
+
+/** "45 seconds", "6 minutes", "3 hours": how long, for a sentence. */
+function duration(ms: number): string {
+  const [amount, unit] = ms < 90_000 ? [Math.ceil(ms / 1_000), 'second'] : ms < 2 * 3_600_000 ? [Math.round(ms / 60_000), 'minute'] : [Math.round(ms / 3_600_000), 'hour']
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`
 }

@@ -97,7 +97,7 @@ describe('KnowBe4 rate limits shared with other clients of the token', () => {
     const run = await sync(connection.id)
 
     expect(run.ok).toBe(false)
-    expect(run.error).toMatch(/KnowBe4 asked trainproof to wait 360 minutes .*429.*next sync will try again/)
+    expect(run.error).toMatch(/KnowBe4 asked trainproof to wait 6 hours .*429.*next sync will try again/)
     expect(clock.slept - slept).toBeLessThan(MINUTE)
   })
 
