@@ -97,7 +97,10 @@ async function call<T>(daemon: Daemon, path: string, method: string, body?: unkn
 async function syncOnce(scenario: SyncScenario, fake: ReturnType<typeof forkScript>, ready: FakeReady, keepDb: string | null) {
   const dataDir = await mkdtemp(join(tmpdir(), 'trainproof-bench-'))
   const limits = scaledLimits(scenario.timeScale)
-  const tuning: HttpTuning = scenario.timeScale === 1 ? {} : { rateLimits: { knowbe4: limits } }
+  const scale = scenario.timeScale
+  // A 429 (none expected: the daemon paces) would be waited out on the same scaled time.
+  const tuning: HttpTuning =
+    scale === 1 ? {} : { rateLimits: { knowbe4: limits }, retry: { rateLimitWaitMs: 60_000 / scale, maxWaitMs: 6 * 60_000 / scale } }
   try {
     const setup = await startBenchDaemon(dataDir, tuning)
     const connection = await call<Connection>(setup, '/connections', 'POST', { provider: 'knowbe4', region: 'us', apiToken: ready.token, baseUrl: ready.url })
@@ -150,7 +153,7 @@ export async function benchSync(scenario: SyncScenario, runs: number, keepDb: st
   const fake = forkScript('kb4-fake-child.ts')
   try {
     const ready = ask<FakeReady>(fake, {
-      limits: { secondMs: 1_000 / scenario.timeScale, minuteMs: 60_000 / scenario.timeScale },
+      limits: { secondMs: 1_000 / scenario.timeScale, minuteMs: 60_000 / scenario.timeScale, burstLockoutMs: 5 * 60_000 / scenario.timeScale },
       tenant: { users: scenario.users, campaigns: scenario.campaigns, seed: 7 },
     } satisfies FakeSetup)
     const fakeReady = await ready

@@ -1,3 +1,7 @@
+import { realClock, type Clock } from './clock.ts'
+
+export { realClock, type Clock } from './clock.ts'
+
 export type RateLimit = { requests: number; perMs: number }
 
 /**
@@ -10,12 +14,14 @@ export type RateLimit = { requests: number; perMs: number }
  */
 export class Pacer {
   private readonly history: number[][]
+  /** No request starts before this (a 429's wait); the history is kept meanwhile. */
+  private blockedUntil = -Infinity
   private held: Promise<void> = Promise.resolve()
   private releaseHeld: (() => void) | null = null
 
   constructor(
     readonly limits: readonly RateLimit[],
-    private readonly clock: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> } = realClock,
+    private readonly clock: Clock = realClock,
   ) {
     this.history = limits.map(() => [])
   }
@@ -53,16 +59,17 @@ export class Pacer {
     })
   }
 
-  /** Makes the pacer wait as if the window had been used up now (after a 429 despite pacing). */
+  /**
+   * Holds every request for `ms` from now (a 429 despite pacing: the provider's window is shared
+   * with someone else). The requests already made stay counted: once the wait is over, the
+   * windows still hold them, so the limits keep applying.
+   */
   backOff(ms: number): void {
-    const until = this.clock.now() + ms
-    this.limits.forEach((limit, index) => {
-      this.history[index] = Array.from({ length: limit.requests }, () => until - limit.perMs)
-    })
+    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + ms)
   }
 
   private waitMs(now: number): number {
-    let wait = 0
+    let wait = this.blockedUntil - now
     this.limits.forEach((limit, index) => {
       const times = this.history[index] as number[]
       if (times.length < limit.requests) return
@@ -70,21 +77,4 @@ export class Pacer {
     })
     return wait
   }
-}
-
-export const realClock = {
-  now: () => Date.now(),
-  sleep: (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason)
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      const onAbort = () => {
-        clearTimeout(timer)
-        reject(signal?.reason)
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-    }),
 }

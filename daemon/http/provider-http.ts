@@ -1,7 +1,8 @@
 import type { z } from 'zod'
 import { ProviderError } from '../errors.ts'
-import { Pacer, realClock } from './pacer.ts'
-import { decideRetry, type RetryOptions } from './retry-policy.ts'
+import { realClock, type Clock } from './clock.ts'
+import type { Pacer } from './pacer.ts'
+import { decideRateLimit, decideRetry, type RateLimitDecision, type RetryOptions } from './retry-policy.ts'
 
 export type ProviderRequest = {
   method?: 'GET' | 'POST'
@@ -33,10 +34,18 @@ export type ProviderHttpOptions = {
   retry?: Partial<RetryOptions>
   signal?: AbortSignal
   fetch?: typeof fetch
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Waits and Retry-After dates (the pacer keeps its own; tests give both the same virtual clock). */
+  clock?: Clock
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 1_000, maxBackoffMs: 30_000, maxWaitMs: 5 * 60_000 }
+/** 429s: wait out a whole minute each time, up to 6 minutes in all (KnowBe4's lockout lasts ~5). */
+export const DEFAULT_RETRY: RetryOptions = {
+  maxAttempts: 5,
+  baseDelayMs: 1_000,
+  maxBackoffMs: 30_000,
+  rateLimitWaitMs: 60_000,
+  maxWaitMs: 6 * 60_000,
+}
 
 /**
  * Every request trainproof makes to a provider goes through here: it is counted, paced under the
@@ -96,27 +105,39 @@ export class ProviderHttp {
    */
   async send(request: ProviderRequest, accept: string): Promise<Response> {
     let refreshed = false
-    for (let attempt = 1; ; attempt++) {
-      const response = await this.attempt(request, accept, attempt)
-      if (response === null) continue // network failure that may be retried
+    let failures = 0
+    const limited = { count: 0, waitedMs: 0 }
+    for (;;) {
+      const response = await this.attempt(request, accept, failures + 1)
+      if (response === null) {
+        failures++ // network failure that may be retried
+        continue
+      }
       if (response.ok) return response
       if (response.status === 401 && !refreshed && this.options.onUnauthorized) {
         await response.body?.cancel()
         refreshed = true
-        if (await this.options.onUnauthorized()) {
-          attempt--
-          continue
-        }
+        if (await this.options.onUnauthorized()) continue
       }
-      const decision = decideRetry(response.status, response.headers.get('retry-after'), attempt, this.retry)
       await response.body?.cancel()
-      if (response.status === 429) this.rateLimited++
-      if (decision.retry) {
-        if (response.status === 429) this.options.pacer?.backOff(decision.waitMs)
+      if (response.status === 429) {
+        this.rateLimited++
+        limited.count++
+        const decision = decideRateLimit(response.headers.get('retry-after'), limited.count, limited.waitedMs, this.retry, this.clock.now())
+        if (!decision.retry) throw this.rateLimitFailure(decision, limited.waitedMs)
+        // Everyone sharing this pacer waits; the requests already made stay counted in its windows.
+        this.options.pacer?.backOff(decision.waitMs)
+        limited.waitedMs += decision.waitMs
         await this.sleep(decision.waitMs)
         continue
       }
-      throw this.failure(request, response.status, decision.waitMs)
+      failures++
+      const decision = decideRetry(response.status, failures, this.retry)
+      if (decision.retry) {
+        await this.sleep(decision.waitMs)
+        continue
+      }
+      throw this.failure(request, response.status)
     }
   }
 
@@ -156,7 +177,7 @@ export class ProviderHttp {
     } catch (error) {
       if (signal?.aborted) throw signal.reason
       const timedOut = timeout.aborted
-      const decision = decideRetry(null, null, attempt, this.retry)
+      const decision = decideRetry(null, attempt, this.retry)
       if (decision.retry) {
         await this.sleep(decision.waitMs)
         return null
@@ -173,16 +194,26 @@ export class ProviderHttp {
     }
   }
 
-  private failure(request: ProviderRequest, status: number, waitMs?: number): ProviderError {
+  private rateLimitFailure(decision: Extract<RateLimitDecision, { retry: false }>, waitedMs: number): ProviderError {
+    const waited = waitedMs > 0 ? ` after waiting ${duration(waitedMs)}` : ''
+    if (decision.reason === 'asked_too_long' && decision.askedMs !== null) {
+      return new ProviderError(
+        'rate_limited',
+        `${this.provider} asked trainproof to wait ${duration(decision.askedMs)} before its next request (429)${waited}: its request budget is used up, perhaps by another tool using the same credentials. The next sync will try again.`,
+      )
+    }
+    return new ProviderError(
+      'rate_limited',
+      `${this.provider} kept refusing requests as too many (429)${waited}, although trainproof stays under its limits: another tool using the same credentials is probably using them up. The next sync will try again.`,
+    )
+  }
+
+  private failure(request: ProviderRequest, status: number): ProviderError {
     const label = this.label(request)
     if (status === 401)
       return new ProviderError('auth', `${this.provider} rejected the credentials. ${this.options.describeUnauthorized ?? ''}`.trim())
     if (status === 403) return new ProviderError('forbidden', `${label} is not allowed for these credentials (403).`)
     if (status === 404) return new ProviderError('not_found', `${label} was not found (404).`)
-    if (status === 429) {
-      const when = waitMs ? ` It asked to wait ${Math.ceil(waitMs / 60_000)} minutes; the next sync will try again.` : ''
-      return new ProviderError('rate_limited', `${this.provider} kept rate-limiting trainproof (429).${when}`)
-    }
     if (status >= 500) return new ProviderError('server', `${label} failed with ${status} after ${this.retry.maxAttempts} attempts.`)
     return new ProviderError('bad_response', `${label} was refused with ${status}.`)
   }
@@ -201,7 +232,17 @@ export class ProviderHttp {
     return `${this.provider} ${request.method ?? (request.form ? 'POST' : 'GET')} ${path}`
   }
 
-  private sleep(ms: number): Promise<void> {
-    return (this.options.sleep ?? realClock.sleep)(ms, this.options.signal)
+  private get clock(): Clock {
+    return this.options.clock ?? realClock
   }
+
+  private sleep(ms: number): Promise<void> {
+    return this.clock.sleep(ms, this.options.signal)
+  }
+}
+
+/** "45 seconds", "6 minutes", "3 hours": how long, for a sentence. */
+function duration(ms: number): string {
+  const [amount, unit] = ms < 90_000 ? [Math.ceil(ms / 1_000), 'second'] : ms < 2 * 3_600_000 ? [Math.round(ms / 60_000), 'minute'] : [Math.round(ms / 3_600_000), 'hour']
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`
 }

@@ -26,10 +26,13 @@ export interface ProviderAdapter<Settings = unknown, Secret = unknown> {
    */
   dailyBudget?(seats: number): number
   /**
-   * Which provider account a connection reads. Connecting the same account again (Reconnect after
-   * a rejected token) renews the existing connection instead of adding a twin.
+   * Which provider account a connection reads, for providers whose accounts have a unique id
+   * (Huntress). Connecting the same account again (Reconnect through the sign-in flow) renews the
+   * existing connection instead of adding a twin. A provider without a unique account id
+   * (KnowBe4: two accounts may share name and region) leaves it out: every connect is a new
+   * connection, and renewing credentials is an explicit act on one (`PUT /connections/:id/credentials`).
    */
-  accountKey(connection: { label: string; settings: Settings }): string
+  accountKey?(connection: { label: string; settings: Settings }): string
   /** Where employees take their training, for the onboarding page. */
   portalUrl(settings: Settings): string | null
   /** Connecting with credentials typed in by an admin (`POST /connections`). */
@@ -104,8 +107,12 @@ export type RecheckPerson = { email: string; externalId: string | null }
 
 export interface ProviderSession {
   listCampaigns(): Promise<RemoteCampaign[]>
-  /** The active people; a provider that lists people per campaign lists those of `campaigns` only. */
-  listPeople(campaigns?: readonly RemoteCampaign[]): Promise<RemotePerson[]>
+  /**
+   * The active people, given the selected campaigns. A provider with an account-wide people list
+   * (KnowBe4) ignores them; one without (Huntress) lists the learners of these campaigns only,
+   * never of unselected ones.
+   */
+  listPeople(campaigns: readonly RemoteCampaign[]): Promise<RemotePerson[]>
   /**
    * Enrollments of exactly these campaigns (never others), deduplicated, with e-mails
    * normalised and people who are not active left out.

@@ -33,6 +33,21 @@ const createRoute = (body: z.ZodType) =>
   },
 })
 
+const renewRoute = (body: z.ZodType) =>
+  defineRoute(ACCESS.write, {
+    method: 'put',
+    path: '/connections/{id}/credentials',
+    tags: ['connections'],
+    summary: "Renew a connection's typed-in credentials (a new token): same id, selections and records",
+    request: { params: IdParam, body: jsonBody(body) },
+    responses: {
+      200: json(Connection, 'The renewed connection (status connected); its campaign list is fetched again.'),
+      400: json(z.object({}), 'Credentials of another provider, or a provider that renews through its sign-in flow.'),
+      404: json(z.object({}), 'Unknown connection.'),
+      422: json(z.object({}), 'The provider rejected the credentials (`provider_auth_failed`); the connection is unchanged.'),
+    },
+  })
+
 const remove = defineRoute(ACCESS.write, {
   method: 'delete',
   path: '/connections/{id}',
@@ -79,8 +94,9 @@ export const publicConnection = ({ id, provider, label, status, lastSyncAt, last
 
 /**
  * Stores a connection whose credentials were just checked, and makes it Security Awareness's
- * provider if it had none. Connecting an account that is already connected (Reconnect after a
- * rejected token) renews that connection's credentials in place: same id, selections and records.
+ * provider if it had none. Connecting an account that is already connected, for a provider whose
+ * accounts have a unique id (Huntress), renews that connection's credentials in place: same id,
+ * selections and records. Otherwise it is always a new connection.
  */
 export async function saveNewConnection(
   deps: Deps,
@@ -93,11 +109,14 @@ export async function saveNewConnection(
   const at = new Date().toISOString()
   const settings = adapter.settings.parse(created.settings) as Record<string, unknown>
   const secret = adapter.secret.parse(created.secret)
-  const key = adapter.accountKey({ label: created.label, settings })
+  const accountKey = adapter.accountKey?.bind(adapter)
+  const key = accountKey?.({ label: created.label, settings })
   const id = await store.update((db) => {
-    const existing = db.connections.find(
-      (item) => item.provider === adapter.id && adapter.accountKey({ label: item.label, settings: adapter.settings.parse(item.settings) }) === key,
-    )
+    const existing = accountKey
+      ? db.connections.find(
+          (item) => item.provider === adapter.id && accountKey({ label: item.label, settings: adapter.settings.parse(item.settings) }) === key,
+        )
+      : undefined
     if (existing) {
       Object.assign(existing, { label: created.label, settings, status: 'connected', lastError: null, sealed: vault.seal(secret, existing.id) })
       audit(db, actor, 'connection.reauthorized', { connectionId: existing.id, provider: adapter.id, label: created.label }, at)
@@ -117,6 +136,22 @@ export async function saveNewConnection(
     if (db.trainings.security_awareness.connectionId === null) db.trainings.security_awareness.connectionId = newId
     audit(db, actor, 'connection.created', { connectionId: newId, provider: adapter.id, label: created.label }, at)
     return newId
+  })
+  await sync.refreshCampaigns(id, actor)
+  return publicConnection(store.data.connections.find((item) => item.id === id)!)
+}
+
+/** Replaces one connection's credentials, settings and label with ones just checked. */
+async function renewConnection(deps: Deps, adapter: ProviderAdapter<any, any>, id: string, created: NewConnection<unknown, unknown>, actor: string) {
+  const { store, vault, sync } = deps
+  const settings = adapter.settings.parse(created.settings) as Record<string, unknown>
+  const secret = adapter.secret.parse(created.secret)
+  await store.update((db) => {
+    const connection = db.connections.find((item) => item.id === id)
+    if (!connection) throw notFound(`Connection ${id}`) // deleted while the credentials were checked
+    const previousLabel = connection.label
+    Object.assign(connection, { label: created.label, settings, status: 'connected', lastError: null, sealed: vault.seal(secret, id) })
+    audit(db, actor, 'connection.credentials_renewed', { connectionId: id, provider: adapter.id, label: created.label, previousLabel })
   })
   await sync.refreshCampaigns(id, actor)
   return publicConnection(store.data.connections.find((item) => item.id === id)!)
@@ -143,6 +178,7 @@ function campaignsOf(db: Db, connectionId: string) {
 export function connectionRoutes(deps: Deps) {
   const { store, providers, sync, sessions } = deps
   const create = createRoute(providers.directBody())
+  const renew = renewRoute(providers.directBody())
   const app = new OpenAPIHono<AuthEnv>()
     .openapi(list, (c) => c.json(store.data.connections.map(publicConnection), 200))
     .openapi(remove, async (c) => {
@@ -172,7 +208,20 @@ export function connectionRoutes(deps: Deps) {
       return c.json(await sync.syncConnection(id, c.get('principal')!.actor), 200)
     })
     .openapi(syncAll, async (c) => c.json(await sync.syncAll(c.get('principal')!.actor), 200))
-  return app.openapi(create, async (c) => {
+  return app
+    .openapi(renew, async (c) => {
+      const { id } = c.req.valid('param')
+      const body = c.req.valid('json') as { provider: string }
+      const connection = store.data.connections.find((item) => item.id === id)
+      if (!connection) throw notFound(`Connection ${id}`)
+      const adapter = providers.get(connection.provider)
+      if (body.provider !== connection.provider)
+        throw invalidRequest(`Connection ${id} is a ${adapter.displayName} connection: renew it with ${adapter.displayName} credentials.`)
+      if (!adapter.direct) throw invalidRequest(`${adapter.displayName} renews its access through its own sign-in flow: connect it again.`)
+      const checked = await adapter.direct.connect(body, sessions.http(adapter, id)).catch(connectFailure)
+      return c.json(await renewConnection(deps, adapter, id, checked, c.get('principal')!.actor), 200)
+    })
+    .openapi(create, async (c) => {
     const body = c.req.valid('json') as { provider: string }
     const adapter = providers.get(body.provider)
     if (!adapter.direct) throw invalidRequest(`${adapter.displayName} connects through its own sign-in flow, not with a token.`)

@@ -31,7 +31,10 @@ const callback = defineRoute(ACCESS.write, {
   request: { params: ProviderParam, body: jsonBody(CallbackBody) },
   responses: {
     201: json(Connection, 'The new connection.'),
-    409: json(z.object({}), 'The login sees several accounts: `account_choice_required` with `details.choices`; post again with accountId.'),
+    409: json(
+      z.object({}),
+      'The login sees several accounts: `account_choice_required` with `details.choices` and a new single-use `details.state` (the first one is spent); post again with that state, the same code and accountId.',
+    ),
     422: json(z.object({}), 'The provider refused the code (`provider_auth_failed`).'),
   },
 })
@@ -50,29 +53,36 @@ const invalidState = () =>
 
 export function oauthRoutes(deps: Deps) {
   const { store, vault, sessions } = deps
+
+  /** Stores a pending state (its hash, the sealed PKCE verifier) and returns the state value. */
+  const issueState = async (provider: string, redirectUri: string, verifier: string, state = base64url(randomBytes(24))) => {
+    const stateHash = hash(state)
+    const now = Date.now()
+    await store.update((db) => {
+      // Pending states are bounded, so repeated authorize calls cannot grow the db.
+      db.oauthStates = db.oauthStates.filter((item) => Date.parse(item.expiresAt) > now).slice(-(MAX_PENDING_STATES - 1))
+      db.oauthStates.push({
+        hash: stateHash,
+        provider,
+        redirectUri,
+        sealedVerifier: vault.seal(verifier, stateHash),
+        expiresAt: new Date(now + STATE_TTL_MS).toISOString(),
+      })
+    })
+    return state
+  }
+
   return new OpenAPIHono<AuthEnv>()
     .openapi(authorize, async (c) => {
       const { provider } = c.req.valid('param')
       const { redirectUri } = c.req.valid('json')
       const adapter = oauthAdapter(deps, provider)
-      const state = base64url(randomBytes(24))
       const verifier = base64url(randomBytes(48))
       const challenge = base64url(createHash('sha256').update(verifier).digest())
-      const stateHash = hash(state)
-      const now = Date.now()
-      // Built first: a provider that cannot authorize (not configured) leaves nothing in the db.
+      // The URL is built first: a provider that cannot authorize (not configured) leaves nothing in the db.
+      const state = base64url(randomBytes(24))
       const authorizeUrl = adapter.oauth.authorizeUrl({ redirectUri, state, codeChallenge: challenge })
-      await store.update((db) => {
-        // Pending states are bounded, so repeated authorize calls cannot grow the db.
-        db.oauthStates = db.oauthStates.filter((item) => Date.parse(item.expiresAt) > now).slice(-(MAX_PENDING_STATES - 1))
-        db.oauthStates.push({
-          hash: stateHash,
-          provider,
-          redirectUri,
-          sealedVerifier: vault.seal(verifier, stateHash),
-          expiresAt: new Date(now + STATE_TTL_MS).toISOString(),
-        })
-      })
+      await issueState(provider, redirectUri, verifier, state)
       return c.json({ authorizeUrl, state }, 200)
     })
     .openapi(callback, async (c) => {
@@ -92,11 +102,11 @@ export function oauthRoutes(deps: Deps) {
       const created = await adapter.oauth
         .exchange({ code, redirectUri: taken.redirectUri, codeVerifier, accountId }, sessions.http(adapter, id))
         .catch(async (error: unknown) => {
-          // The admin must pick an account: the same state (and code) may come back once more with accountId.
+          // The admin must pick an account: the second step gets a state of its own, single-use
+          // like the first (which is spent), sent back with the choices.
           if (error instanceof AppError && error.code === 'account_choice_required') {
-            await store.update((db) => {
-              db.oauthStates.push(taken)
-            })
+            const next = await issueState(provider, taken.redirectUri, codeVerifier)
+            throw new AppError(error.code, error.message, error.status, { details: { ...error.details, state: next } })
           }
           return connectFailure(error)
         })

@@ -1,4 +1,5 @@
 import { ProviderHttp, type ProviderHttpOptions } from '../http/provider-http.ts'
+import type { Clock } from '../http/clock.ts'
 import { Pacer, type RateLimit } from '../http/pacer.ts'
 import type { ProviderRegistry } from '../providers/registry.ts'
 import type { ProviderAdapter, ProviderSession } from '../providers/types.ts'
@@ -12,6 +13,8 @@ import type { Store } from '../store/store.ts'
  */
 export type HttpTuning = Pick<ProviderHttpOptions, 'retry' | 'timeoutMs'> & {
   rateLimits?: Partial<Record<string, readonly RateLimit[]>>
+  /** Pacing, backoff and Retry-After time (tests share a virtual clock with the fakes). */
+  clock?: Clock
 }
 
 export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adapter: ProviderAdapter<any, any> }
@@ -30,7 +33,7 @@ export class Sessions {
 
   pacer(key: string, limits: readonly RateLimit[]): Pacer {
     let pacer = this.pacers.get(key)
-    if (!pacer) this.pacers.set(key, (pacer = new Pacer(limits)))
+    if (!pacer) this.pacers.set(key, (pacer = new Pacer(limits, this.deps.tuning?.clock)))
     return pacer
   }
 
@@ -40,10 +43,10 @@ export class Sessions {
    * campaign fetch count against the same limits.
    */
   http(adapter: ProviderAdapter<any, any>, connectionId: string, signal?: AbortSignal): ProviderHttp {
-    const { retry, timeoutMs } = this.deps.tuning ?? {}
+    const { retry, timeoutMs, clock } = this.deps.tuning ?? {}
     const limits = this.limitsOf(adapter)
     const pacer = limits.length > 0 ? this.pacer(connectionId, limits) : undefined
-    return new ProviderHttp({ provider: adapter.displayName, baseUrl: '', pacer, signal, retry, timeoutMs })
+    return new ProviderHttp({ provider: adapter.displayName, baseUrl: '', pacer, signal, retry, timeoutMs, clock })
   }
 
   private limitsOf(adapter: ProviderAdapter<any, any>): readonly RateLimit[] {
@@ -63,6 +66,7 @@ export class Sessions {
       signal,
       retry: tuning?.retry,
       timeoutMs: tuning?.timeoutMs,
+      clock: tuning?.clock,
     })
     let current = secret
     const session = adapter.open({

@@ -16,7 +16,7 @@ const REGIONS: { id: KnowBe4Region; name: string }[] = [
 export function KnowBe4Form({ onConnected, onCancel, reconnecting = null }: {
   onConnected: (connection: Connection) => void
   onCancel: () => void
-  /** The connection whose token stopped working: a token for the same account renews it in place. */
+  /** The connection whose token stopped working: the new token renews that connection, in place. */
   reconnecting?: Connection | null
 }) {
   const [region, setRegion] = useState<KnowBe4Region>('us')
@@ -28,7 +28,7 @@ export function KnowBe4Form({ onConnected, onCancel, reconnecting = null }: {
     void action.run(async () => {
       if (apiToken.trim() === '') throw new Error("Paste the Reporting API token from KnowBe4's account settings first.")
       const body = { provider: 'knowbe4' as const, region, apiToken: apiToken.trim(), ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}) }
-      const connection = await ask('connectKnowBe4', body)
+      const connection = reconnecting ? await ask('renewKnowBe4', { connectionId: reconnecting.id, body }) : await ask('connectKnowBe4', body)
       setApiToken('')
       onConnected(connection)
       return null

@@ -98,6 +98,8 @@ export function createDaemonClient(options: DaemonClientOptions) {
     createToken: (body: { role: Role; email?: string }) => request(CreatedToken, '/tokens', { method: 'POST', body }),
     connections: () => request(z.array(Connection), '/connections'),
     connectKnowBe4: (body: KnowBe4ConnectBody) => request(Connection, '/connections', { method: 'POST', body }),
+    renewKnowBe4: (connectionId: string, body: KnowBe4ConnectBody) =>
+      request(Connection, `/connections/${id(connectionId)}/credentials`, { method: 'PUT', body }),
     authorizeHuntress: (redirectUri: string) =>
       request(AuthorizeAnswer, '/connections/huntress/authorize', { method: 'POST', body: { redirectUri } }),
     finishHuntress: (body: { code: string; state: string; accountId?: string }) =>

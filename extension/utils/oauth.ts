@@ -30,7 +30,9 @@ async function finish(client: DaemonClient, body: { code: string; state: string;
     return connection
   } catch (error) {
     if (error instanceof DaemonError && error.code === 'account_choice_required') {
-      await huntressChoice.setValue({ code: body.code, state: body.state })
+      // The daemon spends the state and issues a new single-use one for the choice.
+      const next = error.details?.state
+      await huntressChoice.setValue({ code: body.code, state: typeof next === 'string' ? next : body.state })
       await oauthOutcome.setValue({ kind: 'choose', at: now(), choices: choicesOf(error) })
     } else {
       await huntressChoice.setValue(null)

@@ -18,6 +18,8 @@ export type Protocol = {
   recheck: [void, MyTrainings]
   connections: [void, Connection[]]
   connectKnowBe4: [KnowBe4ConnectBody, Connection]
+  /** Reconnect: a new token for one KnowBe4 connection (never matched to a connection by name). */
+  renewKnowBe4: [{ connectionId: string; body: KnowBe4ConnectBody }, Connection]
   connectHuntress: [void, Connection]
   chooseHuntressAccount: [{ accountId: string }, Connection]
   campaigns: [{ connectionId: string }, Campaign[]]
@@ -39,7 +41,7 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: stri
 export const CHANNEL = 'trainproof/v1'
 
 const KINDS: ReadonlySet<string> = new Set<Kind>([
-  'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connectKnowBe4', 'connectHuntress', 'chooseHuntressAccount',
+  'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connectKnowBe4', 'renewKnowBe4', 'connectHuntress', 'chooseHuntressAccount',
   'campaigns', 'syncConnection', 'syncAll', 'trainings', 'putTraining', 'personnel', 'reset',
 ])
 

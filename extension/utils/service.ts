@@ -48,6 +48,7 @@ export function createHandlers(client: DaemonClient): Handlers {
     },
     connections: () => client.connections(),
     connectKnowBe4: (body) => client.connectKnowBe4(body),
+    renewKnowBe4: ({ connectionId, body }) => client.renewKnowBe4(connectionId, body),
     connectHuntress: () => connectHuntress(client),
     chooseHuntressAccount: ({ accountId }) => chooseHuntressAccount(client, accountId),
     campaigns: ({ connectionId }) => client.campaigns(connectionId),

@@ -6,7 +6,13 @@ import { paginate, PageError } from './json-api.ts'
 import type { AccessToken, OAuthState } from './oauth-state.ts'
 import type { FakeAccount, FakeActivity, FakeAssignment, FakeLearner, HuntressTenant } from './tenant.ts'
 
-export type RateLimitSettings = { requests: number; windowMs: number; retryAfter: boolean }
+export type RateLimitSettings = {
+  requests: number
+  windowMs: number
+  retryAfter: boolean
+  /** The limiter's clock (default Date.now); tests share a virtual one with the daemon's pacing. */
+  now?: () => number
+}
 
 export type ApiSettings = {
   /** Per OAuth client, sliding window. `null` turns the limiter off. */
@@ -92,7 +98,7 @@ function guard(deps: Deps) {
 
 function rateLimited(windows: Map<string, number[]>, clientId: string, limit: RateLimitSettings | null): Response | null {
   if (!limit) return null
-  const now = Date.now()
+  const now = (limit.now ?? Date.now)()
   const times = (windows.get(clientId) ?? []).filter((time) => time > now - limit.windowMs)
   windows.set(clientId, times)
   if (times.length < limit.requests) {

@@ -24,21 +24,27 @@ export type FaultOptions = {
   times?: number
   /** Only requests whose path equals this string or matches this pattern. */
   path?: string | RegExp
+  /** Matching requests to let through untouched first (default 0). */
+  after?: number
 }
 
-type Armed = { fault: FakeFault; left: number; path: string | RegExp | undefined }
+type Armed = { fault: FakeFault; left: number; skip: number; path: string | RegExp | undefined }
 
 export class FaultQueue {
   private armed: Armed[] = []
 
-  inject(fault: FakeFault, { times = 1, path }: FaultOptions = {}): void {
-    this.armed.push({ fault, left: times, path })
+  inject(fault: FakeFault, { times = 1, path, after = 0 }: FaultOptions = {}): void {
+    this.armed.push({ fault, left: times, skip: after, path })
   }
 
   /** The fault for a request to `path`, consuming one use, or null. */
   take(path: string): FakeFault | null {
     const found = this.armed.find((armed) => matches(armed.path, path))
     if (!found) return null
+    if (found.skip > 0) {
+      found.skip--
+      return null
+    }
     found.left--
     if (found.left <= 0) this.armed = this.armed.filter((armed) => armed !== found)
     return found.fault

@@ -11,6 +11,9 @@
  *   and 401/406 requests use no rate-limit window; 429s use none either.
  * - `exclude_archived_users=true` keeps `user: null` rows (nobody can tell they are archived).
  * - The daily budget is per fake (one account); seats are `numberOfSeats`, else the user count.
+ * - More than 50 requests in a minute on one token locks that token out for 5 minutes (every
+ *   client of it gets 429), like KnowBe4's burst lockout; `limits.burstLockoutMs` changes it.
+ * - `now` is the limits' clock: tests share a virtual one with the daemon's pacing.
  *
  * @example
  * const fake = await startKnowBe4Fake({ limits: { perSecond: 100, perMinute: 1000 } })

@@ -22,7 +22,7 @@ export const REAL_LIMITS: FakeLimits = {
   minuteMs: 60_000,
   daily: null,
   dailyMs: 24 * 60 * 60_000,
-  burstLockoutMs: 0,
+  burstLockoutMs: 5 * 60_000,
 }
 
 export const DAILY_BASE = 2_000

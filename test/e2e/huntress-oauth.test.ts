@@ -5,7 +5,7 @@ import { seedWorkedExample } from '../../fakes/huntress/seed.ts'
 import type { Connection } from '../../shared/domain.ts'
 import { ADMIN_TOKEN, type TestDaemon } from '../helpers/daemon.ts'
 import { buildExtension, launchBrowser, POLL, RED, textOf, type Browser } from './harness.ts'
-import { json, startDaemon, tokenFor } from './setup.ts'
+import { huntressLimit, json, startDaemon, tokenFor } from './setup.ts'
 
 const REDIRECT_URI = `https://${CHROME_EXTENSION_ID}.chromiumapp.org/${HUNTRESS_REDIRECT_PATH}`
 
@@ -17,7 +17,7 @@ describe('Huntress: OAuth connect in the browser, then an employee sees Huntress
 
   beforeAll(async () => {
     build = buildExtension()
-    fake = await startHuntressFake({ client: { redirectUris: [REDIRECT_URI] }, rateLimit: null })
+    fake = await startHuntressFake({ client: { redirectUris: [REDIRECT_URI] }, rateLimit: huntressLimit })
     const { account } = seedWorkedExample(fake)
     fake.tenant.addAssignment(account.id, { name: 'Old campaign', status: 'canceled' })
     daemon = await startDaemon(fake)

@@ -1,21 +1,31 @@
-import { startKnowBe4Fake, seedWorkedExample, type KnowBe4Fake, type WorkedExample } from '../../fakes/knowbe4/index.ts'
+import { REAL_LIMITS, startKnowBe4Fake, seedWorkedExample, type KnowBe4Fake, type WorkedExample } from '../../fakes/knowbe4/index.ts'
 import { knowbe4 } from '../../daemon/providers/knowbe4/index.ts'
 import { createHuntressAdapter } from '../../daemon/providers/huntress/index.ts'
 import { ProviderRegistry } from '../../daemon/providers/registry.ts'
 import type { HuntressFake } from '../../fakes/huntress/index.ts'
 import type { Campaign, Connection, TrainingId } from '../../shared/domain.ts'
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 
-/** The fake never rate-limits the tests; the daemon still paces itself as for the real API. */
+/**
+ * One virtual clock per test file for the provider side: the fakes keep their real rate limits and
+ * the daemon paces itself under them, and both agree on what a minute is (no wall time spent).
+ */
+const providerClock = new VirtualClock()
+
+/** The Huntress fake's 60 requests a minute per client, on the provider clock. */
+export const huntressLimit = { requests: 60, windowMs: 60_000, retryAfter: true, now: providerClock.now }
+
+/** KnowBe4's real limits (4/s, 50/min, the lockout), on the provider clock the daemon paces by. */
 export async function startKnowBe4(): Promise<{ fake: KnowBe4Fake; example: WorkedExample }> {
-  const fake = await startKnowBe4Fake({ limits: { perSecond: 1_000, perMinute: 100_000 } })
+  const fake = await startKnowBe4Fake({ limits: REAL_LIMITS, now: providerClock.now })
   return { fake, example: seedWorkedExample(fake) }
 }
 
 /** The real daemon with both real adapters; Huntress points at its fake when one is given. */
 export function startDaemon(huntress?: HuntressFake): Promise<TestDaemon> {
   const adapters = [knowbe4, ...(huntress ? [createHuntressAdapter({ clientId: huntress.client.clientId, clientSecret: huntress.client.clientSecret, baseUrl: huntress.url })] : [])]
-  return startTestDaemon({ providers: new ProviderRegistry(adapters) })
+  return startTestDaemon({ providers: new ProviderRegistry(adapters), clock: providerClock })
 }
 
 export async function json<T>(response: Response | Promise<Response>): Promise<T> {

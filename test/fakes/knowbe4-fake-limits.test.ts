@@ -26,7 +26,7 @@ describe('KnowBe4 fake: rate limits', () => {
     expect(server.rateLimited).toBe(2)
   })
 
-  it('answers 429 past 50 per minute even when each second stays under 4', async () => {
+  it('answers 429 past 50 per minute even when each second stays under 4, then locks the token for 5 minutes', async () => {
     const { clock, server } = await clocked({ retryAfter: true })
 
     for (let index = 0; index < 50; index++) {
@@ -35,10 +35,33 @@ describe('KnowBe4 fake: rate limits', () => {
     }
     clock.now = 50 * 300
     const limited = await get(server, '/v1/account')
+    // The minute window has long moved on, but the burst lockout has not.
+    clock.now = 50 * 300 + 5 * 60_000 - 1
+    const stillLocked = await get(server, '/v1/account')
+    clock.now = 50 * 300 + 5 * 60_000
+    const free = await get(server, '/v1/account')
 
     expect(limited.status).toBe(429)
     expect(await limited.json()).toHaveProperty('message')
-    expect(limited.headers.get('retry-after')).toBe('45')
+    expect(limited.headers.get('retry-after')).toBe('300')
+    expect(stillLocked.status).toBe(429)
+    expect(stillLocked.headers.get('retry-after')).toBe('1')
+    expect(free.status).toBe(200)
+  })
+
+  it('locks out a token another client pushed past 50 a minute, for every client of that token', async () => {
+    const { clock, server } = await clocked()
+    for (let index = 0; index < 51; index++) {
+      clock.now = index * 1_000
+      await get(server, '/v1/account')
+    }
+
+    clock.now = 4 * 60_000
+    const during = (await get(server, '/v1/users')).status
+    clock.now = 50_000 + 5 * 60_000
+    const after = (await get(server, '/v1/users')).status
+
+    expect([during, after]).toEqual([429, 200])
   })
 
   it('sends Retry-After only when switched on', async () => {

@@ -108,6 +108,19 @@ describe('KnowBe4 fake: lists and paging', () => {
     expect((await get(server, `${path}&cursor=abc`)).status).toBe(400)
   })
 
+  it('caps per_page at 500 in cursor mode too: asking for 5,000 gets 500 and a cursor', async () => {
+    const server = await start()
+    const [campaign] = seedLargeTenant(server, { users: 1001, campaigns: 1 }).campaigns
+
+    const page = await json(server, `/v1/training/enrollments?campaign_id=${campaign!.id}&per_page=5000&cursor=true`)
+    const bare = await json(server, `/v1/training/enrollments?campaign_id=${campaign!.id}&per_page=5000`)
+
+    expect(page.data).toHaveLength(500)
+    expect(page.pagination.per_page).toBe(500)
+    expect(page.pagination.next_cursor).not.toBeNull()
+    expect(bare).toHaveLength(500)
+  })
+
   it('answers enrollments by page only, or by cursor only, when told to', async () => {
     const server = await start({ enrollmentPaging: 'page' })
     seedLargeTenant(server, { users: 3, campaigns: 1 })

@@ -6,14 +6,17 @@ import { createLogger } from '../../daemon/log.ts'
 import { startDaemon, type Daemon } from '../../daemon/server.ts'
 import type { ProviderRegistry } from '../../daemon/providers/registry.ts'
 import type { HttpTuning } from '../../daemon/sync/session.ts'
+import { VirtualClock } from './virtual-clock.ts'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
 
-/** Retries fast so fault tests don't wait for real backoff. */
-export const FAST_RETRY: HttpTuning = { retry: { maxAttempts: 3, baseDelayMs: 2, maxBackoffMs: 10, maxWaitMs: 2_000 }, timeoutMs: 2_000 }
+/** Fewer attempts at 5xx; waits themselves pass on the daemon's virtual clock. */
+export const FAST_RETRY: HttpTuning = { retry: { maxAttempts: 3, baseDelayMs: 2, maxBackoffMs: 10 }, timeoutMs: 2_000 }
 
 export type TestDaemon = Daemon & {
   dataDir: string
+  /** The clock of the daemon's pacing and provider waits: give it to a fake's rate limiter too. */
+  clock: VirtualClock
   /** fetch against the daemon's API with a bearer token (admin by default). */
   api(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>
   stop(): Promise<void>
@@ -21,8 +24,9 @@ export type TestDaemon = Daemon & {
 
 /** A real daemon on 127.0.0.1:0 with its own data dir, the scheduler off and the admin token set. */
 export async function startTestDaemon(
-  options: { env?: Record<string, string>; providers?: ProviderRegistry; tuning?: HttpTuning; dataDir?: string; clock?: () => number } = {},
+  options: { env?: Record<string, string>; providers?: ProviderRegistry; tuning?: HttpTuning; dataDir?: string; clock?: VirtualClock; now?: () => number } = {},
 ): Promise<TestDaemon> {
+  const clock = options.clock ?? new VirtualClock()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trainproof-test-'))
   const config = loadConfig({
     TRAINPROOF_PORT: '0',
@@ -32,7 +36,7 @@ export async function startTestDaemon(
     TRAINPROOF_LOG_LEVEL: 'silent',
     ...options.env,
   })
-  const daemon = await startDaemon(config, { log: createLogger('silent'), providers: options.providers, tuning: options.tuning ?? FAST_RETRY, clock: options.clock })
+  const daemon = await startDaemon(config, { log: createLogger('silent'), providers: options.providers, tuning: { ...(options.tuning ?? FAST_RETRY), clock }, clock: options.now })
   const api = (path: string, init: RequestInit & { token?: string | null; json?: unknown } = {}) => {
     const { token = ADMIN_TOKEN, json, ...rest } = init
     const headers = new Headers(rest.headers)
@@ -43,6 +47,7 @@ export async function startTestDaemon(
   return {
     ...daemon,
     dataDir,
+    clock,
     api,
     stop: async () => {
       await daemon.close()

@@ -4,11 +4,15 @@ import type { AuditEvent, Campaign, Connection, Person, SyncRun, TrainingConfig 
 import { decideAuthorization, type AuthorizationOutcome } from '../../fakes/huntress/browser.ts'
 import { startHuntressFake, type HuntressFake, type HuntressFakeOptions } from '../../fakes/huntress/index.ts'
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
+
+/** What the fake enforces by default (spec: 60 requests a minute per client, with Retry-After). */
+export const HUNTRESS_FAKE_LIMIT = { requests: 60, windowMs: 60_000, retryAfter: true }
 
 /** What the extension would register: its chromiumapp.org redirect. */
 export const REDIRECT_URI = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/huntress'
 
-export type ApiError = { code: string; message: string; details?: { choices?: { id: string; name: string }[] } }
+export type ApiError = { code: string; message: string; details?: { choices?: { id: string; name: string }[]; state?: string } }
 
 /** A Huntress fake and a real daemon pointed at it over loopback HTTP. */
 export type Harness = {
@@ -32,16 +36,22 @@ export type Harness = {
   stop(): Promise<void>
 }
 
-export async function startHarness(fakeOptions: HuntressFakeOptions = {}, daemonOptions: { clock?: () => number } = {}): Promise<Harness> {
-  const fake = await startHuntressFake({ rateLimit: null, ...fakeOptions })
+/**
+ * The fake keeps its rate limit (60 a minute per client) and the daemon paces itself under it,
+ * both on one virtual clock: a sync that needs minutes of pacing takes no wall time.
+ */
+export async function startHarness(fakeOptions: HuntressFakeOptions = {}, daemonOptions: { now?: () => number } = {}): Promise<Harness> {
+  const clock = new VirtualClock()
+  const fake = await startHuntressFake({ rateLimit: { ...HUNTRESS_FAKE_LIMIT, now: clock.now }, ...fakeOptions })
   fake.addRedirectUri(fake.client.clientId, REDIRECT_URI)
   const daemon = await startTestDaemon({
+    clock,
     env: {
       TRAINPROOF_HUNTRESS_CLIENT_ID: fake.client.clientId,
       TRAINPROOF_HUNTRESS_CLIENT_SECRET: fake.client.clientSecret,
       TRAINPROOF_HUNTRESS_BASE_URL: fake.url,
     },
-    clock: daemonOptions.clock,
+    now: daemonOptions.now,
   })
 
   const call: Harness['call'] = async (path, init) => {

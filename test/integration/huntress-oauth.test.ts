@@ -155,7 +155,7 @@ describe('state checks', () => {
 })
 
 describe('a login that sees several paid accounts', () => {
-  it('asks which account (409), then finishes with the same code and state', async () => {
+  it('asks which account (409) with a new single-use state, then finishes with the same code and that state', async () => {
     const first = h.fake.tenant.addAccount({ name: 'Example Corp', type: 'paid' })
     const second = h.fake.tenant.addAccount({ name: 'Other Corp', type: 'paid' })
     h.fake.tenant.addAccount({ name: 'Demo Corp', type: 'demo' })
@@ -169,14 +169,23 @@ describe('a login that sees several paid accounts', () => {
       { id: first.id, name: 'Example Corp' },
       { id: second.id, name: 'Other Corp' },
     ])
+    const secondState = asked.body.error?.details?.state as string
+    expect(secondState).toEqual(expect.any(String))
+    expect(secondState).not.toBe(state)
     expect(connectionCount()).toBe(0)
 
-    // An account the login cannot read: asked again, the state still usable.
-    const unknown = await h.callback({ code: code!, state: state!, accountId: 'acc_nope' })
+    // The first state is spent: it cannot finish the flow, even with an account chosen.
+    const replay = await h.callback({ code: code!, state: state!, accountId: second.id })
+    expect([replay.status, replay.body.error?.code]).toEqual([400, 'invalid_state'])
+
+    // An account the login cannot read: asked again, with yet another state; the second is spent.
+    const unknown = await h.callback({ code: code!, state: secondState, accountId: 'acc_nope' })
     expect(unknown.status).toBe(409)
     expect(unknown.body.error?.details?.choices).toHaveLength(2)
+    const thirdState = unknown.body.error?.details?.state as string
+    expect((await h.callback({ code: code!, state: secondState, accountId: second.id })).status).toBe(400)
 
-    const chosen = await h.callback({ code: code!, state: state!, accountId: second.id })
+    const chosen = await h.callback({ code: code!, state: thirdState, accountId: second.id })
     expect(chosen.status).toBe(201)
     expect(chosen.body.label).toBe('Other Corp')
     expect(h.daemon.deps.store.data.connections[0]?.settings).toMatchObject({ accountId: second.id, accountName: 'Other Corp' })
@@ -184,9 +193,11 @@ describe('a login that sees several paid accounts', () => {
     expect(h.fake.requestCount('/oauth/token')).toBe(1)
     expect((await h.campaigns(chosen.body.id)).map((campaign) => campaign.name)).toEqual(['Other assignment'])
 
-    // Now the state is spent.
-    const again = await h.callback({ code: code!, state: state!, accountId: second.id })
-    expect(again.status).toBe(400)
-    expect(again.body.error?.code).toBe('invalid_state')
+    // Now every state is spent.
+    for (const spent of [state!, secondState, thirdState]) {
+      const again = await h.callback({ code: code!, state: spent, accountId: second.id })
+      expect([again.status, again.body.error?.code]).toEqual([400, 'invalid_state'])
+    }
+    expect(h.daemon.deps.store.data.oauthStates).toEqual([])
   })
 })

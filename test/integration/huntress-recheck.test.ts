@@ -13,7 +13,7 @@ describe('Huntress: the end of a sync and the targeted re-check', () => {
   // before the certificate downloads and the commit.
   it('finishedAt and lastSyncAt mean the end of the whole sync, after the certificate downloads', async () => {
     let now = T0
-    h = await startHarness({}, { clock: () => now })
+    h = await startHarness({}, { now: () => now })
     const example = seedWorkedExample(h.fake)
     const connection = await h.connect()
     await h.select(connection.id, [example.assignments.a.id, example.assignments.b.id])

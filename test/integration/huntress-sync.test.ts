@@ -68,15 +68,15 @@ describe('the worked example', () => {
   })
 
   it('makes the minimal number of requests, and says so in SyncRun.requests', async () => {
-    const { connection } = await workedExample()
+    const { example, connection } = await workedExample()
     h.fake.clearRequests()
 
     const first = await h.sync(connection.id)
 
     /*
-     * 12 = 1 assignments page (A, B, C fit in one page of 100)
-     *    + 3 learner lists, one page each: personnel is the union of every assignment's learners
-     *      (Huntress has no account-wide learner list), so C's learners are read too
+     * 11 = 1 assignments page (A, B, C fit in one page of 100)
+     *    + 2 learner lists, one page each: personnel is the union of the selected assignments'
+     *      learners (Huntress has no account-wide learner list); the unselected C is never read
      *    + 2 activity lists, one page each, for the selected A and B only (the learner lists are
      *      read once per sync and shared with listPeople)
      *    + 3 certificates × 2 (the certificate link, then its PDF): astronaut becomes compliant
@@ -84,22 +84,23 @@ describe('the worked example', () => {
      * No token request: the access token from connecting is fresh. No accounts request: the
      * account id was chosen at connect time.
      */
-    expect(first.requests).toBe(12)
-    expect(h.fake.requests).toHaveLength(12)
-    expect(h.fake.requestCount('/assignments')).toBe(1 + 3 + 2 + 3)
+    expect(first.requests).toBe(11)
+    expect(h.fake.requests).toHaveLength(11)
+    expect(h.fake.requestCount('/assignments')).toBe(1 + 2 + 2 + 3)
+    expect(h.fake.requestCount(`/assignments/${example.assignments.c.id}/`)).toBe(0)
     expect(h.fake.requestCount('/learner-activity')).toBe(2)
     expect(h.fake.requestCount('/completion-certificate')).toBe(3)
     expect(h.fake.requestCount('/files/certificates/')).toBe(3)
     expect(h.fake.requests.every((entry) => entry.status === 200)).toBe(true)
 
-    // Again: astronaut and hero are sticky now, so no certificate is fetched: 1 + 3 + 2.
+    // Again: astronaut and hero are sticky now, so no certificate is fetched: 1 + 2 + 2.
     h.fake.clearRequests()
     const second = await h.sync(connection.id)
-    expect(second).toMatchObject({ ok: true, requests: 6 })
-    expect(h.fake.requests).toHaveLength(6)
+    expect(second).toMatchObject({ ok: true, requests: 5 })
+    expect(h.fake.requests).toHaveLength(5)
 
     const runs = h.daemon.deps.store.data.syncRuns.map((run) => run.requests)
-    expect(runs).toEqual([12, 6])
+    expect(runs).toEqual([11, 5])
   })
 })
 
@@ -139,6 +140,30 @@ describe('paging', () => {
     expect(pages('/learner-activity')).toEqual([['1', '100'], ['2', '100']])
     // 1 assignments page + 3 learner pages + 2 activity pages + 4 completions × (certificate + PDF).
     expect(run.requests).toBe(1 + 3 + 2 + 4 * 2)
+  })
+})
+
+describe('the rate limit', () => {
+  it('keeps under the fake’s 60 requests a minute through a sync of 160 requests: no 429', async () => {
+    const LEARNERS = 80 // every one completes: a certificate link and its PDF each
+    const { tenant } = h.fake
+    const account = tenant.addAccount({ name: 'Busy Corp', licenses: LEARNERS })
+    const assignment = tenant.addAssignment(account.id, { name: 'Annual training' })
+    for (let i = 1; i <= LEARNERS; i++) {
+      const learner = tenant.addLearner(account.id, { firstName: 'Learner', lastName: String(i), email: `learner${i}@example.com` })
+      tenant.complete(assignment.id, learner.id, '2025-04-01T12:00:00Z')
+    }
+    const connection = await h.connect()
+    await h.select(connection.id, [assignment.id])
+    h.fake.clearRequests()
+    const started = h.daemon.clock.now()
+
+    const run = await h.sync(connection.id)
+
+    expect(run).toMatchObject({ ok: true, requests: 1 + 1 + 1 + LEARNERS * 2 })
+    expect(h.fake.requests.filter((entry) => entry.status === 429)).toEqual([])
+    // 160 API requests at 60 a minute: the daemon's pacing waited for two more minutes.
+    expect(h.daemon.clock.now() - started).toBeGreaterThanOrEqual(2 * 60_000)
   })
 })
 
@@ -185,6 +210,7 @@ describe('an assignment deleted between syncs', () => {
     expect(securityAwareness(people['astronaut@example.com'])).toBe('compliant 2/2')
     expect(securityAwareness(people['hero@example.com'])).toBe('compliant 1/1')
     expect(securityAwareness(people['wizard@example.com'])).toBe('non_compliant 0/1')
-    expect(securityAwareness(people['ninja@example.com'])).toBe('not_enrolled 0/0')
+    // ninja was enrolled in B only: known through no selected assignment any more, not listed.
+    expect(securityAwareness(people['ninja@example.com'])).toBe('absent')
   })
 })

@@ -25,16 +25,16 @@ const storedSecret = () => h.daemon.deps.vault.open(stored().sealed, connection.
 describe('an access token that expires in the middle of a sync', () => {
   it('is renewed once, the rotated pair is stored and the sync completes', async () => {
     const before = { sealed: stored().sealed, secret: storedSecret() }
-    // The fourth API request (a learner list, after the assignments and two learner lists) finds
-    // every access token expired: 401.
+    // The fourth API request (an activity list, after the assignments and the two selected
+    // assignments' learner lists) finds every access token expired: 401.
     h.fake.inject({ type: 'expire-access-tokens' }, { match: '/api/v1/', after: 3 })
     h.fake.clearRequests()
 
     const run = await h.sync(connection.id)
 
     expect(run).toMatchObject({ ok: true, error: null })
-    // The worked example's 12 requests, plus the refused one and the token refresh.
-    expect(run.requests).toBe(14)
+    // The worked example's 11 requests, plus the refused one and the token refresh.
+    expect(run.requests).toBe(13)
     const refused = h.fake.requests.filter((entry) => entry.status === 401)
     expect(refused).toHaveLength(1)
     expect(refused[0]?.bearer).toBe(before.secret.accessToken)
@@ -66,7 +66,7 @@ describe('an access token that expires in the middle of a sync', () => {
 
     // The next sync goes on with the stored pair, no refresh needed.
     h.fake.clearRequests()
-    expect(await h.sync(connection.id)).toMatchObject({ ok: true, requests: 6 })
+    expect(await h.sync(connection.id)).toMatchObject({ ok: true, requests: 5 })
     expect(h.fake.requestCount('/oauth/token')).toBe(0)
   })
 
@@ -83,7 +83,7 @@ describe('an access token that expires in the middle of a sync', () => {
     expect(run.ok).toBe(true)
     expect(h.fake.requests[0]?.path).toBe('/oauth/token') // renewed first, never refused
     expect(h.fake.requests.filter((entry) => entry.status === 401)).toEqual([])
-    expect(run.requests).toBe(13)
+    expect(run.requests).toBe(12)
     expect(Date.parse(storedSecret().expiresAt)).toBeGreaterThan(Date.now() + 30 * 60_000)
   })
 })

@@ -1,22 +1,25 @@
 import { afterEach } from 'vitest'
-import { startKnowBe4Fake, type KnowBe4Fake, type KnowBe4FakeOptions } from '../../fakes/knowbe4/index.ts'
+import { REAL_LIMITS, startKnowBe4Fake, type KnowBe4Fake, type KnowBe4FakeOptions } from '../../fakes/knowbe4/index.ts'
 import type { Connection, Person, SyncRun, TrainingId } from '../../shared/domain.ts'
 import { FAST_RETRY, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
 import type { HttpTuning } from '../../daemon/sync/session.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 const running: { close(): Promise<void> }[] = []
 afterEach(async () => {
   await Promise.all(running.splice(0).map((item) => item.close()))
 })
 
-/** Limits far above what a test sends, on both sides, unless a test asks for its own. */
-const NO_LIMITS = { perSecond: 1e6, perMinute: 1e6 }
-
-export async function startKnowBe4(options: { fake?: KnowBe4FakeOptions; tuning?: HttpTuning; clock?: () => number } = {}) {
-  const fake = await startKnowBe4Fake({ limits: NO_LIMITS, ...options.fake })
-  const daemon = await startTestDaemon({ tuning: { ...FAST_RETRY, rateLimits: { knowbe4: [] }, ...options.tuning }, clock: options.clock })
+/**
+ * KnowBe4's real limits on both sides (the fake's 4/s, 50/min and 5-minute lockout; the daemon's
+ * pacing), on one virtual clock: a sync that needs minutes of pacing takes none of wall time.
+ */
+export async function startKnowBe4(options: { fake?: KnowBe4FakeOptions; tuning?: HttpTuning; now?: () => number } = {}) {
+  const clock = new VirtualClock()
+  const fake = await startKnowBe4Fake({ limits: REAL_LIMITS, now: clock.now, ...options.fake })
+  const daemon = await startTestDaemon({ tuning: { ...FAST_RETRY, ...options.tuning }, clock, now: options.now })
   running.push(fake, { close: () => daemon.stop() })
-  return { fake, daemon, ...bind(daemon, fake) }
+  return { fake, daemon, clock, ...bind(daemon, fake) }
 }
 
 function bind(daemon: TestDaemon, fake: KnowBe4Fake) {

@@ -152,22 +152,54 @@ describe('KnowBe4 through the daemon', () => {
     expect(audit.slice(0, 2).map((event) => event.action)).toEqual(['sync.failed', 'sync.failed'])
   })
 
-  it('connecting the same account again renews the lost connection in place', async () => {
+  it('two accounts with the same name and region are two connections: the second never takes over the first', async () => {
+    const { fake, daemon, connect, select, sync, campaignId } = await startKnowBe4()
+    const example = seedWorkedExample(fake)
+    // KnowBe4 has no account id: two accounts may answer /v1/account with the same name, in one region.
+    fake.addToken('kb4-token-of-the-other-account')
+    const first = await connect()
+    await select('security_awareness', first.id, example.selected.map((campaign) => campaignId(first, campaign.id)))
+
+    const second = await connect('kb4-token-of-the-other-account')
+
+    expect(second.id).not.toBe(first.id)
+    expect(second.label).toBe(first.label)
+    expect(daemon.deps.store.data.connections).toHaveLength(2)
+    // The first connection still reads with its own token: revoking the other one changes nothing for it.
+    fake.revokeToken('kb4-token-of-the-other-account')
+    expect(await sync(first.id)).toMatchObject({ ok: true })
+    expect(await sync(second.id)).toMatchObject({ ok: false })
+    expect(daemon.deps.store.data.trainings.security_awareness.connectionId).toBe(first.id)
+    const audit = (await (await daemon.api('/audit')).json()) as { action: string }[]
+    expect(audit.filter((event) => event.action === 'connection.created')).toHaveLength(2)
+  })
+
+  it('renews a connection’s token only by an explicit act on it: PUT /connections/:id/credentials', async () => {
     const { fake, daemon, connect, select, sync, campaignId } = await startKnowBe4()
     const example = seedWorkedExample(fake)
     const connection = await connect()
     await select('security_awareness', connection.id, example.selected.map((campaign) => campaignId(connection, campaign.id)))
     fake.revokeToken(fake.token)
     expect((await sync(connection.id)).ok).toBe(false)
+    const renew = (id: string, apiToken: string) =>
+      daemon.api(`/connections/${id}/credentials`, { method: 'PUT', json: { provider: 'knowbe4', region: 'eu', apiToken, baseUrl: fake.url } })
 
+    const rejected = await renew(connection.id, 'kb4-still-wrong')
+    const unknown = await renew('no-such-connection', 'kb4-new-token')
     fake.addToken('kb4-new-token')
-    const again = await connect('kb4-new-token')
+    const renewed = await renew(connection.id, 'kb4-new-token')
 
-    expect(again).toMatchObject({ id: connection.id, status: 'connected', lastError: null })
+    expect(rejected.status).toBe(422)
+    expect(((await rejected.json()) as { error: { code: string } }).error.code).toBe('provider_auth_failed')
+    expect(unknown.status).toBe(404)
+    expect(renewed.status).toBe(200)
+    expect(await renewed.json()).toMatchObject({ id: connection.id, status: 'connected', lastError: null })
     expect(daemon.deps.store.data.connections).toHaveLength(1)
     expect(daemon.deps.store.data.trainings.security_awareness.campaignIds).toHaveLength(2)
     expect((await sync(connection.id)).ok).toBe(true)
-    const audit = (await (await daemon.api('/audit')).json()) as { action: string }[]
-    expect(audit.map((event) => event.action)).toContain('connection.reauthorized')
+    const audit = (await (await daemon.api('/audit')).json()) as { action: string; detail: Record<string, unknown> }[]
+    expect(audit.filter((event) => event.action === 'connection.credentials_renewed').map((event) => event.detail)).toEqual([
+      { connectionId: connection.id, provider: 'knowbe4', label: connection.label, previousLabel: connection.label },
+    ])
   })
 })

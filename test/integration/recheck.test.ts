@@ -15,7 +15,7 @@ const ENROLLMENTS = '/v1/training/enrollments'
 async function setUp() {
   let now = Date.parse('2026-12-01T09:00:00.000Z')
   const clock = { now: () => now, advance: (ms: number) => (now += ms) }
-  const h = await startKnowBe4({ clock: clock.now })
+  const h = await startKnowBe4({ now: clock.now })
   const example = seedWorkedExample(h.fake)
   const connection = await h.connect()
   await h.select('security_awareness', connection.id, example.selected.map((campaign) => h.campaignId(connection, campaign.id)))

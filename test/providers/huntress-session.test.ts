@@ -14,6 +14,7 @@ import type { RemoteCampaign, SessionContext } from '../../daemon/providers/type
 import { decideAuthorization } from '../../fakes/huntress/browser.ts'
 import { ASSIGNMENT_STATUSES, startHuntressFake, type HuntressFake } from '../../fakes/huntress/index.ts'
 import { seedLargeTenant, seedWorkedExample } from '../../fakes/huntress/seed.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 const REDIRECT = 'http://127.0.0.1/callback'
 let fake: HuntressFake
@@ -26,7 +27,8 @@ beforeEach(async () => {
 afterEach(() => fake.close())
 
 const http = () =>
-  createHuntressHttp({ baseUrl: fake.url, limits: [], retry: { baseDelayMs: 1, maxBackoffMs: 2, maxWaitMs: 1_000 } })
+  // Waits (a minute after a bare 429) pass on a virtual clock.
+  createHuntressHttp({ baseUrl: fake.url, limits: [], retry: { baseDelayMs: 1, maxBackoffMs: 2 }, clock: new VirtualClock() })
 
 async function connect() {
   const pkce = await newPkce()
@@ -164,16 +166,33 @@ describe('HuntressSession.listCampaigns', () => {
 })
 
 describe('HuntressSession.listPeople', () => {
-  it('unions the active learners of every assignment and reuses them for enrollments', async () => {
+  it('unions the active learners of the selected assignments only, and reuses them for enrollments', async () => {
     const example = seedWorkedExample(fake)
     fake.tenant.setLearnerStatus(example.learners.ninja.id, 'inactive')
     const { session, client } = await open()
+    const selected = [campaign(example.assignments.a.id), campaign(example.assignments.b.id)]
 
-    const people = await session.listPeople()
-    await session.listEnrollments([campaign(example.assignments.a.id)])
+    const people = await session.listPeople(selected)
+    await session.listEnrollments(selected)
 
     expect(people.map((person) => person.email).sort()).toEqual(['astronaut@example.com', 'hero@example.com', 'wizard@example.com'])
-    expect(client.requests).toBe(1 + 3 + 1) // assignments, learners of A/B/C, activity of A
+    const perAssignment = (id: string) => fake.requests.filter((entry) => entry.path.includes(`/assignments/${id}/`)).length
+    // Learners and activity of A and B, once each; nothing at all of the unselected C.
+    expect([perAssignment(example.assignments.a.id), perAssignment(example.assignments.b.id)]).toEqual([2, 2])
+    expect(perAssignment(example.assignments.c.id)).toBe(0)
+    expect(client.requests).toBe(2 + 2)
+  })
+
+  it('does not list people known only through unselected assignments', async () => {
+    const example = seedWorkedExample(fake)
+    const onlyInC = fake.tenant.addLearner(example.account.id, { email: 'only-c@example.com', firstName: 'Only', lastName: 'C' })
+    fake.tenant.enroll(example.assignments.c.id, onlyInC.id)
+    const { session } = await open()
+
+    const people = await session.listPeople([campaign(example.assignments.a.id)])
+
+    expect(people.map((person) => person.email)).not.toContain('only-c@example.com')
+    expect(fake.requests.some((entry) => entry.path.includes(`/assignments/${example.assignments.c.id}/`))).toBe(false)
   })
 })
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { seedLargeTenant, seedWorkedExample } from '../../fakes/knowbe4/index.ts'
+import { REAL_LIMITS, seedLargeTenant, seedWorkedExample } from '../../fakes/knowbe4/index.ts'
 import { Pacer } from '../../daemon/http/pacer.ts'
 import { ProviderHttp } from '../../daemon/http/provider-http.ts'
-import { knowbe4 } from '../../daemon/providers/knowbe4/index.ts'
+import { knowbe4, knowbe4Limits } from '../../daemon/providers/knowbe4/index.ts'
 import type { RemoteCampaign, RemoteEnrollment } from '../../daemon/providers/types.ts'
 import { evaluateTraining, groupEnrollments } from '../../shared/evaluator.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 import { openSession, queriesTo, settingsFor, startFake } from './knowbe4-harness.ts'
 
 const ENROLLMENTS = '/v1/training/enrollments'
@@ -122,7 +123,7 @@ describe('knowbe4 session: paging', () => {
     const { session, http } = openSession(fake)
 
     await session.listCampaigns()
-    await session.listPeople()
+    await session.listPeople([])
     await session.listEnrollments(campaigns.slice(0, 2).map((campaign) => remote(campaign.id)))
 
     // campaigns: 3 < 500 → 1 page; users: 1,000 active → floor(1000/500)+1 = 3 pages (the third empty);
@@ -181,7 +182,7 @@ describe('knowbe4 session: modules, re-enrolments and people', () => {
     tenant.enroll({ campaign, user: aliasUser, completedAt: DONE_AT })
     const { session } = openSession(fake)
 
-    const people = await session.listPeople()
+    const people = await session.listPeople([])
     const rows = await session.listEnrollments([remote(campaign.id)])
 
     expect(people.map((person) => [person.email, person.name, person.aliases])).toEqual([
@@ -200,7 +201,7 @@ describe('knowbe4 session: modules, re-enrolments and people', () => {
     const grace = tenant.addUser({ email: 'grace@example.com', aliases: ['G.Hopper@example.com'] })
     const gone = tenant.addUser({ email: 'gone@example.com', status: 'archived' })
     const { session } = openSession(fake)
-    await session.listPeople()
+    await session.listPeople([])
     const body = fakeRows(campaign.id, [
       { id: 1, email: 'g.hopper@example.com', userId: grace.id },
       { id: 2, email: 'gone@example.com', userId: gone.id },
@@ -245,32 +246,42 @@ function fakeRows(campaignId: number, rows: { id: number; email: string | null; 
 }
 
 describe('knowbe4 session: pacing', () => {
-  it('stays under the limits with a pacer of the same limits: no 429 at all', async () => {
-    // The real 4/s and 50/min, scaled to 4 per 100 ms and 10 per second so the test takes ~2 s.
-    const limits = [
-      { requests: 4, perMs: 100 },
-      { requests: 10, perMs: 1_000 },
-    ]
-    const fake = await startFake({ limits: { perSecond: 4, secondMs: 100, perMinute: 10, minuteMs: 1_000 } })
-    const { campaigns } = seedLargeTenant(fake, { users: 2_600, campaigns: 3 })
-    const { session, http } = openSession(fake, { pacer: new Pacer(limits) })
+  // The fake keeps KnowBe4's real limits (4/s, 50/min, a 5-minute burst lockout) on the same
+  // virtual clock the pacer waits on: minutes of pacing take no wall time, whatever the load.
+  async function realLimits() {
+    const clock = new VirtualClock()
+    const fake = await startFake({ limits: REAL_LIMITS, now: clock.now })
+    return { clock, fake }
+  }
+
+  it('stays under the real limits with a pacer of the same limits: no 429 in 67 requests', async () => {
+    const { clock, fake } = await realLimits()
+    const { campaigns } = seedLargeTenant(fake, { users: 2_600, campaigns: 10 })
+    const started = clock.now()
+    const { session, http } = openSession(fake, { pacer: new Pacer(knowbe4Limits, clock), clock })
 
     await session.listCampaigns()
-    await session.listPeople()
+    await session.listPeople([])
     await session.listEnrollments(campaigns.map((campaign) => remote(campaign.id)))
 
-    expect(fake.count()).toBe(1 + 6 + 3 * 6)
+    expect(fake.count()).toBe(1 + 6 + 10 * 6)
     expect(fake.rateLimited).toBe(0)
     expect(http.rateLimited).toBe(0)
+    // 67 requests at 50 a minute need a second minute: the pacer waited for it.
+    expect(clock.now() - started).toBeGreaterThanOrEqual(60_000)
   })
 
-  it('meets 429s without a pacer, which is what the pacer prevents', async () => {
-    const fake = await startFake({ limits: { perSecond: 4, secondMs: 100, perMinute: 10, minuteMs: 1_000 } })
+  it('meets 429s without a pacer, which is what the pacer prevents (and then only waiting saves it)', async () => {
+    const { clock, fake } = await realLimits()
     seedLargeTenant(fake, { users: 2_600, campaigns: 0 })
-    const { session } = openSession(fake, { retry: { maxAttempts: 1 } })
+    const { session, http } = openSession(fake, { clock })
 
-    await expect(session.listPeople()).rejects.toMatchObject({ kind: 'rate_limited' })
+    const people = await session.listPeople([])
+
+    expect(people).toHaveLength(2_600)
     expect(fake.rateLimited).toBeGreaterThan(0)
+    expect(http.rateLimited).toBe(fake.rateLimited)
+    expect(clock.slept).toBeGreaterThanOrEqual(60_000)
   })
 
   it('works with a plain ProviderHttp on the adapter’s base URL, as the sync builds it', async () => {

@@ -30,7 +30,8 @@ describe('knowbe4 session: failures become ProviderErrors', () => {
     ['JSON that breaks the contract', { kind: 'bad-shape' }, 1, 'bad_response', 1],
     ['rows missing a status', { kind: 'json', body: [{ enrollment_id: 1, user: null }] }, 1, 'bad_response', 1],
     ['a 200 saying Invalid Token', { kind: 'json', body: { message: 'Invalid Token' } }, 1, 'auth', 1],
-    ['429 without Retry-After every time', { kind: 'rate-limit' }, 3, 'rate_limited', 3],
+    // 429s are bounded by patience, not attempts: a minute between tries, 6 minutes in all.
+    ['429 without Retry-After every time', { kind: 'rate-limit' }, 7, 'rate_limited', 7],
     ['429 asking to wait an hour', { kind: 'rate-limit', retryAfterSeconds: 3_600 }, 1, 'rate_limited', 1],
     ['a reset connection every time', { kind: 'reset' }, 3, 'network', 3],
   ])('%s → %s', async (_case, fault, times, kind, requests) => {

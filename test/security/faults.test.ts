@@ -7,7 +7,10 @@ import {
   completedModules,
   connectHuntress,
   connectKnowBe4,
+  huntressLimit,
+  kb4Limits,
   leakSurfaces,
+  pacedTuning,
   protectedState,
   recordFigures,
   REDIRECT_URI,
@@ -17,6 +20,7 @@ import {
   sync,
   type SecurityDaemon,
 } from './harness.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 /**
  * The fault matrix, through the daemon's HTTP API: every fault makes `POST /connections/:id/sync`
@@ -123,10 +127,11 @@ describe('fault matrix: KnowBe4', () => {
   let pending: { id: number }[] = []
 
   beforeAll(async () => {
-    fake = await startKnowBe4Fake({ limits: { perSecond: 1e6, perMinute: 1e6, daily: 1e9 } })
+    const clock = new VirtualClock()
+    fake = await startKnowBe4Fake({ limits: kb4Limits, now: clock.now })
     const tenant = seedKnowBe4(fake, { users: 150, campaigns: 2, completedShare: 0.3, seed: 7 })
     pending = tenant.campaigns.flatMap((campaign) => fake.tenant.enrollmentsOf(campaign.id).filter((row) => row.completionDate === null))
-    d = await startSecurityDaemon()
+    d = await startSecurityDaemon({ tuning: pacedTuning(clock) })
     connectionId = (await connectKnowBe4(d, fake)).id
     await selectAll(d, connectionId)
     expect((await sync(d, connectionId)).ok).toBe(true)
@@ -165,7 +170,8 @@ describe('fault matrix: Huntress', () => {
   let pending: { assignment: string; learner: string }[] = []
 
   beforeAll(async () => {
-    fake = await startHuntressFake({ rateLimit: null })
+    const clock = new VirtualClock()
+    fake = await startHuntressFake({ rateLimit: huntressLimit(clock) })
     fake.addRedirectUri(fake.client.clientId, REDIRECT_URI)
     // Every case lands five new completions: the soak's 25 cases need more people waiting than npm test's 9.
     const { assignments } = seedHuntress(fake, { learners: SOAK ? 400 : 120, assignments: 2 })
@@ -181,6 +187,7 @@ describe('fault matrix: Huntress', () => {
         TRAINPROOF_HUNTRESS_CLIENT_SECRET: fake.client.clientSecret,
         TRAINPROOF_HUNTRESS_BASE_URL: fake.url,
       },
+      tuning: pacedTuning(clock),
     })
     connectionId = (await connectHuntress(d, fake)).id
     await selectAll(d, connectionId)

@@ -5,7 +5,8 @@ import { startHuntressFake, type HuntressFake } from '../../fakes/huntress/index
 import { seedWorkedExample, startKnowBe4Fake, type KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import { KnowBe4ConnectBody } from '../../daemon/providers/knowbe4/index.ts'
 import { ErrorBody } from '../../shared/api.ts'
-import { ADMIN, connectKnowBe4, recordFigures, scaled, selectAll, startSecurityDaemon, type SecurityDaemon } from './harness.ts'
+import { ADMIN, connectKnowBe4, huntressLimit, kb4Limits, pacedTuning, recordFigures, scaled, selectAll, startSecurityDaemon, type SecurityDaemon } from './harness.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 /**
  * Property-based fuzzing of every write endpoint through real HTTP: wrong types, missing and
@@ -31,11 +32,13 @@ beforeAll(async () => {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return Promise.reject(new TypeError(`blocked ${url.host}`))
     return realFetch(input, init)
   }) as typeof fetch
-  kb4 = await startKnowBe4Fake({ limits: { perSecond: 1e9, perMinute: 1e9, daily: 1e9 } })
+  const clock = new VirtualClock()
+  kb4 = await startKnowBe4Fake({ limits: kb4Limits, now: clock.now })
   seedWorkedExample(kb4)
-  hun = await startHuntressFake({ rateLimit: null })
+  hun = await startHuntressFake({ rateLimit: huntressLimit(clock) })
   d = await startSecurityDaemon({
     env: { TRAINPROOF_HUNTRESS_CLIENT_ID: hun.client.clientId, TRAINPROOF_HUNTRESS_CLIENT_SECRET: hun.client.clientSecret, TRAINPROOF_HUNTRESS_BASE_URL: hun.url },
+    tuning: pacedTuning(clock),
   })
   countUpdates()
   connectionId = (await connectKnowBe4(d, kb4)).id

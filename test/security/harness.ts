@@ -10,6 +10,8 @@ import { decideAuthorization } from '../../fakes/huntress/browser.ts'
 import type { HuntressFake } from '../../fakes/huntress/index.ts'
 import type { KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import type { Campaign, Connection } from '../../shared/domain.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
+import { REAL_LIMITS } from '../../fakes/knowbe4/index.ts'
 
 /** `npm run soak` sets this: the same tests, bigger sizes. */
 export const SOAK = process.env.TRAINPROOF_SOAK === '1'
@@ -18,12 +20,27 @@ export const scaled = (normal: number, soak: number) => (SOAK ? soak : normal)
 export const ADMIN = 'security-admin-token-0123456789abcdef'
 export const REDIRECT_URI = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/huntress'
 
-/** No pacing (the fakes' limits are off too), three fast attempts, short timeouts. */
+/** No pacing (the fakes' limits are off too), three fast attempts, short timeouts; waits on a virtual clock. */
 export const TUNING: HttpTuning = {
-  retry: { maxAttempts: 3, baseDelayMs: 2, maxBackoffMs: 10, maxWaitMs: 2_000 },
+  retry: { maxAttempts: 3, baseDelayMs: 2, maxBackoffMs: 10 },
   timeoutMs: 400,
   rateLimits: { knowbe4: [], huntress: [] },
 }
+
+/**
+ * The providers' real pacing on the daemon's side, on `clock`: give the same clock to the fakes'
+ * rate limiters (`paced.knowbe4Limits`, `paced.huntressLimit`), so both sides keep the limits and
+ * minutes of pacing take no wall time.
+ */
+export function pacedTuning(clock: VirtualClock): HttpTuning {
+  return { retry: TUNING.retry, timeoutMs: TUNING.timeoutMs, clock }
+}
+
+/** KnowBe4's 4/s, 50/min and lockout, with the daily budget out of the way of long fault runs. */
+export const kb4Limits = { ...REAL_LIMITS, daily: 1e9 }
+
+/** The Huntress fake's 60 a minute per client, on `clock`. */
+export const huntressLimit = (clock: VirtualClock) => ({ requests: 60, windowMs: 60_000, retryAfter: true, now: clock.now })
 
 export type Answer = { status: number; text: string; body: any; headers: Headers }
 
@@ -58,7 +75,7 @@ export async function startSecurityDaemon(
   const logs: string[] = []
   const answers: string[] = []
   const log = createLogger('debug', (line) => void logs.push(line))
-  const daemon = await startDaemon(config, { log, tuning: options.tuning ?? TUNING })
+  const daemon = await startDaemon(config, { log, tuning: { clock: new VirtualClock(), ...(options.tuning ?? TUNING) } })
   return {
     daemon,
     url: daemon.url,

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config.ts'
 import { AppError } from '../../errors.ts'
-import { Pacer, type RateLimit } from '../../http/pacer.ts'
+import { Pacer, type Clock, type RateLimit } from '../../http/pacer.ts'
 import { ProviderHttp, type ProviderHttpOptions } from '../../http/provider-http.ts'
 import type { OAuthConnect, ProviderAdapter } from '../types.ts'
 import { HUNTRESS, HUNTRESS_RATE_LIMITS } from './config.ts'
@@ -70,7 +70,7 @@ export type HuntressHttpOptions = Omit<ProviderHttpOptions, 'provider' | 'baseUr
   baseUrl?: string
   /** Default HUNTRESS_RATE_LIMITS (60 a minute). */
   limits?: readonly RateLimit[]
-  clock?: ConstructorParameters<typeof Pacer>[1]
+  clock?: Clock
 }
 
 /** A ProviderHttp for Huntress: paced under its rate limit, named "Huntress" in messages. */
@@ -78,6 +78,7 @@ export function createHuntressHttp(options: HuntressHttpOptions = {}): ProviderH
   const { baseUrl, limits, clock, ...rest } = options
   return new ProviderHttp({
     ...rest,
+    clock,
     provider: HUNTRESS.displayName,
     baseUrl: baseUrl ?? HUNTRESS.defaultBaseUrl,
     pacer: new Pacer(limits ?? HUNTRESS_RATE_LIMITS, clock),

@@ -89,10 +89,13 @@ export function openHuntressSession(ctx: Ctx, client: HuntressClient | null, now
       return (await listAssignments()).map(toCampaign)
     },
 
-    /** Huntress has no account-wide learner list in our contract: the union of every assignment's active learners. */
-    async listPeople() {
+    /**
+     * Huntress has no account-wide learner list in our contract: the union of the active learners
+     * of the selected assignments. Unselected assignments are never read.
+     */
+    async listPeople(campaigns: readonly RemoteCampaign[]) {
       const lists: HuntressLearner[][] = []
-      for (const assignment of await listAssignments()) lists.push((await listLearners(String(assignment.id))) ?? [])
+      for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) lists.push((await listLearners(assignmentId)) ?? [])
       return toPeople(lists)
     },
 

@@ -39,7 +39,7 @@ export type CreateKnowBe4HttpInput = {
   secret: KnowBe4Secret
   /** Defaults to a fresh pacer with the real limits; pass the connection's long-lived one. */
   pacer?: Pacer
-} & Pick<ProviderHttpOptions, 'signal' | 'retry' | 'timeoutMs' | 'fetch' | 'sleep'>
+} & Pick<ProviderHttpOptions, 'signal' | 'retry' | 'timeoutMs' | 'fetch' | 'clock'>
 
 /** The ProviderHttp of one KnowBe4 connection: its base URL, bearer token, 401 help and pacing. */
 export function createKnowBe4Http({ settings, secret, pacer, ...rest }: CreateKnowBe4HttpInput): ProviderHttp {
@@ -65,8 +65,7 @@ export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   baseUrl: knowbe4BaseUrl,
   rateLimits: knowbe4Limits,
   dailyBudget: (seats) => DAILY_REQUEST_BASE + seats,
-  // The Reporting API has no account id; the account's name within its region/base identifies it.
-  accountKey: ({ label, settings }) => `${settings.baseUrl ?? settings.region}|${label}`,
+  // No accountKey: the Reporting API has no account id, and two accounts may share name and region.
   portalUrl: (settings) => CONSOLE_URL[settings.region],
   direct: {
     body: KnowBe4ConnectBody,
