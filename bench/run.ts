@@ -3,7 +3,7 @@
  * the evaluator, the daemon (startDaemon) and its store, the KnowBe4 fake.
  *
  *   npm run bench                                   everything, 5 runs each (about 25 minutes)
- *   npm run bench -- --only evaluator --runs 5      one part: evaluator, sync-real, sync-large, api, store
+ *   npm run bench -- --only evaluator --runs 5      one part: evaluator, evaluator-multi, sync-real, sync-large, api, store
  *   npm run bench -- --only api --only store --runs 3 --seconds 5
  *
  * Raw results go to bench/out/<part>.json; the 100,000-person db (made by the sync-large part,
