@@ -25,7 +25,7 @@ export async function startKnowBe4(): Promise<{ fake: KnowBe4Fake; example: Work
 /** The real daemon with both real adapters; Huntress points at its fake when one is given. */
 export function startDaemon(huntress?: HuntressFake): Promise<TestDaemon> {
   const adapters = [knowbe4, ...(huntress ? [createHuntressAdapter({ clientId: huntress.client.clientId, clientSecret: huntress.client.clientSecret, baseUrl: huntress.url })] : [])]
-  return startTestDaemon({ providers: new ProviderRegistry(adapters), clock: providerClock })
+  return startTestDaemon({ providers: new ProviderRegistry(adapters), providerClock })
 }
 
 export async function json<T>(response: Response | Promise<Response>): Promise<T> {

@@ -16,7 +16,7 @@ export const FAST_RETRY: HttpTuning = { retry: { maxAttempts: 3, baseDelayMs: 2,
 export type TestDaemon = Daemon & {
   dataDir: string
   /** The clock of the daemon's pacing and provider waits: give it to a fake's rate limiter too. */
-  clock: VirtualClock
+  providerClock: VirtualClock
   /** fetch against the daemon's API with a bearer token (admin by default). */
   api(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>
   stop(): Promise<void>
@@ -24,9 +24,9 @@ export type TestDaemon = Daemon & {
 
 /** A real daemon on 127.0.0.1:0 with its own data dir, the scheduler off and the admin token set. */
 export async function startTestDaemon(
-  options: { env?: Record<string, string>; providers?: ProviderRegistry; tuning?: HttpTuning; dataDir?: string; clock?: VirtualClock; now?: () => number } = {},
+  options: { env?: Record<string, string>; providers?: ProviderRegistry; tuning?: HttpTuning; dataDir?: string; providerClock?: VirtualClock; now?: () => number } = {},
 ): Promise<TestDaemon> {
-  const clock = options.clock ?? new VirtualClock()
+  const providerClock = options.providerClock ?? new VirtualClock()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trainproof-test-'))
   const config = loadConfig({
     TRAINPROOF_PORT: '0',
@@ -36,7 +36,7 @@ export async function startTestDaemon(
     TRAINPROOF_LOG_LEVEL: 'silent',
     ...options.env,
   })
-  const daemon = await startDaemon(config, { log: createLogger('silent'), providers: options.providers, tuning: { ...(options.tuning ?? FAST_RETRY), clock }, clock: options.now })
+  const daemon = await startDaemon(config, { log: createLogger('silent'), providers: options.providers, tuning: { ...(options.tuning ?? FAST_RETRY), clock: providerClock }, clock: options.now })
   const api = (path: string, init: RequestInit & { token?: string | null; json?: unknown } = {}) => {
     const { token = ADMIN_TOKEN, json, ...rest } = init
     const headers = new Headers(rest.headers)
@@ -47,7 +47,7 @@ export async function startTestDaemon(
   return {
     ...daemon,
     dataDir,
-    clock,
+    providerClock,
     api,
     stop: async () => {
       await daemon.close()

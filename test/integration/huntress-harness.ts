@@ -45,7 +45,7 @@ export async function startHarness(fakeOptions: HuntressFakeOptions = {}, daemon
   const fake = await startHuntressFake({ rateLimit: { ...HUNTRESS_FAKE_LIMIT, now: clock.now }, ...fakeOptions })
   fake.addRedirectUri(fake.client.clientId, REDIRECT_URI)
   const daemon = await startTestDaemon({
-    clock,
+    providerClock: clock,
     env: {
       TRAINPROOF_HUNTRESS_CLIENT_ID: fake.client.clientId,
       TRAINPROOF_HUNTRESS_CLIENT_SECRET: fake.client.clientSecret,

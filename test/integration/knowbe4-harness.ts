@@ -17,9 +17,9 @@ afterEach(async () => {
 export async function startKnowBe4(options: { fake?: KnowBe4FakeOptions; tuning?: HttpTuning; now?: () => number } = {}) {
   const clock = new VirtualClock()
   const fake = await startKnowBe4Fake({ limits: REAL_LIMITS, now: clock.now, ...options.fake })
-  const daemon = await startTestDaemon({ tuning: { ...FAST_RETRY, ...options.tuning }, clock, now: options.now })
+  const daemon = await startTestDaemon({ tuning: { ...FAST_RETRY, ...options.tuning }, providerClock: clock, now: options.now })
   running.push(fake, { close: () => daemon.stop() })
-  return { fake, daemon, clock, ...bind(daemon, fake) }
+  return { fake, daemon, providerClock: clock, ...bind(daemon, fake) }
 }
 
 function bind(daemon: TestDaemon, fake: KnowBe4Fake) {
