@@ -28,7 +28,7 @@ export type Daemon = {
   close(): Promise<void>
 }
 
-export type StartOptions = { log?: Logger; providers?: ProviderRegistry; tuning?: HttpTuning }
+export type StartOptions = { log?: Logger; providers?: ProviderRegistry; tuning?: HttpTuning; clock?: () => Date }
 
 /** Builds the daemon from a configuration and listens on loopback (or the configured host). */
 export async function startDaemon(config: Config, options: StartOptions = {}): Promise<Daemon> {
@@ -44,11 +44,12 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
   const adminTokenFile = config.adminToken ? null : await bootstrapAdminToken(store, config.dataDir)
 
   let port = config.port
-  const deps: Deps = { config, store, vault, log, providers, sync, sessions, certificates, rechecks, port: () => port, version: VERSION }
+  const now = options.clock ?? (() => new Date())
+  const deps: Deps = { config, store, vault, log, providers, sync, sessions, certificates, rechecks, port: () => port, version: VERSION, now }
   const app = createApp(deps)
   const server = await listen(app.fetch, config.host, config.port)
   port = (server.address() as AddressInfo).port
-  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt }) : null
+  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt, clock: now }) : null
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {

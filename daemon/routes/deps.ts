@@ -22,4 +22,6 @@ export type Deps = {
   /** The port actually listened on (for the Host guard). */
   port: () => number
   version: string
+  /** The clock (tests inject one): recurrence previews, evidence packs, due dates. */
+  now: () => Date
 }

@@ -43,6 +43,8 @@ export const StoredRecord = ComplianceRecord.extend({
   connectionId: z.string().nullable(),
   /** SHA-256s of the provider's own certificates (files in the certificates folder), when it gave any. */
   certificates: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+  /** SHA-256 of the evidence rows (certificates/pdf.ts evidenceDigest), fixed when the record became compliant. */
+  evidenceSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().default(null),
 })
 export type StoredRecord = z.infer<typeof StoredRecord>
 
@@ -77,6 +79,8 @@ export const DbSchema = z.object({
   audit: z.array(AuditEvent),
   oauthStates: z.array(OAuthState),
   schedule: z.object({ lastNightlyAt: IsoTime.nullable() }),
+  /** e-mail → training → when a person reset by a recurrence rule must have retrained. */
+  dueDates: z.record(z.string(), z.partialRecord(TrainingId, IsoTime)).default({}),
 })
 export type Db = z.infer<typeof DbSchema>
 
@@ -96,5 +100,6 @@ export function emptyDb(): Db {
     audit: [],
     oauthStates: [],
     schedule: { lastNightlyAt: null },
+    dueDates: {},
   }
 }

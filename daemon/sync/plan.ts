@@ -2,6 +2,7 @@ import { TRAINING_IDS, type TrainingId } from '../../shared/domain.ts'
 import { evaluateTraining, groupEnrollments, type SelectedCampaign } from '../../shared/evaluator.ts'
 import type { RemoteCampaign, RemoteEnrollment, RemotePerson } from '../providers/types.ts'
 import type { Db, StoredCampaign, StoredConnection, StoredPerson, StoredRecord } from '../store/schema.ts'
+import { evidenceDigest } from '../certificates/pdf.ts'
 
 /** What one sync of one connection fetched from its provider. */
 export type Fetched = {
@@ -110,7 +111,8 @@ export function planSync(db: Db, connection: StoredConnection, fetched: Fetched,
         records.set(email, null)
         continue
       }
-      const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [] }
+      const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [], evidenceSha256: null }
+      if (record.sticky) record.evidenceSha256 = evidenceDigest(record)
       records.set(email, record)
       if (record.sticky) plan.newlyCompliant.push({ email, training, record })
     }
