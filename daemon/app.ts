@@ -9,6 +9,7 @@ import { hashToken } from './auth/tokens.ts'
 import { AppError } from './errors.ts'
 import type { Logger } from './log.ts'
 import { connectionRoutes } from './routes/connections.ts'
+import { evidenceRoutes } from './routes/evidence.ts'
 import type { Deps } from './routes/deps.ts'
 import { oauthRoutes } from './routes/oauth.ts'
 import { personnelRoutes } from './routes/personnel.ts'
@@ -35,6 +36,7 @@ export function createApp(deps: Deps) {
     .route('/', oauthRoutes(deps))
     .route('/', trainingRoutes(deps))
     .route('/', personnelRoutes(deps))
+    .route('/', evidenceRoutes(deps))
   app.route(API_BASE, api)
   app.doc31(`${API_BASE}/openapi.json`, {
     openapi: '3.1.0',
