@@ -39,7 +39,7 @@ export function currentRecord(db: Db, person: StoredPerson, training: TrainingId
 
 export function trainingStatus(db: Db, person: StoredPerson, training: TrainingId): TrainingStatus {
   const record = currentRecord(db, person, training)
-  const dueAt = db.dueDates[person.email]?.[training] ?? null
+  const dueAt = db.retraining[person.email]?.[training]?.dueAt ?? null
   if (record) {
     const { status, completed, required, compliantAt, sticky, campaigns } = record
     return { status, completed, required, compliantAt, sticky, campaigns, dueAt: status === 'compliant' ? null : dueAt }

@@ -1,9 +1,10 @@
-import { DEFAULT_GRACE_DAYS, TRAINING_IDS, type Recurrence, type TrainingId } from '../../shared/domain.ts'
-import { dueDate, isResetDue, previewReset } from '../../shared/recurrence.ts'
+import { DEFAULT_GRACE_DAYS, TRAINING_IDS, type Enrollment, type Recurrence, type TrainingId } from '../../shared/domain.ts'
+import type { PersonEnrollments } from '../../shared/evaluator.ts'
+import { dueDate, nextReset, previewReset } from '../../shared/recurrence.ts'
 import { audit } from '../store/audit.ts'
-import type { Db, StoredPerson } from '../store/schema.ts'
+import type { Db, Retraining, StoredPerson } from '../store/schema.ts'
 
-/** Annual retraining against the db: who a rule would reset (preview) and applying due resets. */
+/** Annual retraining against the db: who a rule would reset (preview), applying due resets, and what a sync may count after one. */
 
 export type PlannedReset = { email: string; at: string }
 
@@ -27,8 +28,10 @@ export function previewResets(db: Db, training: TrainingId, rule: Recurrence, no
 
 /**
  * Resets every compliant record whose training's rule has come due at `now` (all trainings, or
- * one): the record goes, the person gets a due date `now + graceDays`, and each reset is an
- * audit event `person.reset` with `by: 'recurrence'`. Runs inside a store update.
+ * one): the record goes, completions before the rule's reset date stop counting for that person
+ * (else the next sync would find the old ones and make them compliant again), the person gets a
+ * due date `now + graceDays`, and each reset is an audit event `person.reset` with
+ * `by: 'recurrence'`. Runs inside a store update.
  */
 export function applyDueResets(db: Db, now: Date, actor: string, only?: TrainingId): PlannedReset[] {
   const done: PlannedReset[] = []
@@ -39,20 +42,38 @@ export function applyDueResets(db: Db, now: Date, actor: string, only?: Training
     if (!rule || rule.kind === 'none') continue
     const dueAt = dueDate(now, config.graceDays ?? DEFAULT_GRACE_DAYS).toISOString()
     for (const { person, compliantAt } of [...compliantPeople(db, training)]) {
-      if (!isResetDue(compliantAt, rule, now)) continue
+      const resetAt = nextReset(compliantAt, rule)
+      if (resetAt === null || resetAt.getTime() > now.getTime()) continue
       delete person.records[training]
-      db.dueDates[person.email] = { ...db.dueDates[person.email], [training]: dueAt }
-      audit(db, actor, 'person.reset', { email: person.email, training, by: 'recurrence', rule, previousStatus: 'compliant', compliantAt, dueAt }, at)
+      db.retraining[person.email] = { ...db.retraining[person.email], [training]: { resetAt: resetAt.toISOString(), dueAt } }
+      audit(db, actor, 'person.reset', { email: person.email, training, by: 'recurrence', rule, previousStatus: 'compliant', compliantAt, resetAt: resetAt.toISOString(), dueAt }, at)
       done.push({ email: person.email, at })
     }
   }
   return done
 }
 
-/** A reset by hand carries no due date. */
-export function clearDueDate(db: Db, email: string, training: TrainingId): void {
-  const dates = db.dueDates[email]
-  if (!dates?.[training]) return
-  delete dates[training]
-  if (Object.keys(dates).length === 0) delete db.dueDates[email]
+/** A reset by hand carries no due date and lets every completion count again. */
+export function clearRetraining(db: Db, email: string, training: TrainingId): void {
+  const entries = db.retraining[email]
+  if (!entries?.[training]) return
+  delete entries[training]
+  if (Object.keys(entries).length === 0) delete db.retraining[email]
+}
+
+/**
+ * A person's enrollments as a sync may count them after a recurrence reset: a completion
+ * before the reset is treated as not completed (a re-enrolment completed since still counts).
+ */
+export function sinceRetraining(enrollments: PersonEnrollments, retraining: Retraining | undefined): PersonEnrollments {
+  if (!retraining) return enrollments
+  const since = Date.parse(retraining.resetAt)
+  const counted = new Map<string, Enrollment[]>()
+  for (const [campaignId, rows] of enrollments) {
+    counted.set(
+      campaignId,
+      rows.map((row) => (row.completedAt !== null && Date.parse(row.completedAt) < since ? { ...row, completedAt: null } : row)),
+    )
+  }
+  return counted
 }

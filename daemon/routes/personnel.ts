@@ -11,7 +11,7 @@ import type { Db } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
 import { audit } from '../store/audit.ts'
-import { clearDueDate } from '../recurrence/resets.ts'
+import { clearRetraining } from '../recurrence/resets.ts'
 
 const EmailParam = z.object({ email: Email })
 
@@ -167,7 +167,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
         if (!found) throw notFound(`Person ${email}`)
         const previous = found.records[training]
         delete found.records[training]
-        clearDueDate(db, email, training)
+        clearRetraining(db, email, training)
         audit(db, actor, 'person.reset', { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null })
         return toPerson(db, found)
       })

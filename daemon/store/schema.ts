@@ -57,6 +57,9 @@ export const StoredPerson = z.object({
 })
 export type StoredPerson = z.infer<typeof StoredPerson>
 
+export const Retraining = z.object({ resetAt: IsoTime, dueAt: IsoTime })
+export type Retraining = z.infer<typeof Retraining>
+
 export const OAuthState = z.object({
   /** SHA-256 of the state value. */
   hash: z.string(),
@@ -79,8 +82,11 @@ export const DbSchema = z.object({
   audit: z.array(AuditEvent),
   oauthStates: z.array(OAuthState),
   schedule: z.object({ lastNightlyAt: IsoTime.nullable() }),
-  /** e-mail → training → when a person reset by a recurrence rule must have retrained. */
-  dueDates: z.record(z.string(), z.partialRecord(TrainingId, IsoTime)).default({}),
+  /**
+   * e-mail → training → a reset by a recurrence rule: completions before `resetAt` no longer
+   * count for that person and training, and they must have retrained by `dueAt`.
+   */
+  retraining: z.record(z.string(), z.partialRecord(TrainingId, Retraining)).default({}),
 })
 export type Db = z.infer<typeof DbSchema>
 
@@ -100,6 +106,6 @@ export function emptyDb(): Db {
     audit: [],
     oauthStates: [],
     schedule: { lastNightlyAt: null },
-    dueDates: {},
+    retraining: {},
   }
 }

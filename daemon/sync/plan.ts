@@ -3,6 +3,7 @@ import { evaluateTraining, groupEnrollments, type SelectedCampaign } from '../..
 import type { RemoteCampaign, RemoteEnrollment, RemotePerson } from '../providers/types.ts'
 import type { Db, StoredCampaign, StoredConnection, StoredPerson, StoredRecord } from '../store/schema.ts'
 import { evidenceDigest } from '../certificates/pdf.ts'
+import { sinceRetraining } from '../recurrence/resets.ts'
 
 /** What one sync of one connection fetched from its provider. */
 export type Fetched = {
@@ -105,7 +106,9 @@ export function planSync(db: Db, connection: StoredConnection, fetched: Fetched,
         records.set(email, null)
         continue
       }
-      const evaluated = evaluateTraining({ selected, enrollments, previous: null, now })
+      // After a reset by a recurrence rule, completions from before it no longer count.
+      const counted = sinceRetraining(enrollments, db.retraining[email]?.[training])
+      const evaluated = evaluateTraining({ selected, enrollments: counted, previous: null, now })
       plan.stats.evaluated++
       if (evaluated.status === 'not_enrolled') {
         records.set(email, null)

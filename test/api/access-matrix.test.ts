@@ -33,6 +33,9 @@ const TABLE: Row[] = [
   { method: 'POST', path: `/personnel/${EMPLOYEE}/reset`, who: 'write', body: { training: 'hipaa' } },
   { method: 'GET', path: `/personnel/${EMPLOYEE}/certificates/hipaa`, who: 'selfOrStaff' },
   { method: 'GET', path: '/audit', who: 'staff' },
+  { method: 'GET', path: '/evidence?from=2026-01-01&to=2026-01-31', who: 'staff' },
+  { method: 'POST', path: '/trainings/hipaa/recurrence/preview', who: 'staff', body: { recurrence: { kind: 'rolling', months: 12 } } },
+  { method: 'GET', path: '/compliance/history?training=hipaa', who: 'staff' },
 ]
 
 function allowed(who: Who, role: Role): boolean {
@@ -69,6 +72,7 @@ describe('every route × every role', () => {
         .replace(/\/connections\/nope$/, '/connections/{x}')
         .replace(/\/personnel\/[^/]+/, '/personnel/{email}')
         .replace(/\/trainings\/[a-z_]+$/, '/trainings/{trainingId}')
+        .replace(/\/trainings\/[a-z_]+\/recurrence\//, '/trainings/{trainingId}/recurrence/')
         .replace(/\/certificates\/[a-z_]+$/, '/certificates/{trainingId}')
     const tabled = new Set(TABLE.map((row) => `${row.method} ${normalise(row.path)}`))
     const missing = published
@@ -90,6 +94,7 @@ describe('every route × every role', () => {
         .replace(/\/connections\/nope/, '/connections/{id}')
         .replace(/\/personnel\/[^/]+/, '/personnel/{email}')
         .replace(/\/trainings\/[a-z_]+$/, '/trainings/{trainingId}')
+        .replace(/\/trainings\/[a-z_]+\/recurrence\//, '/trainings/{trainingId}/recurrence/')
         .replace(/\/certificates\/[a-z_]+$/, '/certificates/{trainingId}')
     const tabled = new Set(TABLE.map((row) => `${row.method} ${normalise(row.path)}`))
 
