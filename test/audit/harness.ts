@@ -35,7 +35,7 @@ export type Synced = {
 export async function startSynced(options: { now?: string; training?: TrainingId } = {}): Promise<Synced> {
   const clock = new TestClock(new Date(options.now ?? '2026-11-30T12:00:00.000Z'))
   const fake = await startKnowBe4Fake({ limits: { perSecond: 1e6, perMinute: 1e6 } })
-  const daemon = await startTestDaemon({ clock: clock.now, tuning: { ...FAST_RETRY, rateLimits: { knowbe4: [] } } })
+  const daemon = await startTestDaemon({ now: clock.now, tuning: { ...FAST_RETRY, rateLimits: { knowbe4: [] } } })
   running.push(fake, { close: () => daemon.stop() })
   const ok = async <T>(res: Response | Promise<Response>, status = 200): Promise<T> => {
     const answer = await res
