@@ -129,6 +129,35 @@ describe('the whole sign-in against oidc-provider', () => {
   })
 })
 
+describe('grants and live sign-in tokens', () => {
+  const me = async (token: string) => (await (await daemon.api('/me', { token })).json()) as { role: string }
+
+  it('a changed grant applies to the live sign-in tokens of that e-mail at once; removing it makes them employee tokens', async () => {
+    const { body } = await signIn('ada@corp.example')
+    const token = body.token as string
+    expect((await me(token)).role).toBe('employee')
+    await daemon.api('/grants/ada@corp.example', { method: 'PUT', json: { role: 'workspace_manager' } })
+    expect((await me(token)).role).toBe('workspace_manager')
+    expect((await daemon.api('/personnel', { token })).status).toBe(200)
+    expect((await daemon.api('/grants/ada@corp.example', { method: 'DELETE' })).status).toBe(204)
+    expect((await me(token)).role).toBe('employee')
+    expect((await daemon.api('/personnel', { token })).status).toBe(403)
+  })
+
+  it('a signed-in person signs out by revoking their own token', async () => {
+    const { body } = await signIn('ada@corp.example')
+    const token = body.token as string
+    expect((await daemon.api(`/tokens/${body.id as string}`, { method: 'DELETE', token })).status).toBe(204)
+    expect((await daemon.api('/me', { token })).status).toBe(401)
+  })
+
+  it('a sign-in token is refused once SESSION_DAYS have passed', async () => {
+    const { body } = await signIn('ada@corp.example')
+    shift = 7 * 24 * HOUR
+    expect((await daemon.api('/me', { token: body.token as string })).status).toBe(401)
+  })
+})
+
 describe('refusals', () => {
   const refusedWith = async (email: string, code: string, status: number, between?: () => void) => {
     const tokensBefore = ((await (await daemon.api('/tokens')).json()) as unknown[]).length
