@@ -4,7 +4,7 @@
  * campaigns of evidence, downloads GET /evidence over HTTP and reports time, size and peak RSS.
  */
 import { startTestDaemon } from '../test/helpers/daemon.ts'
-import type { StoredRecord } from '../daemon/store/schema.ts'
+import { StoredPerson, StoredRecord } from '../daemon/store/schema.ts'
 
 const people = Number(process.argv[2] ?? 100_000)
 const compliant = Number(process.argv[3] ?? 1_000)
@@ -16,7 +16,8 @@ await daemon.deps.store.update((db) => {
     const email = `person${String(index).padStart(6, '0')}@example.com`
     const done = index < compliant
     const at = `2026-0${1 + (index % 9)}-1${index % 10}T10:00:00.000Z`
-    const record: StoredRecord = {
+    // Parsed, so that fields added to the schema later get their defaults.
+    const record = StoredRecord.parse({
       status: done ? 'compliant' : 'non_compliant', completed: done ? 2 : 1, required: 2, compliantAt: done ? at : null, sticky: done,
       campaigns: [
         { id: 'c1:1', name: 'Annual Security Awareness 2026', completed: true, completedAt: at },
@@ -26,9 +27,9 @@ await daemon.deps.store.update((db) => {
         { campaignId: 'c1:1', module: 'Basics', enrollmentId: `${index}1`, completedAt: at },
         { campaignId: 'c1:2', module: 'Phishing', enrollmentId: `${index}2`, completedAt: at },
       ] : [],
-      evaluatedAt: '2026-11-30T02:00:00.000Z', connectionId: 'c1', certificates: [], evidenceSha256: null,
-    }
-    db.people[email] = { email, name: `Person ${index}`, seenBy: ['c1'], records: { security_awareness: record } }
+      evaluatedAt: '2026-11-30T02:00:00.000Z', connectionId: 'c1',
+    })
+    db.people[email] = StoredPerson.parse({ email, name: `Person ${index}`, seenBy: ['c1'], records: { security_awareness: record } })
   }
 })
 global.gc?.()
