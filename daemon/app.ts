@@ -11,6 +11,7 @@ import { AppError } from './errors.ts'
 import type { Logger } from './log.ts'
 import { BEARER_SCHEME } from './routes/define.ts'
 import { connectionRoutes } from './routes/connections.ts'
+import { evidenceRoutes } from './routes/evidence.ts'
 import type { Deps } from './routes/deps.ts'
 import { oauthRoutes } from './routes/oauth.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
     .route('/', oauthRoutes(deps))
     .route('/', trainingRoutes(deps))
     .route('/', personnelRoutes(deps))
+    .route('/', evidenceRoutes(deps))
   app.route(API_BASE, api)
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER_SCHEME, {
     type: 'http',

@@ -63,7 +63,7 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
   const app = createApp(deps)
   const server = await listen(app.fetch, config.host, config.port, tls)
   port = (server.address() as AddressInfo).port
-  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt }) : null
+  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt, clock: now }) : null
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Email, IsoTime, KnowBe4Region, Role, STAFF_ROLES, Status, TrainingId } from './domain.ts'
+import { Email, GraceDays, IsoTime, KnowBe4Region, Recurrence, Role, STAFF_ROLES, Status, TrainingId } from './domain.ts'
 
 /** Request and response bodies of the daemon's HTTP API v1 (spec/api.md), beyond the domain shapes. */
 
@@ -100,7 +100,14 @@ export type OidcCallbackBody = z.infer<typeof OidcCallbackBody>
 const CampaignIdList = z.array(z.string().min(1).max(200)).max(1000)
 
 export const PutTrainingBody = z
-  .object({ connectionId: z.string().min(1).max(200).nullable(), campaignIds: CampaignIdList })
+  .object({
+    connectionId: z.string().min(1).max(200).nullable(),
+    campaignIds: CampaignIdList,
+    /** Omitted: keep the current rule. */
+    recurrence: Recurrence.optional(),
+    /** Omitted: keep the current grace. */
+    graceDays: GraceDays.optional(),
+  })
   .strict()
   .meta({ id: 'PutTrainingBody' })
 export type PutTrainingBody = z.infer<typeof PutTrainingBody>
@@ -145,3 +152,25 @@ export type CallbackBody = z.infer<typeof CallbackBody>
 export const RecheckAnswer = z
   .object({ queued: z.boolean(), retryAfterSeconds: z.number().int().nonnegative() })
   .meta({ id: 'RecheckAnswer' })
+
+export const RecurrencePreviewBody = z.object({ recurrence: Recurrence }).strict().meta({ id: 'RecurrencePreviewBody' })
+export type RecurrencePreviewBody = z.infer<typeof RecurrencePreviewBody>
+
+export const RecurrencePreview = z
+  .object({ resets: z.array(z.object({ email: z.string(), at: IsoTime })) })
+  .meta({ id: 'RecurrencePreview' })
+export type RecurrencePreview = z.infer<typeof RecurrencePreview>
+
+/** A UTC calendar day, YYYY-MM-DD. */
+export const IsoDate = z.iso.date()
+
+export const EvidenceQuery = z.object({ from: IsoDate, to: IsoDate })
+export type EvidenceQuery = z.infer<typeof EvidenceQuery>
+
+export const ComplianceHistory = z
+  .object({
+    training: TrainingId,
+    points: z.array(z.object({ date: IsoDate, compliant: z.number().int().nonnegative(), total: z.number().int().nonnegative() })),
+  })
+  .meta({ id: 'ComplianceHistory' })
+export type ComplianceHistory = z.infer<typeof ComplianceHistory>

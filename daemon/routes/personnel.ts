@@ -4,13 +4,14 @@ import { MeTrainingsQuery, PersonnelQuery, ResetBody } from '../../shared/api.ts
 import { Email, MyTrainings, Person, TRAINING_NAMES, TrainingId, type ProviderId } from '../../shared/domain.ts'
 import { ACCESS, isStaff, type AuthEnv } from '../auth/roles.ts'
 import type { Principal } from '../auth/tokens.ts'
-import { certificatePdf, type CertificateInput } from '../certificates/pdf.ts'
+import { recordCertificate } from '../evidence/certificate.ts'
 import { currentRecord, toMyTrainings, toPerson, trainingStatus, unknownPerson } from '../compliance/views.ts'
 import { AppError, notFound } from '../errors.ts'
 import type { Db, StoredRecord } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
 import { audit } from '../store/audit.ts'
+import { clearRetraining } from '../recurrence/resets.ts'
 
 const EmailParam = z.object({ email: Email })
 
@@ -80,17 +81,6 @@ const certificate = defineRoute(ACCESS.selfOrStaff, {
     404: json(z.object({}), 'Unknown person, or not compliant for this training.'),
   },
 })
-
-/**
- * Who the evidence came from, as the record kept it at commit time: a certificate never names
- * whichever provider serves the training today. Records from before `source` existed fall back
- * to their own connection while it exists.
- */
-function sourceOf(db: Db, record: StoredRecord, displayName: (provider: ProviderId) => string): CertificateInput['provider'] {
-  if (record.source) return { name: displayName(record.source.provider), connectionLabel: record.source.connectionLabel }
-  const connection = db.connections.find((item) => item.id === record.connectionId)
-  return connection ? { name: displayName(connection.provider), connectionLabel: connection.label } : null
-}
 
 /** Whose trainings a request is about: the token's own, or (staff only) the one asked for. */
 function whose(principal: Principal, asked: string | undefined): string {
@@ -180,6 +170,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
         if (!found) throw notFound(`Person ${email}`)
         const previous = found.records[training]
         delete found.records[training]
+        clearRetraining(db, email, training)
         audit(db, actor, 'person.reset', { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null })
         return toPerson(db, found)
       })
@@ -195,19 +186,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
       const person = db.people[email]
       const record = person ? currentRecord(db, person, trainingId) : null
       if (!person || !record || record.status !== 'compliant') throw notFound(`A certificate of ${email} for ${trainingId}`)
-      const attachments: Uint8Array[] = []
-      for (const hash of record.certificates) {
-        const bytes = await certificates.get(hash)
-        if (bytes) attachments.push(bytes)
-      }
-      const pdf = await certificatePdf({
-        person,
-        training: trainingId,
-        record,
-        provider: sourceOf(db, record, (id) => providers.all().find((item) => item.id === id)?.displayName ?? id),
-        syncedAt: record.evaluatedAt,
-        attachments,
-      })
+      const pdf = await recordCertificate({ providers, certificates }, db, person, trainingId, record)
       return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/pdf',
         'content-disposition': `attachment; filename="${trainingId}-${email.replace(/[^a-z0-9.@_-]/g, '_')}.pdf"`,

@@ -56,6 +56,8 @@ export const StoredRecord = ComplianceRecord.extend({
   certificates: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
   /** Where the evidence came from, as it was at commit time. */
   source: RecordSource.nullable().default(null),
+  /** SHA-256 of the evidence rows (certificates/pdf.ts evidenceDigest), fixed when the record became compliant. */
+  evidenceSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().default(null),
 })
 export type StoredRecord = z.infer<typeof StoredRecord>
 
@@ -69,6 +71,9 @@ export const StoredPerson = z.object({
   records: z.partialRecord(TrainingId, StoredRecord),
 })
 export type StoredPerson = z.infer<typeof StoredPerson>
+
+export const Retraining = z.object({ resetAt: IsoTime, dueAt: IsoTime })
+export type Retraining = z.infer<typeof Retraining>
 
 export const OAuthState = z.object({
   /** SHA-256 of the state value. */
@@ -105,6 +110,11 @@ export const DbSchema = z.object({
   oauthStates: z.array(OAuthState),
   schedule: z.object({ lastNightlyAt: IsoTime.nullable() }),
   grants: z.array(StoredGrant).default([]),
+  /**
+   * e-mail → training → a reset by a recurrence rule: completions before `resetAt` no longer
+   * count for that person and training, and they must have retrained by `dueAt`.
+   */
+  retraining: z.record(z.string(), z.partialRecord(TrainingId, Retraining)).default({}),
 })
 export type Db = z.infer<typeof DbSchema>
 
@@ -126,5 +136,6 @@ export function emptyDb(): Db {
     oauthStates: [],
     schedule: { lastNightlyAt: null },
     grants: [],
+    retraining: {},
   }
 }

@@ -1,5 +1,6 @@
 import { TRAINING_IDS, type TrainingId } from '../../shared/domain.ts'
 import { evaluateTraining, groupEnrollments, isDue } from '../../shared/evaluator.ts'
+import { evidenceDigest } from '../certificates/pdf.ts'
 import type { CertificateStore } from '../certificates/store.ts'
 import { trainingStatus } from '../compliance/views.ts'
 import { AppError } from '../errors.ts'
@@ -10,6 +11,7 @@ import type { Db, StoredRecord } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
 import { DailyBudget } from './budget.ts'
 import { campaignId } from './plan.ts'
+import { sinceRetraining } from '../recurrence/resets.ts'
 import type { Sessions } from './session.ts'
 
 /** One re-check per person per minute: enough for "I just finished", too little to hammer a provider. */
@@ -118,9 +120,15 @@ function evaluate(db: Db, connection: Db['connections'][number], email: string, 
   const records = new Map<TrainingId, StoredRecord | null>()
   for (const { training, campaignIds } of due) {
     const selected = campaignIds.filter((id) => names.has(id)).map((id) => ({ id, name: names.get(id)! }))
-    const enrollments = grouped.get(email) ?? new Map()
+    const enrollments = sinceRetraining(grouped.get(email) ?? new Map(), db.retraining[email]?.[training])
     const evaluated = evaluateTraining({ selected, enrollments, previous: null, now })
-    records.set(training, evaluated.status === 'not_enrolled' || evaluated.status === 'not_configured' ? null : { ...evaluated, connectionId: connection.id, certificates: [], source })
+    if (evaluated.status === 'not_enrolled' || evaluated.status === 'not_configured') {
+      records.set(training, null)
+      continue
+    }
+    const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [], source, evidenceSha256: null }
+    if (record.sticky) record.evidenceSha256 = evidenceDigest(record)
+    records.set(training, record)
   }
   return records
 }

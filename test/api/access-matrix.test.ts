@@ -47,6 +47,9 @@ const TABLE: Row[] = [
   { method: 'POST', path: `/personnel/${EMPLOYEE}/reset`, who: 'write', ok: 404, body: { training: 'hipaa' } },
   { method: 'GET', path: `/personnel/${EMPLOYEE}/certificates/hipaa`, who: 'selfOrStaff', ok: 404 },
   { method: 'GET', path: '/audit', who: 'staff', ok: 200 },
+  { method: 'GET', path: '/evidence?from=2026-01-01&to=2026-01-31', who: 'staff', ok: 200 },
+  { method: 'POST', path: '/trainings/hipaa/recurrence/preview', who: 'staff', ok: 200, body: { recurrence: { kind: 'rolling', months: 12 } } },
+  { method: 'GET', path: '/compliance/history?training=hipaa', who: 'staff', ok: 200 },
 ]
 
 function allowed(who: Who, role: Role): boolean {
@@ -86,6 +89,7 @@ describe('every route × every role', () => {
         .replace(/\/grants\/[^/]+/, '/grants/{email}')
         .replace(/\/tokens\/nope/, '/tokens/{x}')
         .replace(/\/trainings\/[a-z_]+$/, '/trainings/{trainingId}')
+        .replace(/\/trainings\/[a-z_]+\/recurrence\//, '/trainings/{trainingId}/recurrence/')
         .replace(/\/certificates\/[a-z_]+$/, '/certificates/{trainingId}')
     const tabled = new Set(TABLE.map((row) => `${row.method} ${normalise(row.path)}`))
     const missing = published
@@ -109,6 +113,7 @@ describe('every route × every role', () => {
         .replace(/\/grants\/[^/]+/, '/grants/{email}')
         .replace(/\/tokens\/nope/, '/tokens/{id}')
         .replace(/\/trainings\/[a-z_]+$/, '/trainings/{trainingId}')
+        .replace(/\/trainings\/[a-z_]+\/recurrence\//, '/trainings/{trainingId}/recurrence/')
         .replace(/\/certificates\/[a-z_]+$/, '/certificates/{trainingId}')
     const tabled = new Set(TABLE.map((row) => `${row.method} ${normalise(row.path)}`))
 
