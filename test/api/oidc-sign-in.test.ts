@@ -19,7 +19,10 @@ beforeAll(async () => {
       { email: 'eve@corp.example', name: 'Eve', emailVerified: 'omit' },
       { email: 'mallory@elsewhere.example', name: 'Mallory' },
     ],
-    clients: [{ clientId: 'trainproof', clientSecret: 'oidc-client-secret', redirectUris: 'any-extension' }],
+    clients: [
+      { clientId: 'trainproof', clientSecret: 'oidc-client-secret', redirectUris: 'any-extension' },
+      { clientId: 'trainproof-public', redirectUris: 'any-extension' },
+    ],
   })
   daemon = await startTestDaemon({
     env: {
@@ -239,6 +242,35 @@ describe('refusals', () => {
     const answer = await call('/auth/oidc/callback', { code: first.code, state: started.body.state })
     expect(answer.status).toBe(401)
     expect(answer.body.error?.code).toBe('sign_in_failed')
+  })
+})
+
+describe('other set-ups', () => {
+  it('signs in through a public client (no secret: PKCE alone)', async () => {
+    const publicDaemon = await startTestDaemon({ env: { TRAINPROOF_OIDC_ISSUER: idp.issuer, TRAINPROOF_OIDC_CLIENT_ID: 'trainproof-public' } })
+    try {
+      const started = (await (await publicDaemon.api('/auth/oidc/start', { method: 'POST', token: null, json: { redirectUri: REDIRECT } })).json()) as { authorizeUrl: string }
+      const back = await signInHeadless(started.authorizeUrl, 'ada@corp.example')
+      const res = await publicDaemon.api('/auth/oidc/callback', { method: 'POST', token: null, json: { code: back.searchParams.get('code'), state: back.searchParams.get('state') } })
+      expect(res.status).toBe(201)
+      expect(await res.json()).toMatchObject({ role: 'employee', email: 'ada@corp.example' })
+    } finally {
+      await publicDaemon.stop()
+    }
+  })
+
+  it('answers 502 oidc_unavailable when the identity provider cannot be reached', async () => {
+    const gone = await startIdp({ users: [], clients: [] })
+    const issuer = gone.issuer
+    await gone.close()
+    const lonely = await startTestDaemon({ env: { TRAINPROOF_OIDC_ISSUER: issuer, TRAINPROOF_OIDC_CLIENT_ID: 'trainproof' } })
+    try {
+      const res = await lonely.api('/auth/oidc/start', { method: 'POST', token: null, json: { redirectUri: REDIRECT } })
+      expect(res.status).toBe(502)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('oidc_unavailable')
+    } finally {
+      await lonely.stop()
+    }
   })
 })
 

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ACTIVITY_FLUSH_MS } from '../../daemon/auth/activity.ts'
@@ -97,6 +98,23 @@ describe('lastUsedAt', () => {
     expect(await status(created.token)).toBe(200)
     await issue({ role: 'access_reviewer' }) // queued behind the flush the request started
     expect(dbFile().tokens.find((token) => token.id === created.id)?.lastUsedAt).toBe(new Date(clock).toISOString())
+  })
+})
+
+describe('lastUsedAt at shutdown', () => {
+  it('is written when the daemon stops', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-tokens-'))
+    try {
+      const at = Date.parse('2026-04-01T08:00:00Z')
+      const own = await startTestDaemon({ dataDir, now: () => new Date(at) })
+      const created = (await (await own.api('/tokens', { method: 'POST', json: { role: 'employee', email: 'late@example.com' } })).json()) as Created
+      expect((await own.api('/me', { token: created.token })).status).toBe(200)
+      await own.stop()
+      const stored = (JSON.parse(readFileSync(join(dataDir, 'trainproof.json'), 'utf8')) as { tokens: Info[] }).tokens
+      expect(stored.find((token) => token.id === created.id)?.lastUsedAt).toBe(new Date(at).toISOString())
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
 
