@@ -5,6 +5,7 @@ import {
   Connection,
   IsoTime,
   Role,
+  STAFF_ROLES,
   SyncRun,
   TRAINING_IDS,
   TrainingConfig,
@@ -23,6 +24,12 @@ export const StoredToken = z.object({
   email: z.string().nullable(),
   label: z.string(),
   createdAt: IsoTime,
+  /** After this the token is refused (401); null = never. */
+  expiresAt: IsoTime.nullable().default(null),
+  /** Kept in memory per request and written at most every few minutes (see auth/activity.ts). */
+  lastUsedAt: IsoTime.nullable().default(null),
+  /** How it came to be: issued by POST /tokens, by an OIDC sign-in, or the first start's admin token. */
+  via: z.enum(['issued', 'oidc', 'bootstrap']).default('issued'),
 })
 export type StoredToken = z.infer<typeof StoredToken>
 
@@ -66,6 +73,15 @@ export const OAuthState = z.object({
 })
 export type OAuthState = z.infer<typeof OAuthState>
 
+/** A staff role an admin granted to an e-mail: signing in with that e-mail gives that role. */
+export const StoredGrant = z.object({
+  email: z.string(),
+  role: z.enum(STAFF_ROLES),
+  grantedAt: IsoTime,
+  grantedBy: z.string(),
+})
+export type StoredGrant = z.infer<typeof StoredGrant>
+
 export const DbSchema = z.object({
   version: z.literal(SCHEMA_VERSION),
   tokens: z.array(StoredToken),
@@ -77,6 +93,7 @@ export const DbSchema = z.object({
   audit: z.array(AuditEvent),
   oauthStates: z.array(OAuthState),
   schedule: z.object({ lastNightlyAt: IsoTime.nullable() }),
+  grants: z.array(StoredGrant).default([]),
 })
 export type Db = z.infer<typeof DbSchema>
 
@@ -96,5 +113,6 @@ export function emptyDb(): Db {
     audit: [],
     oauthStates: [],
     schedule: { lastNightlyAt: null },
+    grants: [],
   }
 }
