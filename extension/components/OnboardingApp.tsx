@@ -86,6 +86,7 @@ export function OnboardingApp() {
       {overview === null && !error && <p class="muted">Loading your trainings…</p>}
       {signedOut && (
         <>
+          <h1>Welcome to trainproof</h1>
           <p>trainproof shows which security-awareness trainings your organisation asks of you, and where to take them.</p>
           <SignInCard overview={overview} onSignedIn={() => void reload()} />
         </>
