@@ -90,6 +90,13 @@ export function OptionsApp() {
         </form>
       )}
       {settings.managed && <p class="muted" data-testid="managed-note">Some settings are managed by your organisation.</p>}
+      <details>
+        <summary>For IT</summary>
+        <p class="muted">
+          Redirect URI to register with the identity provider's client for trainproof: <code data-testid="redirect-uri">{overview.redirectUri}</code>.
+          Deployment policies: docs/deploy.md in the trainproof repository.
+        </p>
+      </details>
       {action.error && <Notice tone="error" testId="pair-error">{action.error}</Notice>}
       {action.done && !action.error && <Notice tone="ok" testId="pair-result">{action.done}</Notice>}
     </main>

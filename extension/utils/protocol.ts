@@ -18,6 +18,8 @@ export type Overview = {
   signedOutReason: string | null
   /** Whether this browser signed in (and signing out revokes the token) rather than pasting one. */
   signedInHere: boolean
+  /** The identity redirect URI IT registers with the OIDC client (differs per browser and extension id). */
+  redirectUri: string
 }
 
 /**

@@ -5,7 +5,7 @@ import { chooseHuntressAccount, connectHuntress } from './oauth.ts'
 import { employeeCheck } from './check.ts'
 import { publish, refresh } from './refresh.ts'
 import { checkDaemonUrl } from './settings.ts'
-import { forget, keepToken, signIn, signOut } from './sign-in.ts'
+import { forget, keepToken, OIDC_REDIRECT_PATH, signIn, signOut } from './sign-in.ts'
 import {
   currentSettings,
   daemonUrl,
@@ -34,6 +34,7 @@ export function createHandlers(client: DaemonClient): Handlers {
         signIn: await signInOutcome.getValue(),
         signedOutReason: await signedOutReason.getValue(),
         signedInHere: (await tokenId.getValue()) !== null,
+        redirectUri: browser.identity.getRedirectURL(OIDC_REDIRECT_PATH),
       }
     },
     // The fallback for automation: a token pasted with the daemon's address, checked before it is kept.
