@@ -94,7 +94,7 @@ export function OptionsApp() {
         <summary>For IT</summary>
         <p class="muted">
           Redirect URI to register with the identity provider's client for trainproof: <code data-testid="redirect-uri">{overview.redirectUri}</code>.
-          Deployment policies: docs/deploy.md in the trainproof repository.
+          Deployment policies: "Deploying the extension" in docs/deploy.md of the trainproof repository.
         </p>
       </details>
       {action.error && <Notice tone="error" testId="pair-error">{action.error}</Notice>}

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto'
+import { generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto'
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type Provider from 'oidc-provider'
@@ -33,7 +33,17 @@ export type IdpOptions = {
 export type Idp = {
   /** `http://HOST:PORT`; discovery at `ISSUER/.well-known/openid-configuration`. */
   issuer: string
+  /**
+   * Tests only: rewrites the claims of every ID token the token endpoint issues from now on and
+   * signs it again (with the IdP's own key, or with a key the IdP never published). `null` stops.
+   */
+  tamperIdTokens(tamper: IdTokenTamper | null): void
   close(): Promise<void>
+}
+
+export type IdTokenTamper = {
+  claims?: (claims: Record<string, unknown>) => Record<string, unknown>
+  foreignKey?: boolean
 }
 
 /** `https://<32 letters a-p>.chromiumapp.org/…` (Chrome, Edge) or `https://<id>.extensions.allizom.org/…` (Firefox). */
@@ -56,12 +66,29 @@ async function loadProvider(): Promise<typeof Provider> {
   }
 }
 
-function signingKey() {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' }
+type SigningKey = { privateKey: KeyObject; kid: string }
+
+function newSigningKey(): SigningKey {
+  return { privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, kid: randomUUID() }
 }
 
-function configuration(opts: IdpOptions): Configuration {
+const jwk = (key: SigningKey) => ({ ...key.privateKey.export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' })
+
+/** A compact RS256 JWS over `claims`, the way the IdP signs its ID tokens. */
+function signRs256(claims: Record<string, unknown>, key: SigningKey): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const input = `${part({ alg: 'RS256', typ: 'JWT', kid: key.kid })}.${part(claims)}`
+  return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`
+}
+
+function retamper(idToken: string, tamper: IdTokenTamper, own: SigningKey): string {
+  const claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
+  const changed = tamper.claims ? tamper.claims(claims) : claims
+  // A foreign key under the published kid: the signature, not the key lookup, must fail.
+  return signRs256(changed, tamper.foreignKey ? { privateKey: newSigningKey().privateKey, kid: own.kid } : own)
+}
+
+function configuration(opts: IdpOptions, key: SigningKey): Configuration {
   const users = new Map(opts.users.map((u) => [u.email.toLowerCase(), u]))
   return {
     adapter: memoryAdapter(),
@@ -74,7 +101,7 @@ function configuration(opts: IdpOptions): Configuration {
       grant_types: ['authorization_code'],
       response_types: ['code'],
     })),
-    jwks: { keys: [signingKey()] },
+    jwks: { keys: [jwk(key)] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: ['openid', 'email', 'profile'],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
@@ -144,7 +171,16 @@ export async function startIdp(opts: IdpOptions): Promise<Idp> {
   const { port } = server.address() as AddressInfo
   const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   const anyExtension = new Set(opts.clients.filter((c) => c.redirectUris === 'any-extension').map((c) => c.clientId))
-  const provider = new OidcProvider(issuer, configuration(opts))
+  const key = newSigningKey()
+  const provider = new OidcProvider(issuer, configuration(opts, key))
+  let tamper: IdTokenTamper | null = null
+  provider.use(async (ctx, next) => {
+    await next()
+    const body = ctx.body as { id_token?: unknown } | undefined
+    if (tamper !== null && ctx.oidc?.route === 'token' && typeof body?.id_token === 'string') {
+      body.id_token = retamper(body.id_token, tamper, key)
+    }
+  })
   const allowed = provider.Client.prototype.redirectUriAllowed
   provider.Client.prototype.redirectUriAllowed = function (this: InstanceType<typeof provider.Client>, uri: string) {
     if (anyExtension.has(this.clientId)) return EXTENSION_REDIRECT.test(uri)
@@ -157,6 +193,9 @@ export async function startIdp(opts: IdpOptions): Promise<Idp> {
   }
   return {
     issuer,
+    tamperIdTokens: (next) => {
+      tamper = next
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES } from '../../daemon/app.ts'
 import { startHuntressFake, type HuntressFake } from '../../fakes/huntress/index.ts'
+import { startIdp, type Idp } from '../../fakes/idp/index.ts'
 import { seedWorkedExample, startKnowBe4Fake, type KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import { KnowBe4ConnectBody } from '../../daemon/providers/knowbe4/index.ts'
 import { ErrorBody } from '../../shared/api.ts'
@@ -18,6 +19,7 @@ const RUNS = scaled(300, 10_000)
 const fuzzed: Record<string, number> = {}
 let kb4: KnowBe4Fake
 let hun: HuntressFake
+let idp: Idp
 let d: SecurityDaemon
 let connectionId = ''
 let campaignIds: string[] = []
@@ -34,8 +36,15 @@ beforeAll(async () => {
   kb4 = await startKnowBe4Fake({ limits: { perSecond: 1e9, perMinute: 1e9, daily: 1e9 } })
   seedWorkedExample(kb4)
   hun = await startHuntressFake({ rateLimit: null })
+  idp = await startIdp({ users: [{ email: 'wizard@example.com', name: 'Wizard' }], clients: [{ clientId: 'trainproof', redirectUris: 'any-extension' }] })
   d = await startSecurityDaemon({
-    env: { TRAINPROOF_HUNTRESS_CLIENT_ID: hun.client.clientId, TRAINPROOF_HUNTRESS_CLIENT_SECRET: hun.client.clientSecret, TRAINPROOF_HUNTRESS_BASE_URL: hun.url },
+    env: {
+      TRAINPROOF_HUNTRESS_CLIENT_ID: hun.client.clientId,
+      TRAINPROOF_HUNTRESS_CLIENT_SECRET: hun.client.clientSecret,
+      TRAINPROOF_HUNTRESS_BASE_URL: hun.url,
+      TRAINPROOF_OIDC_ISSUER: idp.issuer,
+      TRAINPROOF_OIDC_CLIENT_ID: 'trainproof',
+    },
   })
   countUpdates()
   connectionId = (await connectKnowBe4(d, kb4)).id
@@ -49,6 +58,7 @@ afterAll(async () => {
   await d.stop()
   await kb4.close()
   await hun.close()
+  await idp.close()
 })
 
 // --- Arbitraries ---
@@ -140,6 +150,16 @@ const endpoints = (): Endpoint[] => [
     body: body({ training: 'hipaa' }),
   },
   { name: 'POST /me/recheck', method: 'POST', path: email.map((item) => `/me/recheck?email=${encodeURIComponent(item)}`), body: body({}) },
+  { name: 'DELETE /tokens/:id', method: 'DELETE', path: segment(id).map((item) => `/tokens/${item}`), body: body({}) },
+  { name: 'PUT /grants/:email', method: 'PUT', path: segment(email).map((item) => `/grants/${item}`), body: body({ role: 'access_reviewer' }) },
+  { name: 'DELETE /grants/:email', method: 'DELETE', path: segment(email).map((item) => `/grants/${item}`), body: body({}) },
+  {
+    name: 'POST /auth/oidc/start',
+    method: 'POST',
+    path: fc.constant('/auth/oidc/start'),
+    body: body({ redirectUri: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/signin' }),
+  },
+  { name: 'POST /auth/oidc/callback', method: 'POST', path: fc.constant('/auth/oidc/callback'), body: body({ code: 'code', state: 'state', iss: 'https://idp.example' }) },
 ]
 
 function safeJson(text: string): unknown {
@@ -188,7 +208,7 @@ async function send(method: string, path: string, payload: string, type: string)
 
 describe(`fuzzing every write endpoint (${RUNS} requests each)`, () => {
   // The names are known at collection; the arbitraries need the fakes' URLs, so they are built in the test.
-  const NAMES = ['POST /tokens', 'POST /connections', 'POST /connections/:provider/authorize', 'POST /connections/:provider/callback', 'POST /sync', 'POST /connections/:id/sync', 'DELETE /connections/:id', 'PUT /trainings/:trainingId', 'POST /personnel/:email/reset', 'POST /me/recheck']
+  const NAMES = ['POST /tokens', 'POST /connections', 'POST /connections/:provider/authorize', 'POST /connections/:provider/callback', 'POST /sync', 'POST /connections/:id/sync', 'DELETE /connections/:id', 'PUT /trainings/:trainingId', 'POST /personnel/:email/reset', 'POST /me/recheck', 'DELETE /tokens/:id', 'PUT /grants/:email', 'DELETE /grants/:email', 'POST /auth/oidc/start', 'POST /auth/oidc/callback']
   it.each(NAMES)('%s: never a 5xx, refusals in the envelope, refusals change nothing', async (name) => {
     const endpoint = endpoints().find((item) => item.name === name)!
     fuzzed[name] = 0

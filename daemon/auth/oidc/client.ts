@@ -20,7 +20,7 @@ const unavailable = () => new AppError('oidc_unavailable', 'The identity provide
  * token only when its signature (the issuer's JWKS), iss, aud, exp and nonce check out.
  */
 export class OidcSignIn {
-  readonly pending: PendingSignIns
+  private readonly pending: PendingSignIns
   private discovered: { as: oauth.AuthorizationServer; at: number } | null = null
   private readonly jwks: oauth.JWKSCacheInput = {}
   private readonly insecure: boolean
@@ -107,7 +107,10 @@ export class OidcSignIn {
   }
 
   private explain(error: unknown): AppError {
-    if (error instanceof AppError) return error
+    if (error instanceof AppError) {
+      this.log.info('oidc sign-in refused', { code: error.code, reason: error.message })
+      return error
+    }
     if (error instanceof oauth.ResponseBodyError) return failed(`the identity provider refused the code (${error.error}).`)
     if (error instanceof oauth.AuthorizationResponseError) return failed(`the identity provider answered ${error.error}.`)
     if (error instanceof oauth.OperationProcessingError || error instanceof oauth.WWWAuthenticateChallengeError) {
