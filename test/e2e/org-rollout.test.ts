@@ -57,6 +57,7 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
   let idp: Idp
   let daemon: TestDaemon
   const browsers: Browser[] = []
+  let stopped = false
 
   beforeAll(async () => {
     build = buildExtension()
@@ -97,7 +98,7 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
   afterAll(async () => {
     rmSync(policyFile, { force: true })
     for (const browser of browsers) await browser.close().catch(() => undefined)
-    await daemon?.stop()
+    if (!stopped) await daemon?.stop()
     await idp?.close()
     await fake?.close()
     build?.cleanup()
@@ -165,5 +166,16 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
     await expect.poll(() => textOf(popup.getByTestId('signed-out-reason')), POLL).toMatch(/expired or was revoked/)
     expect(await employee.badge()).toEqual({ text: '?', color: GREY })
     if (SHOTS) await popup.screenshot({ path: join(SHOTS, 'sign-in-again.png') })
+
+    // Signing in again works (the identity provider still has their session: no page to click this
+    // time); then, with the daemon gone, the last known status stays, marked stale.
+    await popup.getByTestId('sign-in').click()
+    await expect.poll(() => employee.badge(), POLL).toEqual({ text: '1', color: RED })
+    await daemon.stop()
+    stopped = true
+    await employee.send('refresh')
+    await expect.poll(() => employee.badge(), POLL).toEqual({ text: '1', color: GREY })
+    await expect.poll(() => textOf(popup.getByTestId('stale')), POLL).toMatch(/Can't reach the trainproof daemon.*Showing what trainproof said/s)
+    expect(await textOf(popup.getByTestId('due-summary'))).toContain('1 training is due')
   })
 })
