@@ -62,7 +62,7 @@ export function EmployeeView({ check, supportContact, onChange }: {
       <TrainingList trainings={trainings} />
       <div class="row">
         <button type="button" onClick={openOnboarding}>
-          {trainings.due > 0 ? 'See what to do' : 'Open my trainings'}
+          {duePlan(trainings).toDo.length > 0 ? 'See what to do' : 'Open my trainings'}
         </button>
       </div>
       {!lastKnown && (duePlan(trainings).toDo.length > 0 || rechecked) && (

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import type { MyTrainings } from '../../shared/domain.ts'
+import type { MyTrainings, ProviderId, TrainingId } from '../../shared/domain.ts'
 import { employeeCheck } from '../utils/check.ts'
 import { PROVIDER_NAMES, timeAgo } from '../utils/format.ts'
 import { contactOf, duePlan, providerNames, trainingNames } from '../utils/summary.ts'
@@ -19,9 +19,15 @@ function portals(trainings: MyTrainings): { provider: 'knowbe4' | 'huntress'; ur
   })
 }
 
+function providersOf(trainings: MyTrainings, ids: readonly TrainingId[]): ProviderId[] {
+  return [...new Set(ids.map((id) => trainings.provider[id]).filter((provider): provider is ProviderId => provider !== null))]
+}
+
 function Steps({ trainings, supportContact }: { trainings: MyTrainings; supportContact: string | null }) {
   const plan = duePlan(trainings)
-  const single = plan.providers.length === 1 ? plan.providers[0]! : null
+  // With nothing to finish, brand the page for the provider(s) the person waits to be enrolled at.
+  const named = plan.providers.length > 0 ? plan.providers : providersOf(trainings, plan.notEnrolled)
+  const single = named.length === 1 ? named[0]! : null
   const links = portals(trainings)
   return (
     <section class="hero" aria-labelledby="onboarding-title">
@@ -29,9 +35,9 @@ function Steps({ trainings, supportContact }: { trainings: MyTrainings; supportC
       <div class="body">
         <h1 id="onboarding-title" data-testid="onboarding-title">
           {plan.toDo.length > 0 ? 'Your security training with ' : 'Your trainings with '}
-          {plan.providers.length > 1 ? (
+          {named.length > 1 ? (
             <span>
-              <ProviderMark provider={plan.providers[0]!} /> and <ProviderMark provider={plan.providers[1]!} />
+              <ProviderMark provider={named[0]!} /> and <ProviderMark provider={named[1]!} />
             </span>
           ) : (
             <ProviderMark provider={single} />
@@ -101,7 +107,7 @@ export function OnboardingApp() {
       {!signedOut && trainings && (
         <>
           <Steps trainings={trainings} supportContact={supportContact} />
-          <h2>{trainings.due > 0 ? 'What to complete' : 'Your trainings'}</h2>
+          <h2>{duePlan(trainings).toDo.length > 0 ? 'What to complete' : 'Your trainings'}</h2>
           <TrainingList trainings={trainings} showPortal mainPortal={mainPortal} />
           {!lastKnown && (duePlan(trainings).toDo.length > 0 || rechecked) && (
             <section class="card stack" aria-labelledby="done-title">
