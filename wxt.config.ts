@@ -13,11 +13,14 @@ export default defineConfig({
     name: 'trainproof',
     description: 'Shows which security-awareness trainings are due, and lets admins prove compliance.',
     permissions: ['storage', 'alarms', 'notifications', 'identity'],
+    // Loopback only: a daemon elsewhere is reached over https:// with CORS, which the daemon grants
+    // to extension origins, so no "read all your data on all websites" permission is needed.
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     action: { default_title: 'trainproof' },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } } } }
-      : { key: EXTENSION_KEY }),
+      : // Chrome/Edge read the organisation's managed configuration against this schema (Firefox: policies.json "3rdparty").
+        { key: EXTENSION_KEY, storage: { managed_schema: 'managed_schema.json' } }),
   }),
   vite: () => ({ plugins: [preact()] }),
 })

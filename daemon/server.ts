@@ -74,11 +74,21 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
     close: async () => {
       scheduler?.stop()
       await sync.stop()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // Connections a browser opened ahead of time (no request yet) count as neither idle nor busy
+        // and would hold close() open until they time out (Chromium: 90 s); answers in flight get a moment.
+        const open = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void }
+        open.closeIdleConnections?.()
+        setTimeout(() => open.closeAllConnections?.(), SHUTDOWN_GRACE_MS).unref()
+      })
       await activity.flush().catch((error: unknown) => log.warn('could not write token last-use times', { error }))
     },
   }
 }
+
+/** How long answers in flight get to finish when the daemon stops. */
+const SHUTDOWN_GRACE_MS = 1_000
 
 type Tls = { cert: Buffer; key: Buffer }
 

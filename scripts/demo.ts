@@ -1,13 +1,18 @@
 /**
  * `npm run demo`: the daemon with two sandbox tenants (faithful fakes of KnowBe4 and Huntress on
- * loopback), connected, campaigns selected and synced, so that the extension and the API show
- * compliant and due people with no account anywhere. Runs until Ctrl-C.
+ * loopback) and a sandbox identity provider, connected, campaigns selected and synced, so that
+ * the extension and the API show compliant and due people, and anyone can sign in as one of them
+ * with one click, with no account anywhere. Runs until Ctrl-C.
+ *
+ * It honours the same TRAINPROOF_* variables as `npm start`; its own defaults are the data
+ * directory ./demo-data (wiped at each start, it is the demo's) and a generated admin token.
  */
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { randomBytes } from 'node:crypto'
 import { loadConfig } from '../daemon/config.ts'
 import { createLogger } from '../daemon/log.ts'
 import { startDaemon, type Daemon } from '../daemon/server.ts'
@@ -15,40 +20,78 @@ import { startHuntressFake, type HuntressFake } from '../fakes/huntress/index.ts
 import { decideAuthorization } from '../fakes/huntress/browser.ts'
 import { seedWorkedExample as seedHuntress } from '../fakes/huntress/seed.ts'
 import { seedWorkedExample as seedKnowBe4, startKnowBe4Fake, type KnowBe4Fake } from '../fakes/knowbe4/index.ts'
+import { startIdp, type Idp } from '../fakes/idp/index.ts'
 import { TRAINING_IDS, TRAINING_NAMES, type Connection, type Person, type TrainingId } from '../shared/domain.ts'
 import { CHROME_EXTENSION_ID, HUNTRESS_REDIRECT_PATH } from '../extension/utils/extension-key.ts'
 
 const { values: flags } = parseArgs({
   options: {
-    port: { type: 'string', default: '7878' },
-    'data-dir': { type: 'string', default: 'demo-data' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
   },
 })
 
-const ADMIN_TOKEN = `demo-admin-${Math.random().toString(36).slice(2, 14)}`
+const env = process.env
+const ADMIN_TOKEN = env.TRAINPROOF_ADMIN_TOKEN ?? `demo-admin-${randomBytes(9).toString('base64url')}`
 const DEMO_REDIRECT = 'http://127.0.0.1/demo-callback'
+const DEFAULT_DATA_DIR = 'demo-data'
+const DEFAULT_PORT = 7878
+const OIDC_CLIENT_ID = 'trainproof-demo'
+/** Who can sign in at the sandbox identity provider: people of the seeded tenants, and an admin. */
+const DEMO_ADMIN = 'admin@example.com'
+const SIGN_IN_PEOPLE = [
+  { email: 'wizard@example.com', name: 'Wizard Example (employee, training due)' },
+  { email: 'astronaut@example.com', name: 'Astronaut Example (employee, all done)' },
+  { email: 'ada@example.com', name: 'Ada Example (employee)' },
+  { email: DEMO_ADMIN, name: 'Demo Admin (admin role granted)' },
+  { email: 'auditor@example.com', name: 'Audrey Auditor (access reviewer)' },
+]
+
+/** The data directory: the demo's own is wiped at each start; one the user names must be new or empty. */
+function dataDirectory(): string {
+  const given = flags['data-dir'] ?? env.TRAINPROOF_DATA_DIR
+  if (given === undefined) {
+    rmSync(DEFAULT_DATA_DIR, { recursive: true, force: true })
+    return DEFAULT_DATA_DIR
+  }
+  if (existsSync(given) && readdirSync(given).length > 0) {
+    throw new Error(`${given} is not empty. The demo seeds a fresh daemon: name a new or empty directory, or leave TRAINPROOF_DATA_DIR unset to use ./${DEFAULT_DATA_DIR}.`)
+  }
+  return given
+}
+
+/** TRAINPROOF_PORT as given (0 = any free port); by default 7878, or a free one when 7878 is taken. */
+async function demoPort(): Promise<string> {
+  const given = flags.port ?? env.TRAINPROOF_PORT
+  if (given !== undefined) return given
+  return (await isFree(DEFAULT_PORT)) ? String(DEFAULT_PORT) : '0'
+}
 
 async function main(): Promise<void> {
-  const dataDir = flags['data-dir'] as string
-  rmSync(dataDir, { recursive: true, force: true })
+  // As `npm start` does: every file the daemon writes is private to its user.
+  process.umask(0o077)
+  const dataDir = dataDirectory()
   const knowbe4 = await startKnowBe4Fake()
   const kb = seedKnowBe4Tenant(knowbe4)
   const huntress = await startHuntressFake({ client: { redirectUris: [`https://${CHROME_EXTENSION_ID}.chromiumapp.org/${HUNTRESS_REDIRECT_PATH}`, DEMO_REDIRECT] } })
   const hipaa = seedHuntressTenant(huntress)
+  const idp = await startIdp({ users: SIGN_IN_PEOPLE, clients: [{ clientId: OIDC_CLIENT_ID, redirectUris: 'any-extension' }] })
 
-  const port = (await isFree(Number(flags.port))) ? Number(flags.port) : 0
   const config = loadConfig({
-    ...process.env,
-    TRAINPROOF_PORT: String(port),
-    TRAINPROOF_DATA_DIR: dataDir,
-    TRAINPROOF_ADMIN_TOKEN: ADMIN_TOKEN,
     TRAINPROOF_SCHEDULER: '0',
     TRAINPROOF_HUNTRESS_CLIENT_ID: huntress.client.clientId,
     TRAINPROOF_HUNTRESS_CLIENT_SECRET: huntress.client.clientSecret,
     TRAINPROOF_HUNTRESS_BASE_URL: huntress.url,
+    TRAINPROOF_OIDC_ISSUER: idp.issuer,
+    TRAINPROOF_OIDC_CLIENT_ID: OIDC_CLIENT_ID,
+    ...env,
+    TRAINPROOF_PORT: await demoPort(),
+    TRAINPROOF_DATA_DIR: dataDir,
+    TRAINPROOF_ADMIN_TOKEN: ADMIN_TOKEN,
   })
-  const daemon = await startDaemon(config, { log: createLogger('warn') })
+  const daemon = await startDaemon(config, { log: createLogger(env.TRAINPROOF_LOG_LEVEL ? config.logLevel : 'warn') })
+  process.stdout.write(`trainproof listening on ${daemon.url}\n`)
   const api = client(daemon)
 
   const kbConnection = await api<Connection>('POST', '/connections', { provider: 'knowbe4', region: 'us', apiToken: knowbe4.token, baseUrl: knowbe4.url })
@@ -64,6 +107,8 @@ async function main(): Promise<void> {
   const runs = await api<{ connectionId: string; ok: boolean; requests: number; error: string | null }[]>('POST', '/sync')
   const employee = await api<{ token: string }>('POST', '/tokens', { role: 'employee', email: 'wizard@example.com' })
   const reviewer = await api<{ token: string }>('POST', '/tokens', { role: 'access_reviewer', label: 'auditor' })
+  await api('PUT', `/grants/${DEMO_ADMIN}`, { role: 'admin' })
+  await api('PUT', '/grants/auditor@example.com', { role: 'access_reviewer' })
   const people = await api<Person[]>('GET', '/personnel')
 
   if (!flags['no-build']) {
@@ -71,11 +116,11 @@ async function main(): Promise<void> {
     execFileSync('node_modules/.bin/wxt', ['build'], { stdio: 'ignore' })
     execFileSync('node_modules/.bin/wxt', ['build', '-b', 'firefox'], { stdio: 'ignore' })
   }
-  printSummary({ daemon, runs, people, employee: employee.token, reviewer: reviewer.token, knowbe4, huntress })
+  printSummary({ daemon, runs, people, employee: employee.token, reviewer: reviewer.token, knowbe4, huntress, idp })
 
   const stop = async () => {
     await daemon.close()
-    await Promise.all([knowbe4.close(), huntress.close()])
+    await Promise.all([knowbe4.close(), huntress.close(), idp.close()])
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())
@@ -148,6 +193,7 @@ function printSummary(input: {
   reviewer: string
   knowbe4: KnowBe4Fake
   huntress: HuntressFake
+  idp: Idp
 }): void {
   const { daemon, people } = input
   const rows = people.map((person) => [person.email, ...TRAINING_IDS.map((training) => cell(person, training))])
@@ -158,6 +204,7 @@ function printSummary(input: {
     '',
     `trainproof demo is running at ${daemon.url}  (Ctrl-C stops it)`,
     `  sandbox KnowBe4 at ${input.knowbe4.url}, sandbox Huntress at ${input.huntress.url}`,
+    `  sandbox identity provider at ${input.idp.issuer} (one click signs in as: ${SIGN_IN_PEOPLE.map((person) => person.email).join(', ')})`,
     `  syncs: ${input.runs.map((run) => (run.ok ? `ok (${run.requests} requests)` : `failed: ${run.error}`)).join(', ')}`,
     '',
     `  admin token          ${ADMIN_TOKEN}`,
@@ -165,8 +212,10 @@ function printSummary(input: {
     `  employee (wizard)    ${input.employee}`,
     '',
     `  extension: load ${join(process.cwd(), '.output/chrome-mv3')} as an unpacked extension`,
-    `  (chrome://extensions, developer mode), open its options, set the daemon URL to ${daemon.url}`,
-    '  and paste a token. "Connect Huntress" in the admin popup opens the sandbox approve page.',
+    `  (chrome://extensions, developer mode); in its options set the daemon address to ${daemon.url}`,
+    '  if it is not that already, press "Sign in with your company account" and pick a person',
+    `  (${DEMO_ADMIN} gets the admin screens). Pasting a token below works too.`,
+    '  "Connect Huntress" in the admin popup opens the sandbox approve page.',
     `  API: curl -H "Authorization: Bearer ${ADMIN_TOKEN}" ${daemon.url}/api/v1/personnel`,
     '',
     line(header),

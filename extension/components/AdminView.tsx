@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks'
 import type { Overview } from '../utils/messages.ts'
+import { AccessPanel } from './AccessPanel.tsx'
 import { ConnectionsPanel } from './ConnectionsPanel.tsx'
 import { Notice } from './Notice.tsx'
 import { PeoplePanel } from './PeoplePanel.tsx'
@@ -9,6 +10,7 @@ const TABS = [
   { id: 'connections', label: 'Connections' },
   { id: 'trainings', label: 'Trainings' },
   { id: 'people', label: 'People' },
+  { id: 'access', label: 'Access' },
 ] as const
 type TabId = (typeof TABS)[number]['id']
 
@@ -52,6 +54,7 @@ export function AdminView({ overview, readOnly }: { overview: Overview; readOnly
         {tab === 'connections' && <ConnectionsPanel readOnly={readOnly} oauth={overview.oauth} />}
         {tab === 'trainings' && <TrainingsPanel readOnly={readOnly} />}
         {tab === 'people' && <PeoplePanel readOnly={readOnly} />}
+        {tab === 'access' && <AccessPanel readOnly={readOnly} />}
       </section>
     </div>
   )

@@ -1,51 +1,69 @@
-import { useEffect, useState } from 'preact/hooks'
-import type { MyTrainings, TrainingId } from '../../shared/domain.ts'
-import { employeeCheck, type CheckResult } from '../utils/check.ts'
-import { PROVIDER_NAMES, TRAININGS, isDue, mainProvider } from '../utils/format.ts'
-import { ask } from '../utils/messages.ts'
+import { useState } from 'preact/hooks'
+import type { MyTrainings, ProviderId, TrainingId } from '../../shared/domain.ts'
+import { employeeCheck } from '../utils/check.ts'
+import { PROVIDER_NAMES, timeAgo } from '../utils/format.ts'
+import { contactOf, duePlan, providerNames, trainingNames } from '../utils/summary.ts'
+import { useOverview } from '../utils/use-overview.ts'
 import { Notice } from './Notice.tsx'
 import { ProviderMark } from './ProviderMark.tsx'
 import { RecheckButton } from './RecheckButton.tsx'
+import { SignInCard } from './SignInCard.tsx'
 import { TrainingList } from './TrainingList.tsx'
 
-function dueIds(trainings: MyTrainings): TrainingId[] {
-  return TRAININGS.map(({ id }) => id).filter((id) => isDue(trainings.trainings[id]!.status))
+/** One portal link per provider the person has something to finish at (trainings may be on two). */
+function portals(trainings: MyTrainings): { provider: 'knowbe4' | 'huntress'; url: string }[] {
+  const plan = duePlan(trainings)
+  return plan.providers.flatMap((provider) => {
+    const url = plan.toDo.filter((id) => trainings.provider[id] === provider).map((id) => trainings.portalUrl[id]).find(Boolean)
+    return url ? [{ provider, url }] : []
+  })
 }
 
-/** The portal of the provider most due trainings use: the page's main call to action. */
-function mainPortal(trainings: MyTrainings): string | null {
-  const due = dueIds(trainings)
-  const provider = mainProvider(trainings.provider, due)
-  const urls = due.filter((id) => trainings.provider[id] === provider).map((id) => trainings.portalUrl[id])
-  return urls.find((url): url is string => Boolean(url)) ?? null
+function providersOf(trainings: MyTrainings, ids: readonly TrainingId[]): ProviderId[] {
+  return [...new Set(ids.map((id) => trainings.provider[id]).filter((provider): provider is ProviderId => provider !== null))]
 }
 
-function Steps({ trainings }: { trainings: MyTrainings }) {
-  const provider = mainProvider(trainings.provider, dueIds(trainings))
-  const portal = mainPortal(trainings)
-  const name = provider ? PROVIDER_NAMES[provider] : 'your training provider'
+function Steps({ trainings, supportContact }: { trainings: MyTrainings; supportContact: string | null }) {
+  const plan = duePlan(trainings)
+  // With nothing to finish, brand the page for the provider(s) the person waits to be enrolled at.
+  const named = plan.providers.length > 0 ? plan.providers : providersOf(trainings, plan.notEnrolled)
+  const single = named.length === 1 ? named[0]! : null
+  const links = portals(trainings)
   return (
     <section class="hero" aria-labelledby="onboarding-title">
-      <div class={`brand-bar ${provider ?? ''}`} />
+      <div class={`brand-bar ${single ?? ''}`} />
       <div class="body">
         <h1 id="onboarding-title" data-testid="onboarding-title">
-          {trainings.due > 0 ? 'Your security training with ' : 'Your trainings with '}
-          <ProviderMark provider={provider} />
+          {plan.toDo.length > 0 ? 'Your security training with ' : 'Your trainings with '}
+          {named.length > 1 ? (
+            <span>
+              <ProviderMark provider={named[0]!} /> and <ProviderMark provider={named[1]!} />
+            </span>
+          ) : (
+            <ProviderMark provider={single} />
+          )}
         </h1>
-        {trainings.due > 0 ? (
+        {plan.toDo.length > 0 && (
           <ol data-testid="steps">
-            <li>Open {name} and sign in with your work e-mail ({trainings.email}).</li>
-            <li>Finish every module listed below. Each one usually takes a few minutes.</li>
+            <li>Open {providerNames(plan.providers)} and sign in with your work e-mail ({trainings.email}).</li>
+            <li>Finish every module of {trainingNames(plan.toDo)} listed below. Each one usually takes a few minutes.</li>
             <li>Come back here and press <strong>I finished — check again</strong>. Your badge updates right away.</li>
           </ol>
-        ) : (
-          <Notice tone="ok" testId="all-done">Everything is complete. Nothing to do right now.</Notice>
         )}
-        {trainings.due > 0 && portal && provider && (
-          <p>
-            <a class="button primary" href={portal} target="_blank" rel="noreferrer" data-testid="portal-link">
-              Go to {name}
-            </a>
+        {plan.notEnrolled.length > 0 && (
+          <Notice testId="not-enrolled">
+            You are not enrolled in {trainingNames(plan.notEnrolled)} yet, so there is nothing for you to finish there. Ask{' '}
+            {contactOf(supportContact)} to enrol you at the training provider; it will show up here once they have.
+          </Notice>
+        )}
+        {trainings.due === 0 && <Notice tone="ok" testId="all-done">Everything is complete. Nothing to do right now.</Notice>}
+        {links.length > 0 && (
+          <p class="row">
+            {links.map(({ provider, url }) => (
+              <a class="button primary" href={url} target="_blank" rel="noreferrer" data-testid="portal-link" key={provider}>
+                Go to {PROVIDER_NAMES[provider]}
+              </a>
+            ))}
           </p>
         )}
       </div>
@@ -55,32 +73,43 @@ function Steps({ trainings }: { trainings: MyTrainings }) {
 
 /** The page that sends an employee to their provider's training and lets them say they're done. */
 export function OnboardingApp() {
-  const [check, setCheck] = useState<CheckResult | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { overview, setOverview, error, reload } = useOverview({ refresh: true })
   // Keeps the button (and its result) on screen after a re-check clears everything.
   const [rechecked, setRechecked] = useState(false)
-  useEffect(() => {
-    ask('overview').then((overview) => setCheck((current) => current ?? overview.check), (caught: Error) => setError(caught.message))
-    ask('refresh').then(setCheck, (caught: Error) => setError(caught.message))
-  }, [])
-  const trainings = check?.kind === 'employee' ? check.trainings : null
+  const check = overview?.check ?? null
+  const lastKnown = check?.kind === 'unreachable' ? (check.lastKnown ?? null) : null
+  const trainings = check?.kind === 'employee' ? check.trainings : (lastKnown?.trainings ?? null)
+  const signedOut = overview !== null && overview.identity === null
+  const supportContact = overview?.settings.supportContact ?? null
+  const mainPortal = trainings && portals(trainings).length === 1 ? portals(trainings)[0]!.url : null
   return (
     <main class="page stack">
       <header class="top">
         <div class="logo">train<span>proof</span></div>
-        {trainings && <small>{trainings.name !== trainings.email ? `${trainings.name} · ` : ''}{trainings.email}</small>}
+        {trainings && !signedOut && <small>{trainings.name !== trainings.email ? `${trainings.name} · ` : ''}{trainings.email}</small>}
       </header>
       {error && <Notice tone="error">{error}</Notice>}
-      {check === null && !error && <p class="muted">Loading your trainings…</p>}
-      {check?.kind === 'unpaired' && <Notice>This browser isn't paired yet. Open the extension's options and paste your token.</Notice>}
-      {(check?.kind === 'unreachable' || check?.kind === 'unauthorized') && <Notice tone="error">{check.message}</Notice>}
-      {check?.kind === 'staff' && <Notice>You are paired with a staff token; the admin screens are in the toolbar popup.</Notice>}
-      {trainings && (
+      {overview === null && !error && <p class="muted">Loading your trainings…</p>}
+      {signedOut && (
         <>
-          <Steps trainings={trainings} />
-          <h2>{trainings.due > 0 ? 'What to complete' : 'Your trainings'}</h2>
-          <TrainingList trainings={trainings} showPortal mainPortal={mainPortal(trainings)} />
-          {(trainings.due > 0 || rechecked) && (
+          <h1>Welcome to trainproof</h1>
+          <p>trainproof shows which security-awareness trainings your organisation asks of you, and where to take them.</p>
+          <SignInCard overview={overview} onSignedIn={() => void reload()} />
+        </>
+      )}
+      {!signedOut && check?.kind === 'unreachable' && (
+        <Notice tone={lastKnown ? 'warn' : 'error'} testId="stale">
+          {check.message}
+          {lastKnown ? ` Showing what trainproof said ${timeAgo(lastKnown.at, Date.now())}; it may be out of date.` : ''}
+        </Notice>
+      )}
+      {!signedOut && check?.kind === 'staff' && <Notice>You are signed in as staff; the admin screens are in the toolbar popup.</Notice>}
+      {!signedOut && trainings && (
+        <>
+          <Steps trainings={trainings} supportContact={supportContact} />
+          <h2>{duePlan(trainings).toDo.length > 0 ? 'What to complete' : 'Your trainings'}</h2>
+          <TrainingList trainings={trainings} showPortal mainPortal={mainPortal} />
+          {!lastKnown && (duePlan(trainings).toDo.length > 0 || rechecked) && (
             <section class="card stack" aria-labelledby="done-title">
               <h2 id="done-title">Done?</h2>
               <p class="muted">
@@ -90,7 +119,7 @@ export function OnboardingApp() {
               <RecheckButton
                 onChecked={(next) => {
                   setRechecked(true)
-                  setCheck(employeeCheck(next))
+                  if (overview) setOverview({ ...overview, check: employeeCheck(next) })
                 }}
               />
             </section>

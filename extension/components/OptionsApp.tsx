@@ -1,83 +1,104 @@
-import { browser } from '#imports'
 import { useEffect, useState } from 'preact/hooks'
-import { ask } from '../utils/messages.ts'
-import { DEFAULT_DAEMON_URL } from '../utils/storage.ts'
+import { ask, type Overview } from '../utils/messages.ts'
 import { useAction } from '../utils/use-request.ts'
 import { Notice } from './Notice.tsx'
+import { SignedInAs } from './SignedInAs.tsx'
+import { SignInCard } from './SignInCard.tsx'
 
-const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?\/?$/
-
-/** Pairing: the daemon's address and the personal token, checked against the daemon before saving. */
+/**
+ * The daemon's address (locked when policy sets it), sign-in with the company account, and the
+ * fallback for automation: a pasted token, checked against the daemon before it is kept.
+ */
 export function OptionsApp() {
-  const [url, setUrl] = useState(DEFAULT_DAEMON_URL)
+  const [overview, setOverview] = useState<Overview | null>(null)
+  const [url, setUrl] = useState('')
   const [token, setToken] = useState('')
-  const [paired, setPaired] = useState<string | null>(null)
   const action = useAction()
-  useEffect(() => {
-    ask('overview').then((overview) => {
-      setUrl(overview.daemonUrl)
-      if (overview.identity) setPaired(describe(overview.identity.role, overview.identity.email))
+  const reload = () =>
+    ask('overview').then((next) => {
+      setOverview(next)
+      setUrl(next.daemonUrl)
     }, () => undefined)
-  }, [])
-  const submit = (event: Event) => {
+  useEffect(() => void reload(), [])
+  if (overview === null) return <main class="page"><p class="muted">Loading…</p></main>
+  const { settings } = overview
+  const saveUrl = () =>
+    action.run(async () => {
+      await ask('setDaemonUrl', { daemonUrl: url })
+      await reload()
+      return 'Address saved.'
+    })
+  const paste = (event: Event) => {
     event.preventDefault()
     void action.run(async () => {
-      if (!LOOPBACK.test(url.trim())) throw new Error('The daemon runs on this computer: use an address like http://127.0.0.1:7878.')
       if (token.trim() === '') throw new Error('Paste the token your admin gave you.')
       const me = await ask('pair', { daemonUrl: url.trim(), token: token.trim() })
       setToken('')
-      setPaired(describe(me.role, me.email))
-      return `Paired. ${describe(me.role, me.email)}`
+      await reload()
+      return `Paired. This browser uses ${me.role === 'employee' ? `the token of ${me.email ?? 'an employee'}` : `a ${me.role.replace(/_/g, ' ')} token`}.`
     })
   }
-  const unpair = () =>
-    action.run(async () => {
-      await ask('unpair')
-      setPaired(null)
-      return 'The token was removed from this browser.'
-    })
   return (
-    <main class="page">
+    <main class="page stack">
       <header class="top">
         <div class="logo">train<span>proof</span></div>
       </header>
-      <h1>Pair this browser</h1>
-      <p class="muted">
-        trainproof shows your training status from your organisation's trainproof daemon. Your admin gives you a personal
-        token; it stays in this browser and is only ever sent to the daemon.
-      </p>
-      {paired && <Notice tone="ok" testId="paired-as">{paired}</Notice>}
-      <form class="card stack" onSubmit={submit} style="margin-top:1rem">
+      <h1>trainproof settings</h1>
+      <section class="card stack" aria-labelledby="daemon-title">
+        <h2 id="daemon-title">Your organisation's trainproof</h2>
         <label class="field">
           <span>Daemon address</span>
-          <input name="daemonUrl" type="url" required value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
+          <input
+            name="daemonUrl"
+            type="url"
+            required
+            value={url}
+            readOnly={settings.daemonUrlLocked}
+            aria-describedby="daemon-help"
+            onInput={(event) => setUrl(event.currentTarget.value)}
+          />
+          <small id="daemon-help" data-testid={settings.daemonUrlLocked ? 'locked' : undefined}>
+            {settings.daemonUrlLocked
+              ? '🔒 Set by your organisation.'
+              : 'https:// for a daemon on another computer; http:// only for one on this computer.'}
+          </small>
         </label>
-        <label class="field">
-          <span>Personal token</span>
-          <input name="token" type="password" autocomplete="off" spellcheck={false} value={token} onInput={(event) => setToken(event.currentTarget.value)} />
-          <small>Employees get one from their admin; admins and reviewers paste their staff token.</small>
-        </label>
-        {action.error && <Notice tone="error" testId="pair-error">{action.error}</Notice>}
-        {action.done && !action.error && <Notice tone="ok" testId="pair-result">{action.done}</Notice>}
-        <div class="row">
-          <button type="submit" class="primary" disabled={action.busy}>
-            {action.busy ? 'Checking…' : 'Save and check'}
+        {!settings.daemonUrlLocked && url.trim() !== overview.daemonUrl && (
+          <button type="button" onClick={saveUrl} disabled={action.busy}>
+            Save address
           </button>
-          {paired && (
-            <button type="button" onClick={unpair} disabled={action.busy}>
-              Forget token
+        )}
+      </section>
+      {overview.identity ? (
+        <SignedInAs overview={overview} onSignedOut={() => void reload()} />
+      ) : (
+        <SignInCard overview={overview} onSignedIn={() => void reload()} />
+      )}
+      {settings.allowTokenPaste && (
+        <form class="card stack" onSubmit={paste} aria-labelledby="token-title">
+          <h2 id="token-title">Or paste a token</h2>
+          <p class="muted">For automation and test browsers: a token an admin issued. It stays in this browser and only goes to the daemon.</p>
+          <label class="field">
+            <span>Personal token</span>
+            <input name="token" type="password" autocomplete="off" spellcheck={false} value={token} onInput={(event) => setToken(event.currentTarget.value)} />
+          </label>
+          <div class="row">
+            <button type="submit" disabled={action.busy}>
+              {action.busy ? 'Checking…' : 'Save and check'}
             </button>
-          )}
-          <button type="button" class="link" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') })}>
-            Open my trainings
-          </button>
-        </div>
-      </form>
+          </div>
+        </form>
+      )}
+      {settings.managed && <p class="muted" data-testid="managed-note">Some settings are managed by your organisation.</p>}
+      <details>
+        <summary>For IT</summary>
+        <p class="muted">
+          Redirect URI to register with the identity provider's client for trainproof: <code data-testid="redirect-uri">{overview.redirectUri}</code>.
+          Deployment policies: "Deploying the extension" in docs/deploy.md of the trainproof repository.
+        </p>
+      </details>
+      {action.error && <Notice tone="error" testId="pair-error">{action.error}</Notice>}
+      {action.done && !action.error && <Notice tone="ok" testId="pair-result">{action.done}</Notice>}
     </main>
   )
-}
-
-function describe(role: string, email: string | null): string {
-  const who = role === 'employee' ? `as ${email ?? 'an employee'}` : `with a ${role.replace(/_/g, ' ')} token`
-  return `This browser is paired ${who}.`
 }

@@ -1,7 +1,7 @@
 import type { Connection, Status } from '../../shared/domain.ts'
 import { CONNECTION_LABELS, STATUS_LABELS } from '../utils/format.ts'
 
-const STATUS_TONE: Record<Status, string> = { compliant: 'ok', non_compliant: 'due', not_enrolled: 'due', not_configured: 'idle' }
+const STATUS_TONE: Record<Status, string> = { compliant: 'ok', non_compliant: 'due', not_enrolled: 'warn', not_configured: 'idle' }
 const CONNECTION_TONE: Record<Connection['status'], string> = { connected: 'ok', needs_reauth: 'warn', error: 'due' }
 
 export function StatusPill({ status }: { status: Status }) {

@@ -36,8 +36,8 @@ export function TrainingList({ trainings, showPortal = false, mainPortal = null 
                 ))}
               </ul>
             )}
-            {training.status === 'not_enrolled' && <p class="muted" style="margin:0.4rem 0 0">You haven't been enrolled yet; ask your admin if this seems wrong.</p>}
-            {showPortal && portal && portal !== mainPortal && training.status !== 'compliant' && provider && (
+            {training.status === 'not_enrolled' && <p class="muted" style="margin:0.4rem 0 0">Not enrolled yet: nothing to do until you are.</p>}
+            {showPortal && portal && portal !== mainPortal && training.status === 'non_compliant' && provider && (
               <p style="margin:0.5rem 0 0">
                 <a class="button primary" href={portal} target="_blank" rel="noreferrer">
                   Open {PROVIDER_NAMES[provider]} training

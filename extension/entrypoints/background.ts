@@ -2,12 +2,12 @@ import { browser, defineBackground } from '#imports'
 import { createDaemonClient } from '../utils/daemon-client.ts'
 import { refresh } from '../utils/refresh.ts'
 import { createHandlers, registerService } from '../utils/service.ts'
-import { daemonUrl, pairingToken } from '../utils/storage.ts'
+import { currentSettings, pairingToken } from '../utils/storage.ts'
 
 const ALARM = 'trainproof-refresh'
 
 export default defineBackground(() => {
-  const client = createDaemonClient({ baseUrl: () => daemonUrl.getValue(), token: () => pairingToken.getValue() })
+  const client = createDaemonClient({ baseUrl: async () => (await currentSettings()).daemonUrl, token: () => pairingToken.getValue() })
   const refreshNow = () => refresh(client)
   registerService(createHandlers(client))
   // For the end-to-end tests: refresh without waiting for an alarm.
@@ -19,6 +19,9 @@ export default defineBackground(() => {
   browser.notifications?.onClicked.addListener(() => void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') }))
   browser.runtime.onInstalled.addListener(async ({ reason }) => {
     await refreshNow()
-    if (reason === 'install' && (await pairingToken.getValue()) === null) await browser.runtime.openOptionsPage()
+    if (reason !== 'install' || (await pairingToken.getValue()) !== null) return
+    // Deployed by policy: the first contact is the sign-in page; otherwise the options, to set the daemon up.
+    if ((await currentSettings()).daemonUrlLocked) await browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') })
+    else await browser.runtime.openOptionsPage()
   })
 })

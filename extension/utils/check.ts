@@ -9,8 +9,11 @@ export type CheckResult =
   | { kind: 'unpaired'; at: string }
   | { kind: 'employee'; at: string; trainings: MyTrainings }
   | { kind: 'staff'; at: string; role: Me['role']; needsReauth: number }
-  | { kind: 'unreachable'; at: string; message: string }
+  | { kind: 'unreachable'; at: string; message: string; lastKnown?: LastKnown | null }
   | { kind: 'unauthorized'; at: string; message: string }
+
+/** An employee's trainings as the daemon last gave them, and when. */
+export type LastKnown = { at: string; trainings: MyTrainings }
 
 /** Data older than this (36 h: a nightly sync plus a missed night's slack) is shown as unknown. */
 export const STALE_AFTER_MS = 36 * 60 * 60 * 1000

@@ -11,6 +11,7 @@ import {
   type Status,
   type TrainingId,
 } from '../../shared/domain.ts'
+import { AuthMethods, Grant, IssuedToken, OidcStart, TokenInfo } from './access-shapes.ts'
 
 // Extension pages forbid eval; without this zod probes `new Function` and logs a CSP violation.
 z.config({ jitless: true })
@@ -41,7 +42,7 @@ export type DaemonClientOptions = {
 
 type Call = { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; query?: Record<string, string | number | undefined> }
 
-export const UNAUTHORIZED_MESSAGE = "The daemon doesn't recognise this token. Paste a new one in the extension's options."
+export const UNAUTHORIZED_MESSAGE = 'Your sign-in has expired or was revoked. Sign in again.'
 
 /** Turns a failed answer into a DaemonError whose message can be shown as it is. */
 export async function toDaemonError(response: Response): Promise<DaemonError> {
@@ -115,6 +116,14 @@ export function createDaemonClient(options: DaemonClientOptions) {
       request(z.array(Person), '/personnel', { query }),
     reset: (email: string, training: TrainingId) =>
       request(Person, `/personnel/${id(email)}/reset`, { method: 'POST', body: { training } }),
+    authMethods: () => request(AuthMethods, '/auth/methods'),
+    oidcStart: (redirectUri: string) => request(OidcStart, '/auth/oidc/start', { method: 'POST', body: { redirectUri } }),
+    oidcCallback: (body: { code: string; state: string }) => request(IssuedToken, '/auth/oidc/callback', { method: 'POST', body }),
+    tokens: () => request(z.array(TokenInfo), '/tokens'),
+    revokeToken: (tokenId: string) => request<void>(null, `/tokens/${id(tokenId)}`, { method: 'DELETE' }),
+    grants: () => request(z.array(Grant), '/grants'),
+    putGrant: (email: string, role: Role) => request(Grant, `/grants/${id(email)}`, { method: 'PUT', body: { role } }),
+    deleteGrant: (email: string) => request<void>(null, `/grants/${id(email)}`, { method: 'DELETE' }),
   }
 }
 

@@ -13,7 +13,7 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = { knowbe4: 'KnowBe4', 
 export const STATUS_LABELS: Record<Status, string> = {
   compliant: 'Complete',
   non_compliant: 'In progress',
-  not_enrolled: 'Not started',
+  not_enrolled: 'Not enrolled',
   not_configured: 'Not required',
 }
 

@@ -1,10 +1,26 @@
 import type { KnowBe4ConnectBody, Me, PutTrainingBody } from '../../shared/api.ts'
-import type { Campaign, Connection, MyTrainings, Person, Status, SyncRun, TrainingConfig, TrainingId } from '../../shared/domain.ts'
+import type { Campaign, Connection, MyTrainings, Person, Role, Status, SyncRun, TrainingConfig, TrainingId } from '../../shared/domain.ts'
 import type { CheckResult } from './check.ts'
-import type { OAuthOutcome } from './storage.ts'
+import type { AuthMethods, Grant, TokenInfo } from './access-shapes.ts'
+import type { Settings } from './settings.ts'
+import type { OAuthOutcome, SignInOutcome } from './storage.ts'
 
 /** What the popup, options and onboarding pages see of the background's state. */
-export type Overview = { daemonUrl: string; identity: Me | null; check: CheckResult | null; oauth: OAuthOutcome | null }
+export type Overview = {
+  daemonUrl: string
+  identity: Me | null
+  check: CheckResult | null
+  oauth: OAuthOutcome | null
+  /** Policy first, then the person's choices; what policy sets is shown locked. */
+  settings: Settings
+  signIn: SignInOutcome | null
+  /** Why the person was signed out (expired or revoked token), if that is what happened. */
+  signedOutReason: string | null
+  /** Whether this browser signed in (and signing out revokes the token) rather than pasting one. */
+  signedInHere: boolean
+  /** The identity redirect URI IT registers with the OIDC client (differs per browser and extension id). */
+  redirectUri: string
+}
 
 /**
  * Every request a page may send to the background, as `[arguments, answer]`. Only the background
@@ -29,6 +45,15 @@ export type Protocol = {
   putTraining: [{ training: TrainingId; body: PutTrainingBody }, TrainingConfig]
   personnel: [{ training?: TrainingId; status?: Status; limit?: number; offset?: number }, Person[]]
   reset: [{ email: string; training: TrainingId }, Person]
+  authMethods: [void, AuthMethods]
+  setDaemonUrl: [{ daemonUrl: string }, void]
+  signIn: [void, Me]
+  signOut: [void, void]
+  tokens: [void, TokenInfo[]]
+  revokeToken: [{ id: string }, void]
+  grants: [void, Grant[]]
+  putGrant: [{ email: string; role: Role }, Grant]
+  deleteGrant: [{ email: string }, void]
 }
 
 export type Kind = keyof Protocol
@@ -43,6 +68,7 @@ export const CHANNEL = 'trainproof/v1'
 const KINDS: ReadonlySet<string> = new Set<Kind>([
   'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connectKnowBe4', 'renewKnowBe4', 'connectHuntress', 'chooseHuntressAccount',
   'campaigns', 'syncConnection', 'syncAll', 'trainings', 'putTraining', 'personnel', 'reset',
+  'authMethods', 'setDaemonUrl', 'signIn', 'signOut', 'tokens', 'revokeToken', 'grants', 'putGrant', 'deleteGrant',
 ])
 
 export function isEnvelope(message: unknown): message is Envelope {

@@ -1,8 +1,8 @@
 import { browser } from '#imports'
 import { badgeFor } from './badge.ts'
-import { dueOf, type CheckResult } from './check.ts'
+import { dueOf, type CheckResult, type LastKnown } from './check.ts'
 import { DaemonError, type DaemonClient } from './daemon-client.ts'
-import { identity, lastCheck, onboardingOpened, pairingToken } from './storage.ts'
+import { identity, lastCheck, onboardingOpened, pairingToken, signedOutReason, tokenId } from './storage.ts'
 
 const now = () => new Date().toISOString()
 
@@ -17,9 +17,27 @@ export async function checkNow(client: DaemonClient): Promise<CheckResult> {
     return { kind: 'staff', at: now(), role: me.role, needsReauth }
   } catch (error) {
     if (!(error instanceof DaemonError)) throw error
-    if (error.status === 401) return { kind: 'unauthorized', at: now(), message: error.message }
-    return { kind: 'unreachable', at: now(), message: error.message }
+    if (error.status === 401) {
+      await dropToken(error.message)
+      return { kind: 'unauthorized', at: now(), message: error.message }
+    }
+    return { kind: 'unreachable', at: now(), message: error.message, lastKnown: lastKnownOf(await lastCheck.getValue()) }
   }
+}
+
+/** The employee's status as last answered, carried through failed checks so it stays on screen (marked stale). */
+export function lastKnownOf(check: CheckResult | null): LastKnown | null {
+  if (check?.kind === 'employee') return { at: check.at, trainings: check.trainings }
+  if (check?.kind === 'unreachable') return check.lastKnown ?? null
+  return null
+}
+
+/** An expired or revoked token (401): forget it, keep the daemon address, and say why on the sign-in screen. */
+export async function dropToken(reason: string | null): Promise<void> {
+  await pairingToken.setValue(null)
+  await tokenId.setValue(null)
+  await identity.setValue(null)
+  await signedOutReason.setValue(reason)
 }
 
 /** Refreshes from the daemon, then updates the badge and tells the person about new due training. */

@@ -1,44 +1,79 @@
 import { browser } from '#imports'
-import { isEnvelope, type Envelope, type Kind, type Protocol, type Reply } from './protocol.ts'
+import { isEnvelope, RequestError, type Envelope, type Kind, type Protocol, type Reply } from './protocol.ts'
 import type { DaemonClient } from './daemon-client.ts'
 import { chooseHuntressAccount, connectHuntress } from './oauth.ts'
 import { employeeCheck } from './check.ts'
-import { checkNow, drawBadge, publish, refresh } from './refresh.ts'
-import { daemonUrl, identity, lastCheck, oauthOutcome, onboardingOpened, pairingToken } from './storage.ts'
+import { publish, refresh } from './refresh.ts'
+import { checkDaemonUrl } from './settings.ts'
+import { forget, keepToken, OIDC_REDIRECT_PATH, signIn, signOut } from './sign-in.ts'
+import {
+  currentSettings,
+  daemonUrl,
+  identity,
+  lastCheck,
+  oauthOutcome,
+  pairingToken,
+  signedOutReason,
+  signInOutcome,
+  tokenId,
+} from './storage.ts'
 
 type Handlers = { [K in Kind]: (args: Protocol[K][0]) => Promise<Protocol[K][1]> }
 
 /** What each request from a page does. The daemon enforces roles; the background only relays. */
 export function createHandlers(client: DaemonClient): Handlers {
   return {
-    overview: async () => ({
-      daemonUrl: await daemonUrl.getValue(),
-      identity: await identity.getValue(),
-      check: await lastCheck.getValue(),
-      oauth: await oauthOutcome.getValue(),
-    }),
+    overview: async () => {
+      const settings = await currentSettings()
+      return {
+        daemonUrl: settings.daemonUrl,
+        identity: await identity.getValue(),
+        check: await lastCheck.getValue(),
+        oauth: await oauthOutcome.getValue(),
+        settings,
+        signIn: await signInOutcome.getValue(),
+        signedOutReason: await signedOutReason.getValue(),
+        signedInHere: (await tokenId.getValue()) !== null,
+        redirectUri: browser.identity.getRedirectURL(OIDC_REDIRECT_PATH),
+      }
+    },
+    // The fallback for automation: a token pasted with the daemon's address, checked before it is kept.
     pair: async ({ daemonUrl: url, token }) => {
-      const previous = { url: await daemonUrl.getValue(), token: await pairingToken.getValue() }
-      await daemonUrl.setValue(url.trim().replace(/\/+$/, ''))
+      const settings = await currentSettings()
+      if (!settings.allowTokenPaste) throw new RequestError('forbidden', 'Your organisation turned off pasting tokens: sign in with your company account.')
+      const previous = { url: await daemonUrl.getValue(), token: await pairingToken.getValue(), id: await tokenId.getValue() }
+      if (!settings.daemonUrlLocked) await daemonUrl.setValue(checkDaemonUrl(url))
       await pairingToken.setValue(token.trim())
-      await identity.setValue(null)
+      await tokenId.setValue(null)
       try {
-        const me = await client.me()
-        await identity.setValue(me)
-        if (previous.token !== token.trim()) await onboardingOpened.setValue(false)
-        await refresh(client)
-        return me
+        return await keepToken(client, token.trim(), null, null)
       } catch (error) {
         await daemonUrl.setValue(previous.url)
         await pairingToken.setValue(previous.token)
+        await tokenId.setValue(previous.id)
         throw error
       }
     },
-    unpair: async () => {
-      await pairingToken.setValue(null)
-      await identity.setValue(null)
-      await lastCheck.setValue(null)
-      await drawBadge(await checkNow(client))
+    unpair: () => forget(null),
+    setDaemonUrl: async ({ daemonUrl: url }) => {
+      if ((await currentSettings()).daemonUrlLocked) throw new RequestError('locked', 'Your organisation sets the daemon address.')
+      const next = checkDaemonUrl(url)
+      if (next !== (await daemonUrl.getValue()) && (await pairingToken.getValue()) !== null) await forget(null)
+      await daemonUrl.setValue(next)
+    },
+    authMethods: () => client.authMethods(),
+    signIn: () => signIn(client),
+    signOut: () => signOut(client),
+    tokens: () => client.tokens(),
+    revokeToken: async ({ id }) => {
+      await client.revokeToken(id)
+      // Revoking this browser's own token is signing out.
+      if (id === (await tokenId.getValue())) await forget(null)
+    },
+    grants: () => client.grants(),
+    putGrant: ({ email, role }) => client.putGrant(email, role),
+    deleteGrant: async ({ email }) => {
+      await client.deleteGrant(email)
     },
     refresh: () => refresh(client),
     recheck: async () => {

@@ -1,7 +1,8 @@
-import { storage } from '#imports'
+import { browser, storage } from '#imports'
 import type { Me } from '../../shared/api.ts'
 import type { Connection } from '../../shared/domain.ts'
 import type { CheckResult } from './check.ts'
+import { effectiveSettings, readManaged, type Settings } from './settings.ts'
 
 /** Every storage key of the extension, declared once. Bump `version` and add a migration to change a shape. */
 
@@ -11,6 +12,26 @@ export const daemonUrl = storage.defineItem<string>('local:daemonUrl', { fallbac
 
 /** The personal token: an employee token, or a staff token for admins and reviewers. */
 export const pairingToken = storage.defineItem<string | null>('local:pairingToken', { fallback: null, version: 1 })
+
+/** The daemon's id of the token when it came from signing in (signing out revokes it); null for a pasted one. */
+export const tokenId = storage.defineItem<string | null>('local:tokenId', { fallback: null, version: 1 })
+
+/** Why the person was signed out last (expired or revoked token), shown beside the sign-in button. */
+export const signedOutReason = storage.defineItem<string | null>('local:signedOutReason', { fallback: null, version: 1 })
+
+/**
+ * How the last sign-in with the company account ended. The popup closes while the identity
+ * provider's window is open, so the background keeps the outcome for the next time it opens.
+ */
+export type SignInOutcome = { kind: 'pending'; at: string } | { kind: 'failed'; at: string; message: string }
+
+export const signInOutcome = storage.defineItem<SignInOutcome | null>('local:signInOutcome', { fallback: null, version: 1 })
+
+/** Policy first (`storage.managed`), then what the person chose in the options. */
+export async function currentSettings(): Promise<Settings> {
+  const managed = await readManaged(browser.storage.managed as unknown as { get(): Promise<Record<string, unknown>> } | undefined)
+  return effectiveSettings(managed, await daemonUrl.getValue())
+}
 
 /** Who the token belongs to, as `GET /me` said when pairing. */
 export const identity = storage.defineItem<Me | null>('local:identity', { fallback: null, version: 1 })

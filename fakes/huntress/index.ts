@@ -8,6 +8,7 @@ import { FaultInjector, type Fault, type FaultOptions, type RequestLogEntry } fr
 import { OAuthState, type OAuthClient } from './oauth-state.ts'
 import { oauthRoutes } from './oauth-routes.ts'
 import { HuntressTenant } from './tenant.ts'
+import { learnerPortalPage } from '../learner-portal.ts'
 
 export type { Fault, FaultOptions, RequestLogEntry } from './faults.ts'
 export type { OAuthClient } from './oauth-state.ts'
@@ -89,6 +90,8 @@ export async function startHuntressFake(options: HuntressFakeOptions = {}): Prom
   app.use('*', faults.middleware)
   app.route('/oauth', oauthRoutes(oauth))
   app.route('/api/v1', apiRoutes({ tenant, oauth, links, settings, baseUrl: () => url }))
+  // The sandbox learner portal, where the adapter's portal URL (the base URL) points.
+  app.get('/', (c) => c.html(learnerPortalPage('Huntress')))
   app.get('/files/certificates/:file', (c) => {
     const bytes = links.get(c.req.param('file').replace(/\.pdf$/, ''))
     if (!bytes) return c.text('This link has expired.', links.expiredStatus)

@@ -5,6 +5,10 @@ import { FaultQueue, type FakeFault, type FaultOptions } from './faults.ts'
 import { KnowBe4Tenant } from './model.ts'
 import { RateLimiter, REAL_LIMITS, type FakeLimits } from './rate-limiter.ts'
 import { route, type EnrollmentPaging, type FakeAnswer } from './routes.ts'
+import { learnerPortalPage } from '../learner-portal.ts'
+
+/** The sandbox learner portal (a browser page, not part of the Reporting API; not logged as an API request). */
+export const LEARNER_PORTAL_PATH = '/learner'
 
 type Headers = Record<string, string>
 
@@ -108,6 +112,10 @@ export class KnowBe4Fake {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid')
     const path = url.pathname.replace(/\/+$/, '') || '/'
+    if (req.method === 'GET' && path === LEARNER_PORTAL_PATH) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(learnerPortalPage('KnowBe4'))
+      return
+    }
     const entry: RequestLogEntry = {
       at: this.now(),
       method: req.method ?? 'GET',

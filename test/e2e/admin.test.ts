@@ -153,4 +153,17 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     expect(sync.ok).toBe(false)
     await popup.close()
   })
+
+  it('shows an access reviewer the Access screen (roles, live tokens) read-only', async () => {
+    await json(daemon.api('/grants/boss@example.com', { method: 'PUT', json: { role: 'workspace_manager' } }))
+    await browser.pair(daemon.url, await tokenFor(daemon, 'access_reviewer'))
+    const popup = await browser.open('popup.html')
+    await popup.getByRole('tab', { name: 'Access' }).click()
+
+    await expect.poll(() => textOf(popup.getByTestId('grant')), POLL).toContain('boss@example.com')
+    await expect.poll(() => popup.getByTestId('token').count(), POLL).toBeGreaterThan(0)
+    expect(await popup.locator('[data-testid="grant"] select:enabled').count()).toBe(0)
+    expect(await popup.getByRole('button', { name: /^Revoke|^Remove|^Grant$/ }).count()).toBe(0)
+    await popup.close()
+  })
 })

@@ -36,12 +36,16 @@ describe('employee: badge, onboarding and "check again" (KnowBe4)', { timeout: 6
     await onboardingOpened
   })
 
-  it('brands the onboarding page for KnowBe4 and links to its learner portal', async () => {
+  it("brands the onboarding page for KnowBe4 and links to its learner portal (the sandbox tenant's own page, never the real site)", async () => {
     const page = await browser.open('onboarding.html')
 
     await expect.poll(() => textOf(page.getByTestId('onboarding-title')), POLL).toBe('Your security training with KnowBe4')
     expect(await page.locator('[data-provider]').first().getAttribute('data-provider')).toBe('knowbe4')
-    expect(await page.getByTestId('portal-link').getAttribute('href')).toBe('https://training.knowbe4.com')
+    expect(await page.getByTestId('portal-link').getAttribute('href')).toBe(`${fake.url}/learner`)
+    const portal = browser.context.waitForEvent('page', { predicate: (opened) => opened.url().startsWith(fake.url) })
+    await page.getByTestId('portal-link').click()
+    await expect.poll(async () => (await portal).title(), POLL).toBe('KnowBe4 sandbox — learner portal')
+    await (await portal).close()
     const training = page.locator('[data-training="security_awareness"]')
     expect(await training.textContent()).toContain('1/2')
     expect(await training.textContent()).toContain('Campaign A — to do')

@@ -51,14 +51,14 @@ export type Browser = {
 }
 
 /** Headless Debian Chromium with the built extension loaded, in a fresh profile. */
-export async function launchBrowser(extensionDir: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Browser> {
+export async function launchBrowser(extensionDir: string, options: { colorScheme?: 'light' | 'dark'; args?: string[] } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'trainproof-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     colorScheme: options.colorScheme ?? 'light',
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: ['--headless=new', `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--disable-gpu'],
+    args: ['--headless=new', `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--disable-gpu', ...(options.args ?? [])],
   })
   const worker: Worker =
     context.serviceWorkers().find((item) => item.url().includes(CHROME_EXTENSION_ID)) ??

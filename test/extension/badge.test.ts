@@ -6,8 +6,16 @@ import type { MyTrainings } from '../../shared/domain.ts'
 const NOW = Date.parse('2026-11-22T12:00:00Z')
 const at = new Date(NOW).toISOString()
 
+const IDS = ['security_awareness', 'hipaa', 'ai_awareness'] as const
+
+/** `due` trainings in progress (or not enrolled), the rest complete. */
+function trainingsWith(due: number, status: 'non_compliant' | 'not_enrolled' = 'non_compliant', syncedAt: string | null = new Date(NOW - 60_000).toISOString()) {
+  const trainings = Object.fromEntries(IDS.map((id, index) => [id, { status: index < due ? status : 'compliant' }]))
+  return { due, syncedAt, trainings, provider: { security_awareness: 'knowbe4', hipaa: 'huntress', ai_awareness: 'knowbe4' } } as unknown as MyTrainings
+}
+
 function employee(due: number, syncedAt: string | null = new Date(NOW - 60_000).toISOString()): CheckResult {
-  return { kind: 'employee', at, trainings: { due, syncedAt } as MyTrainings }
+  return { kind: 'employee', at, trainings: trainingsWith(due, 'non_compliant', syncedAt) }
 }
 
 describe('badgeFor', () => {
@@ -31,6 +39,24 @@ describe('badgeFor', () => {
     expect(actual.text).toBe(expectedText)
     expect(actual.color).toBe(expectedColor)
     expect(actual.title).toMatch(/^trainproof: .+\.$/)
+  })
+
+  it('shows a person enrolled in nothing in amber, telling them to ask to be enrolled rather than to finish anything', () => {
+    const check: CheckResult = { kind: 'employee', at, trainings: trainingsWith(2, 'not_enrolled') }
+
+    const actual = badgeFor(check, NOW)
+
+    expect(actual).toMatchObject({ text: '2', color: BADGE_COLORS.attention })
+    expect(actual.title).toContain('not enrolled in 2 trainings')
+  })
+
+  it('keeps the last known due count, in grey, while the daemon is unreachable', () => {
+    const check: CheckResult = { kind: 'unreachable', at, message: "Can't reach it.", lastKnown: { at, trainings: trainingsWith(1) } }
+
+    const actual = badgeFor(check, NOW)
+
+    expect(actual).toMatchObject({ text: '1', color: BADGE_COLORS.unknown })
+    expect(actual.title).toContain('Last known: 1 due')
   })
 
   it('says in the title how many are due, in words', () => {

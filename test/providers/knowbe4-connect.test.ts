@@ -71,6 +71,14 @@ describe('knowbe4 adapter settings', () => {
     expect(knowbe4.baseUrl({ region, baseUrl: null })).toBe(api)
   })
 
+  it.each([
+    ['http://127.0.0.1:4567/', 'http://127.0.0.1:4567/learner'],
+    ['http://localhost:4567', 'http://localhost:4567/learner'],
+    ['https://kb4-proxy.corp.example', 'https://training.knowbe4.com'],
+  ])('sends learners of a tenant at %s to %s (a loopback sandbox has its own portal; a proxy does not)', (baseUrl, portal) => {
+    expect(knowbe4.portalUrl({ region: 'us', baseUrl })).toBe(portal)
+  })
+
   it('lets a base URL replace the region’s, without a trailing slash', () => {
     expect(knowbe4.baseUrl({ region: 'us', baseUrl: 'http://127.0.0.1:9/kb4/' })).toBe('http://127.0.0.1:9/kb4')
   })

@@ -57,6 +57,17 @@ function targetOf(settings: KnowBe4Settings, secret: KnowBe4Secret): Kb4Target {
   return { baseUrl: knowbe4BaseUrl(settings), apiToken: secret.apiToken }
 }
 
+/**
+ * Where employees take the training: the region's console; for a KnowBe4 on loopback (the demo's
+ * and the tests' sandbox tenant) its own learner page, so a demo never sends anyone to the real site.
+ * A non-loopback base URL is an API proxy: learners still go to the region's console.
+ */
+export function knowbe4PortalUrl(settings: KnowBe4Settings): string {
+  const base = settings.baseUrl ? new URL(settings.baseUrl) : null
+  if (base && base.protocol === 'http:' && (base.hostname === '127.0.0.1' || base.hostname === 'localhost')) return `${base.origin}/learner`
+  return CONSOLE_URL[settings.region]
+}
+
 export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   id: 'knowbe4',
   displayName: PROVIDER_NAME,
@@ -66,7 +77,7 @@ export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   rateLimits: knowbe4Limits,
   dailyBudget: (seats) => DAILY_REQUEST_BASE + seats,
   // No accountKey: the Reporting API has no account id, and two accounts may share name and region.
-  portalUrl: (settings) => CONSOLE_URL[settings.region],
+  portalUrl: knowbe4PortalUrl,
   direct: {
     body: KnowBe4ConnectBody,
     /** One `GET /v1/account`: proves the token, region and plan, and names the connection. */
