@@ -7,6 +7,7 @@ import type { CertificateStore } from '../certificates/store.ts'
 import { commitSync, planSync, replaceCampaigns, selectedRemote, toStoredCampaigns, type Fetched } from './plan.ts'
 import type { Sessions } from './session.ts'
 import { audit } from '../store/audit.ts'
+import { syncChanges } from './changes.ts'
 
 export type SyncDeps = { store: Store; log: Logger; sessions: Sessions; certificates: CertificateStore }
 
@@ -81,7 +82,7 @@ export class SyncService {
       const plan = planSync(this.deps.store.data, connection, fetched, finishedAt)
       await this.deps.certificates.fetchFor(opened, connection, plan)
       await this.deps.store.backup()
-      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt, requests: opened.http.requests, error: null }
+      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt, requests: opened.http.requests, error: null, changes: syncChanges(this.deps.store.data, plan) }
       await this.deps.store.update((db) => {
         const stored = db.connections.find((item) => item.id === connectionId)
         if (!stored) throw notFound(`Connection ${connectionId}`)

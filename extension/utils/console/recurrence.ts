@@ -1,0 +1,29 @@
+import type { Recurrence, RecurrencePreview } from '../console-schemas.ts'
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
+export const monthName = (month: number) => MONTHS[month - 1] ?? String(month)
+
+/** The rule in words, as the console shows it next to the form. */
+export function describeRule(rule: Recurrence): string {
+  if (rule.kind === 'none') return 'Nobody is reset: compliance lasts until an admin resets it.'
+  if (rule.kind === 'rolling') return `Each person retakes it ${rule.months} month${rule.months === 1 ? '' : 's'} after they became compliant.`
+  return `Everyone compliant before ${rule.day} ${monthName(rule.month)} retakes it on that date each year.`
+}
+
+/**
+ * A preview split into the people the rule resets as soon as it is saved (the daemon answers
+ * `at` = its now for them; a minute of slack covers the clocks) and those it resets later.
+ */
+export function splitResets(preview: RecurrencePreview, now: number): { atOnce: RecurrencePreview['resets']; later: RecurrencePreview['resets'] } {
+  const atOnce: RecurrencePreview['resets'] = []
+  const later: RecurrencePreview['resets'] = []
+  for (const reset of preview.resets) (Date.parse(reset.at) <= now + 60_000 ? atOnce : later).push(reset)
+  later.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+  return { atOnce, later }
+}
+
+/** February 29 does not come every year, so fixed dates stop at the 28th there. */
+export function daysIn(month: number): number {
+  return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 31
+}
