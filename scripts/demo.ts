@@ -17,6 +17,7 @@ import { seedWorkedExample as seedHuntress } from '../fakes/huntress/seed.ts'
 import { seedWorkedExample as seedKnowBe4, startKnowBe4Fake, type KnowBe4Fake } from '../fakes/knowbe4/index.ts'
 import { TRAINING_IDS, TRAINING_NAMES, type Connection, type Person, type TrainingId } from '../shared/domain.ts'
 import { CHROME_EXTENSION_ID, HUNTRESS_REDIRECT_PATH } from '../extension/utils/extension-key.ts'
+import { statusLabel } from '../shared/status-words.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -132,12 +133,11 @@ function isFree(port: number): Promise<boolean> {
   })
 }
 
-const SHORT: Record<string, string> = { compliant: 'compliant', non_compliant: 'DUE', not_enrolled: 'DUE (not enrolled)', not_configured: '-' }
-
+/** The same words as the extension shows (shared/status-words.ts). */
 function cell(person: Person, training: TrainingId): string {
   const status = person.trainings[training]
   const progress = status.required > 0 ? ` ${status.completed}/${status.required}` : ''
-  return `${SHORT[status.status] ?? status.status}${progress}`
+  return `${statusLabel(status)}${progress}`
 }
 
 function printSummary(input: {
