@@ -28,7 +28,7 @@ async function prepareDataDir(dbDir: string, count: number): Promise<{ dataDir: 
   }))
   const createdAt = new Date().toISOString()
   db.tokens.push(
-    ...employees.map(({ token, email }, index): StoredToken => ({ id: `bench-${index}`, hash: hashToken(token), role: 'employee', email, label: 'bench', createdAt })),
+    ...employees.map(({ token, email }, index): StoredToken => ({ id: `bench-${index}`, hash: hashToken(token), role: 'employee', email, label: 'bench', createdAt, expiresAt: null, lastUsedAt: null, via: 'issued' })),
   )
   await writeFile(join(dataDir, 'trainproof.json'), JSON.stringify(db))
   await copyFile(join(dbDir, 'secret.key'), join(dataDir, 'secret.key')).catch(() => undefined)

@@ -6,13 +6,18 @@ import { API_BASE, type ErrorBody } from '../shared/api.ts'
 import { hostGuard, originGuard } from './auth/guards.ts'
 import { readPrincipal, type AuthEnv } from './auth/roles.ts'
 import { hashToken } from './auth/tokens.ts'
+import { publicHosts } from './config.ts'
 import { AppError } from './errors.ts'
 import type { Logger } from './log.ts'
 import { connectionRoutes } from './routes/connections.ts'
+import { evidenceRoutes } from './routes/evidence.ts'
 import type { Deps } from './routes/deps.ts'
 import { oauthRoutes } from './routes/oauth.ts'
+import { authRoutes } from './routes/auth.ts'
+import { grantRoutes } from './routes/grants.ts'
 import { personnelRoutes } from './routes/personnel.ts'
 import { systemRoutes } from './routes/system.ts'
+import { tokenRoutes } from './routes/tokens.ts'
 import { trainingRoutes } from './routes/trainings.ts'
 
 /** Request bodies are small JSON documents; anything larger is refused before it is read. */
@@ -24,17 +29,21 @@ export function createApp(deps: Deps) {
   const adminTokenHash = config.adminToken ? hashToken(config.adminToken) : null
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook })
 
-  app.use('*', hostGuard(deps.port, config.allowedHosts))
+  app.use('*', hostGuard(deps.port, [...config.allowedHosts, ...publicHosts(config.publicUrl)]))
   app.use('*', originGuard(config.allowedOrigins))
   app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`, 413) } }))
-  app.use('*', readPrincipal(store, adminTokenHash))
+  app.use('*', readPrincipal(store, adminTokenHash, deps))
 
   const api = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook })
     .route('/', systemRoutes(deps))
+    .route('/', tokenRoutes(deps))
+    .route('/', grantRoutes(deps))
+    .route('/', authRoutes(deps))
     .route('/', connectionRoutes(deps))
     .route('/', oauthRoutes(deps))
     .route('/', trainingRoutes(deps))
     .route('/', personnelRoutes(deps))
+    .route('/', evidenceRoutes(deps))
   app.route(API_BASE, api)
   app.doc31(`${API_BASE}/openapi.json`, {
     openapi: '3.1.0',

@@ -1,11 +1,14 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app.ts'
+import { TokenActivity } from './auth/activity.ts'
+import { OidcSignIn } from './auth/oidc/client.ts'
 import { hashToken, newToken } from './auth/tokens.ts'
 import { CertificateStore } from './certificates/store.ts'
-import type { Config } from './config.ts'
+import { ConfigError, type Config } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
 import { ProviderRegistry } from './providers/registry.ts'
 import type { Deps } from './routes/deps.ts'
@@ -28,11 +31,19 @@ export type Daemon = {
   close(): Promise<void>
 }
 
-export type StartOptions = { log?: Logger; providers?: ProviderRegistry; tuning?: HttpTuning }
+export type StartOptions = {
+  log?: Logger
+  providers?: ProviderRegistry
+  tuning?: HttpTuning
+  /** The daemon's clock (default: the system's). */
+  now?: () => Date
+}
 
 /** Builds the daemon from a configuration and listens on loopback (or the configured host). */
 export async function startDaemon(config: Config, options: StartOptions = {}): Promise<Daemon> {
   const log = options.log ?? createLogger(config.logLevel)
+  const now = options.now ?? (() => new Date())
+  const tls = config.tls ? await readTls(config.tls) : null
   await ensureDataDir(config.dataDir)
   const store = await Store.open(join(config.dataDir, 'trainproof.json'))
   const vault = await Vault.open(config.dataDir)
@@ -42,17 +53,19 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
   const sync = new SyncService({ store, log, sessions, certificates })
   const rechecks = new Rechecks({ store, sync })
   const adminTokenFile = config.adminToken ? null : await bootstrapAdminToken(store, config.dataDir)
+  const activity = new TokenActivity(store, now)
+  const oidc = config.oidc ? new OidcSignIn(config.oidc, now, log) : null
 
   let port = config.port
-  const deps: Deps = { config, store, vault, log, providers, sync, sessions, certificates, rechecks, port: () => port, version: VERSION }
+  const deps: Deps = { config, store, vault, log, providers, sync, sessions, certificates, rechecks, port: () => port, version: VERSION, now, activity, oidc }
   const app = createApp(deps)
-  const server = await listen(app.fetch, config.host, config.port)
+  const server = await listen(app.fetch, config.host, config.port, tls)
   port = (server.address() as AddressInfo).port
-  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt }) : null
+  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt, clock: now }) : null
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {
-    url: `http://${host}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     deps,
     adminTokenFile,
@@ -60,15 +73,35 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
       scheduler?.stop()
       await sync.stop()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await activity.flush().catch((error: unknown) => log.warn('could not write token last-use times', { error }))
     },
   }
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+type Tls = { cert: Buffer; key: Buffer }
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number, tls: Tls | null): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server))
+    const server = tls
+      ? serve({ fetch, hostname, port, createServer: createHttpsServer, serverOptions: tls }, () => resolve(server))
+      : serve({ fetch, hostname, port }, () => resolve(server))
     server.once('error', reject)
   })
+}
+
+/** The PEM files of TRAINPROOF_TLS_CERT/_KEY; unreadable or not PEM stops start-up with one message. */
+async function readTls(files: { certFile: string; keyFile: string }): Promise<Tls> {
+  const read = async (file: string, variable: string, marker: RegExp) => {
+    const text = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+      throw new ConfigError(`trainproof cannot start: ${variable} (${file}) cannot be read (${error.code ?? error.message}).`)
+    })
+    if (!marker.test(text.toString('utf8'))) throw new ConfigError(`trainproof cannot start: ${variable} (${file}) is not a PEM file.`)
+    return text
+  }
+  return {
+    cert: await read(files.certFile, 'TRAINPROOF_TLS_CERT', /-----BEGIN CERTIFICATE-----/),
+    key: await read(files.keyFile, 'TRAINPROOF_TLS_KEY', /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/),
+  }
 }
 
 /**
@@ -83,7 +116,7 @@ async function bootstrapAdminToken(store: Store, dataDir: string): Promise<strin
   const token = newToken()
   const at = new Date().toISOString()
   await store.update((db) => {
-    db.tokens.push({ id: 'bootstrap', hash: hashToken(token), role: 'admin', email: null, label: 'bootstrap', createdAt: at })
+    db.tokens.push({ id: 'bootstrap', hash: hashToken(token), role: 'admin', email: null, label: 'bootstrap', createdAt: at, expiresAt: null, lastUsedAt: null, via: 'bootstrap' })
     audit(db, 'trainproof', 'token.bootstrap', { file }, at)
   })
   await writeFile(file, `${token}\n`, { mode: 0o600 })

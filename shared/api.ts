@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Email, KnowBe4Region, Role, Status, TrainingId } from './domain.ts'
+import { Email, GraceDays, IsoTime, KnowBe4Region, Recurrence, Role, STAFF_ROLES, Status, TrainingId } from './domain.ts'
 
 /** Request and response bodies of the daemon's HTTP API v1 (spec/api.md), beyond the domain shapes. */
 
@@ -23,7 +23,13 @@ export const Me = z.object({ role: Role, email: z.string().nullable() }).meta({ 
 export type Me = z.infer<typeof Me>
 
 export const CreateTokenBody = z
-  .object({ role: Role, email: Email.optional(), label: z.string().trim().max(100).optional() })
+  .object({
+    role: Role,
+    email: Email.optional(),
+    label: z.string().trim().max(100).optional(),
+    /** Absent: the token never expires (automation). */
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
   .strict()
   .refine((body) => body.role !== 'employee' || body.email !== undefined, {
     message: 'an employee token needs an email',
@@ -32,16 +38,76 @@ export const CreateTokenBody = z
   .meta({ id: 'CreateTokenBody' })
 export type CreateTokenBody = z.infer<typeof CreateTokenBody>
 
+/** POST /tokens and POST /auth/oidc/callback: the token is shown only in this answer. */
 export const CreatedToken = z
-  .object({ token: z.string(), role: Role, email: z.string().nullable() })
+  .object({ token: z.string(), id: z.string(), role: Role, email: z.string().nullable(), expiresAt: IsoTime.nullable() })
   .meta({ id: 'CreatedToken' })
 export type CreatedToken = z.infer<typeof CreatedToken>
+
+export const TokenVia = z.enum(['issued', 'oidc', 'bootstrap'])
+export type TokenVia = z.infer<typeof TokenVia>
+
+/** A live token as GET /tokens lists it: never the token or its hash. */
+export const TokenInfo = z
+  .object({
+    id: z.string(),
+    role: Role,
+    email: z.string().nullable(),
+    label: z.string(),
+    createdAt: IsoTime,
+    expiresAt: IsoTime.nullable(),
+    lastUsedAt: IsoTime.nullable(),
+    via: TokenVia,
+  })
+  .meta({ id: 'TokenInfo' })
+export type TokenInfo = z.infer<typeof TokenInfo>
+
+export const StaffRole = z.enum(STAFF_ROLES)
+export type StaffRole = z.infer<typeof StaffRole>
+
+/** An admin's grant of a staff role to an e-mail; a sign-in with that e-mail gets the role. */
+export const Grant = z
+  .object({ email: z.string(), role: StaffRole, grantedAt: IsoTime, grantedBy: z.string() })
+  .meta({ id: 'Grant' })
+export type Grant = z.infer<typeof Grant>
+
+export const PutGrantBody = z.object({ role: StaffRole }).strict().meta({ id: 'PutGrantBody' })
+export type PutGrantBody = z.infer<typeof PutGrantBody>
+
+export const AuthMethods = z
+  .object({ oidc: z.object({ issuer: z.string() }).nullable() })
+  .meta({ id: 'AuthMethods' })
+export type AuthMethods = z.infer<typeof AuthMethods>
+
+export const OidcStartBody = z
+  .object({ redirectUri: z.url({ protocol: /^https?$/ }).max(2048) })
+  .strict()
+  .meta({ id: 'OidcStartBody' })
+export type OidcStartBody = z.infer<typeof OidcStartBody>
+
+export const OidcCallbackBody = z
+  .object({
+    code: z.string().min(1).max(4096),
+    state: z.string().min(1).max(200),
+    /** The `iss` the identity provider added to the redirect (RFC 9207), when it did: checked when given. */
+    iss: z.string().max(2048).optional(),
+  })
+  .strict()
+  .meta({ id: 'OidcCallbackBody' })
+export type OidcCallbackBody = z.infer<typeof OidcCallbackBody>
 
 /** Campaign ids are opaque strings; bounded so a hostile body cannot grow the db. */
 const CampaignIdList = z.array(z.string().min(1).max(200)).max(1000)
 
 export const PutTrainingBody = z
-  .object({ connectionId: z.string().min(1).max(200).nullable(), campaignIds: CampaignIdList })
+  .object({
+    connectionId: z.string().min(1).max(200).nullable(),
+    campaignIds: CampaignIdList,
+    /** Omitted: keep the current rule. */
+    recurrence: Recurrence.optional(),
+    /** Omitted: keep the current grace. */
+    graceDays: GraceDays.optional(),
+  })
   .strict()
   .meta({ id: 'PutTrainingBody' })
 export type PutTrainingBody = z.infer<typeof PutTrainingBody>
@@ -86,3 +152,25 @@ export type CallbackBody = z.infer<typeof CallbackBody>
 export const RecheckAnswer = z
   .object({ queued: z.boolean(), retryAfterSeconds: z.number().int().nonnegative() })
   .meta({ id: 'RecheckAnswer' })
+
+export const RecurrencePreviewBody = z.object({ recurrence: Recurrence }).strict().meta({ id: 'RecurrencePreviewBody' })
+export type RecurrencePreviewBody = z.infer<typeof RecurrencePreviewBody>
+
+export const RecurrencePreview = z
+  .object({ resets: z.array(z.object({ email: z.string(), at: IsoTime })) })
+  .meta({ id: 'RecurrencePreview' })
+export type RecurrencePreview = z.infer<typeof RecurrencePreview>
+
+/** A UTC calendar day, YYYY-MM-DD. */
+export const IsoDate = z.iso.date()
+
+export const EvidenceQuery = z.object({ from: IsoDate, to: IsoDate })
+export type EvidenceQuery = z.infer<typeof EvidenceQuery>
+
+export const ComplianceHistory = z
+  .object({
+    training: TrainingId,
+    points: z.array(z.object({ date: IsoDate, compliant: z.number().int().nonnegative(), total: z.number().int().nonnegative() })),
+  })
+  .meta({ id: 'ComplianceHistory' })
+export type ComplianceHistory = z.infer<typeof ComplianceHistory>

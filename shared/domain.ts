@@ -75,11 +75,37 @@ export const Campaign = z
   .meta({ id: 'Campaign' })
 export type Campaign = z.infer<typeof Campaign>
 
+/** Days in each month of a non-leap year: a fixed recurrence date never falls on Feb 29. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
+
+/** When compliance expires and a person must retrain (annual retraining). */
+export const Recurrence = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('none') }).strict(),
+    z.object({ kind: z.literal('rolling'), months: z.number().int().min(1).max(120) }).strict(),
+    z
+      .object({ kind: z.literal('fixed'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) })
+      .strict()
+      .refine((rule) => rule.day <= (MONTH_DAYS[rule.month - 1] ?? 0), {
+        message: 'day does not exist in that month (Feb 29 is not allowed)',
+        path: ['day'],
+      }),
+  ])
+  .meta({ id: 'Recurrence' })
+export type Recurrence = z.infer<typeof Recurrence>
+
+export const GraceDays = z.number().int().min(0).max(365)
+export const DEFAULT_GRACE_DAYS = 30
+
 export const TrainingConfig = z
   .object({
     id: TrainingId,
     connectionId: z.string().nullable(),
     campaignIds: z.array(z.string()),
+    /** Absent = { kind: 'none' }. */
+    recurrence: Recurrence.optional(),
+    /** Days a person reset by recurrence has before they are due (default 30). */
+    graceDays: GraceDays.optional(),
   })
   .meta({ id: 'TrainingConfig' })
 export type TrainingConfig = z.infer<typeof TrainingConfig>
@@ -100,6 +126,8 @@ export const TrainingStatus = z
     compliantAt: IsoTime.nullable(),
     sticky: z.boolean(),
     campaigns: z.array(CampaignProgress),
+    /** When a person reset by a recurrence rule must have retrained (null otherwise). */
+    dueAt: IsoTime.nullable().optional(),
   })
   .meta({ id: 'TrainingStatus' })
 export type TrainingStatus = z.infer<typeof TrainingStatus>

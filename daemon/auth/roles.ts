@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import { STAFF_ROLES, WRITE_ROLES, type Role } from '../../shared/domain.ts'
 import { AppError } from '../errors.ts'
 import type { Store } from '../store/store.ts'
+import type { TokenActivity } from './activity.ts'
 import { authenticate, type Principal } from './tokens.ts'
 
 export type AuthEnv = { Variables: { principal: Principal | null } }
@@ -18,8 +19,12 @@ export const ACCESS = {
   selfOrStaff: [...STAFF_ROLES, 'employee'],
 } as const satisfies Record<string, Access>
 
-/** Reads the bearer token, if any, into `principal`; an unknown token is a 401 at once. */
-export function readPrincipal(store: Store, adminTokenHash: string | null): MiddlewareHandler<AuthEnv> {
+/** Reads the bearer token, if any, into `principal`; an unknown, revoked or expired token is a 401 at once. */
+export function readPrincipal(
+  store: Store,
+  adminTokenHash: string | null,
+  clock: { now: () => Date; activity: TokenActivity },
+): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization')
     if (header === undefined) {
@@ -27,8 +32,9 @@ export function readPrincipal(store: Store, adminTokenHash: string | null): Midd
       return next()
     }
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header)
-    const principal = match ? authenticate(store, adminTokenHash, match[1] as string) : null
-    if (!principal) throw new AppError('unauthorized', 'The bearer token is missing or unknown.', 401)
+    const principal = match ? authenticate(store, adminTokenHash, match[1] as string, clock.now()) : null
+    if (!principal) throw new AppError('unauthorized', 'The bearer token is missing, unknown, revoked or expired.', 401)
+    clock.activity.touch(principal.tokenId)
     c.set('principal', principal)
     await next()
   }

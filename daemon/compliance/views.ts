@@ -16,6 +16,7 @@ const NOT_CONFIGURED: TrainingStatus = Object.freeze({
   compliantAt: null,
   sticky: false,
   campaigns: [],
+  dueAt: null,
 }) as TrainingStatus
 const NOT_ENROLLED: TrainingStatus = Object.freeze({ ...NOT_CONFIGURED, status: 'not_enrolled' }) as TrainingStatus
 
@@ -38,11 +39,13 @@ export function currentRecord(db: Db, person: StoredPerson, training: TrainingId
 
 export function trainingStatus(db: Db, person: StoredPerson, training: TrainingId): TrainingStatus {
   const record = currentRecord(db, person, training)
+  const dueAt = db.retraining[person.email]?.[training]?.dueAt ?? null
   if (record) {
     const { status, completed, required, compliantAt, sticky, campaigns } = record
-    return { status, completed, required, compliantAt, sticky, campaigns }
+    return { status, completed, required, compliantAt, sticky, campaigns, dueAt: status === 'compliant' ? null : dueAt }
   }
-  return isConfigured(db, training) ? NOT_ENROLLED : NOT_CONFIGURED
+  const none = isConfigured(db, training) ? NOT_ENROLLED : NOT_CONFIGURED
+  return dueAt === null ? none : { ...none, dueAt }
 }
 
 export function toPerson(db: Db, person: StoredPerson): Person {

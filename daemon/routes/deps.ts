@@ -1,3 +1,5 @@
+import type { TokenActivity } from '../auth/activity.ts'
+import type { OidcSignIn } from '../auth/oidc/client.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { ProviderRegistry } from '../providers/registry.ts'
@@ -22,4 +24,10 @@ export type Deps = {
   /** The port actually listened on (for the Host guard). */
   port: () => number
   version: string
+  /** The daemon's clock (token expiry, sign-in states, ID token times); tests inject one. */
+  now: () => Date
+  /** Last-use times of tokens, kept in memory between writes. */
+  activity: TokenActivity
+  /** Employee sign-in with the organisation's OpenID Provider; null when not configured. */
+  oidc: OidcSignIn | null
 }

@@ -4,13 +4,14 @@ import { MeTrainingsQuery, PersonnelQuery, ResetBody } from '../../shared/api.ts
 import { Email, MyTrainings, Person, TRAINING_NAMES, TrainingId } from '../../shared/domain.ts'
 import { ACCESS, isStaff, type AuthEnv } from '../auth/roles.ts'
 import type { Principal } from '../auth/tokens.ts'
-import { certificatePdf } from '../certificates/pdf.ts'
-import { currentRecord, toMyTrainings, toPerson, trainingProviders, trainingStatus, unknownPerson } from '../compliance/views.ts'
+import { recordCertificate } from '../evidence/certificate.ts'
+import { currentRecord, toMyTrainings, toPerson, trainingStatus, unknownPerson } from '../compliance/views.ts'
 import { AppError, notFound } from '../errors.ts'
 import type { Db } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
 import { audit } from '../store/audit.ts'
+import { clearRetraining } from '../recurrence/resets.ts'
 
 const EmailParam = z.object({ email: Email })
 
@@ -166,6 +167,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
         if (!found) throw notFound(`Person ${email}`)
         const previous = found.records[training]
         delete found.records[training]
+        clearRetraining(db, email, training)
         audit(db, actor, 'person.reset', { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null })
         return toPerson(db, found)
       })
@@ -181,20 +183,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
       const person = db.people[email]
       const record = person ? currentRecord(db, person, trainingId) : null
       if (!person || !record || record.status !== 'compliant') throw notFound(`A certificate of ${email} for ${trainingId}`)
-      const attachments: Uint8Array[] = []
-      for (const hash of record.certificates) {
-        const bytes = await certificates.get(hash)
-        if (bytes) attachments.push(bytes)
-      }
-      const connection = db.connections.find((item) => item.id === record.connectionId)
-      const pdf = await certificatePdf({
-        person,
-        training: trainingId,
-        record,
-        provider: (connection && providers.all().find((item) => item.id === connection.provider)?.displayName) ?? trainingProviders(db)[trainingId],
-        syncedAt: record.evaluatedAt,
-        attachments,
-      })
+      const pdf = await recordCertificate({ providers, certificates }, db, person, trainingId, record)
       return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/pdf',
         'content-disposition': `attachment; filename="${trainingId}-${email.replace(/[^a-z0-9.@_-]/g, '_')}.pdf"`,

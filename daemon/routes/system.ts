@@ -1,10 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { CreatedToken, CreateTokenBody, Health, Me } from '../../shared/api.ts'
+import { Health, Me } from '../../shared/api.ts'
 import { AuditEvent } from '../../shared/domain.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
-import { issueToken } from '../auth/tokens.ts'
-import { defineRoute, json, jsonBody } from './define.ts'
+import { defineRoute, json } from './define.ts'
 import type { Deps } from './deps.ts'
 
 const health = defineRoute(ACCESS.public, {
@@ -23,15 +22,6 @@ const me = defineRoute(ACCESS.anyToken, {
   responses: { 200: json(Me, 'Who this token is.') },
 })
 
-const createToken = defineRoute(ACCESS.write, {
-  method: 'post',
-  path: '/tokens',
-  tags: ['system'],
-  summary: 'Issue a token (shown only in this answer)',
-  request: { body: jsonBody(CreateTokenBody) },
-  responses: { 201: json(CreatedToken, 'The new token.') },
-})
-
 const audit = defineRoute(ACCESS.staff, {
   method: 'get',
   path: '/audit',
@@ -47,13 +37,6 @@ export function systemRoutes({ store, version }: Deps) {
     .openapi(me, (c) => {
       const principal = c.get('principal')!
       return c.json({ role: principal.role, email: principal.email }, 200)
-    })
-    .openapi(createToken, async (c) => {
-      const body = c.req.valid('json')
-      const email = body.email ?? null
-      const label = body.label ?? email ?? body.role
-      const { token } = await issueToken(store, { role: body.role, email, label }, c.get('principal')!.actor)
-      return c.json({ token, role: body.role, email }, 201)
     })
     .openapi(audit, (c) => {
       const { limit } = c.req.valid('query')

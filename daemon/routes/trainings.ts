@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { PutTrainingBody } from '../../shared/api.ts'
+import { PutTrainingBody, RecurrencePreview, RecurrencePreviewBody } from '../../shared/api.ts'
 import { TRAINING_IDS, TrainingConfig, TrainingId } from '../../shared/domain.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
 import { invalidRequest } from '../errors.ts'
@@ -8,6 +8,7 @@ import type { Db } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
 import type { Deps } from './deps.ts'
 import { audit } from '../store/audit.ts'
+import { applyDueResets, previewResets } from '../recurrence/resets.ts'
 
 const list = defineRoute(ACCESS.staff, {
   method: 'get',
@@ -24,6 +25,15 @@ const put = defineRoute(ACCESS.write, {
   summary: "Choose a training's connection and the campaigns that count",
   request: { params: z.object({ trainingId: TrainingId }), body: jsonBody(PutTrainingBody) },
   responses: { 200: json(TrainingConfig, 'The saved config. Statuses follow at the next sync.') },
+})
+
+const preview = defineRoute(ACCESS.staff, {
+  method: 'post',
+  path: '/trainings/{trainingId}/recurrence/preview',
+  tags: ['trainings'],
+  summary: 'Who a recurrence rule would reset within 365 days, and when (changes nothing)',
+  request: { params: z.object({ trainingId: TrainingId }), body: jsonBody(RecurrencePreviewBody) },
+  responses: { 200: json(RecurrencePreview, 'The resets, soonest first; `at` is now for those already due.') },
 })
 
 /** Checks a new selection against the db; throws a 400 naming what is wrong, before anything changes. */
@@ -44,7 +54,7 @@ function checkSelection(db: Db, body: PutTrainingBody): void {
   }
 }
 
-export function trainingRoutes({ store }: Deps) {
+export function trainingRoutes({ store, now }: Deps) {
   return new OpenAPIHono<AuthEnv>()
     .openapi(list, (c) => c.json(TRAINING_IDS.map((id) => store.data.trainings[id]), 200))
     .openapi(put, async (c) => {
@@ -53,11 +63,23 @@ export function trainingRoutes({ store }: Deps) {
       const actor = c.get('principal')!.actor
       const saved = await store.update((db) => {
         checkSelection(db, body)
-        const config = { id: trainingId, connectionId: body.connectionId, campaignIds: [...new Set(body.campaignIds)] }
+        const previous = db.trainings[trainingId]
+        const config: TrainingConfig = { id: trainingId, connectionId: body.connectionId, campaignIds: [...new Set(body.campaignIds)] }
+        const recurrence = body.recurrence ?? previous.recurrence
+        const graceDays = body.graceDays ?? previous.graceDays
+        if (recurrence) config.recurrence = recurrence
+        if (graceDays !== undefined) config.graceDays = graceDays
         db.trainings[trainingId] = config
         audit(db, actor, 'training.selected', { ...config })
+        // A saved rule applies at once to those already due (the preview showed them with at = now).
+        applyDueResets(db, now(), actor, trainingId)
         return config
       })
       return c.json(saved, 200)
+    })
+    .openapi(preview, (c) => {
+      const { trainingId } = c.req.valid('param')
+      const { recurrence } = c.req.valid('json')
+      return c.json({ resets: previewResets(store.data, trainingId, recurrence, now()) }, 200)
     })
 }

@@ -5,6 +5,7 @@ import {
   Connection,
   IsoTime,
   Role,
+  STAFF_ROLES,
   SyncRun,
   TRAINING_IDS,
   TrainingConfig,
@@ -23,6 +24,12 @@ export const StoredToken = z.object({
   email: z.string().nullable(),
   label: z.string(),
   createdAt: IsoTime,
+  /** After this the token is refused (401); null = never. */
+  expiresAt: IsoTime.nullable().default(null),
+  /** Kept in memory per request and written at most every few minutes (see auth/activity.ts). */
+  lastUsedAt: IsoTime.nullable().default(null),
+  /** How it came to be: issued by POST /tokens, by an OIDC sign-in, or the first start's admin token. */
+  via: z.enum(['issued', 'oidc', 'bootstrap']).default('issued'),
 })
 export type StoredToken = z.infer<typeof StoredToken>
 
@@ -43,6 +50,8 @@ export const StoredRecord = ComplianceRecord.extend({
   connectionId: z.string().nullable(),
   /** SHA-256s of the provider's own certificates (files in the certificates folder), when it gave any. */
   certificates: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+  /** SHA-256 of the evidence rows (certificates/pdf.ts evidenceDigest), fixed when the record became compliant. */
+  evidenceSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().default(null),
 })
 export type StoredRecord = z.infer<typeof StoredRecord>
 
@@ -55,6 +64,9 @@ export const StoredPerson = z.object({
 })
 export type StoredPerson = z.infer<typeof StoredPerson>
 
+export const Retraining = z.object({ resetAt: IsoTime, dueAt: IsoTime })
+export type Retraining = z.infer<typeof Retraining>
+
 export const OAuthState = z.object({
   /** SHA-256 of the state value. */
   hash: z.string(),
@@ -65,6 +77,15 @@ export const OAuthState = z.object({
   expiresAt: IsoTime,
 })
 export type OAuthState = z.infer<typeof OAuthState>
+
+/** A staff role an admin granted to an e-mail: signing in with that e-mail gives that role. */
+export const StoredGrant = z.object({
+  email: z.string(),
+  role: z.enum(STAFF_ROLES),
+  grantedAt: IsoTime,
+  grantedBy: z.string(),
+})
+export type StoredGrant = z.infer<typeof StoredGrant>
 
 export const DbSchema = z.object({
   version: z.literal(SCHEMA_VERSION),
@@ -77,6 +98,12 @@ export const DbSchema = z.object({
   audit: z.array(AuditEvent),
   oauthStates: z.array(OAuthState),
   schedule: z.object({ lastNightlyAt: IsoTime.nullable() }),
+  grants: z.array(StoredGrant).default([]),
+  /**
+   * e-mail → training → a reset by a recurrence rule: completions before `resetAt` no longer
+   * count for that person and training, and they must have retrained by `dueAt`.
+   */
+  retraining: z.record(z.string(), z.partialRecord(TrainingId, Retraining)).default({}),
 })
 export type Db = z.infer<typeof DbSchema>
 
@@ -96,5 +123,7 @@ export function emptyDb(): Db {
     audit: [],
     oauthStates: [],
     schedule: { lastNightlyAt: null },
+    grants: [],
+    retraining: {},
   }
 }

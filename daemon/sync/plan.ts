@@ -2,6 +2,8 @@ import { TRAINING_IDS, type TrainingId } from '../../shared/domain.ts'
 import { evaluateTraining, groupEnrollments, type SelectedCampaign } from '../../shared/evaluator.ts'
 import type { RemoteCampaign, RemoteEnrollment, RemotePerson } from '../providers/types.ts'
 import type { Db, StoredCampaign, StoredConnection, StoredPerson, StoredRecord } from '../store/schema.ts'
+import { evidenceDigest } from '../certificates/pdf.ts'
+import { sinceRetraining } from '../recurrence/resets.ts'
 
 /** What one sync of one connection fetched from its provider. */
 export type Fetched = {
@@ -104,13 +106,16 @@ export function planSync(db: Db, connection: StoredConnection, fetched: Fetched,
         records.set(email, null)
         continue
       }
-      const evaluated = evaluateTraining({ selected, enrollments, previous: null, now })
+      // After a reset by a recurrence rule, completions from before it no longer count.
+      const counted = sinceRetraining(enrollments, db.retraining[email]?.[training])
+      const evaluated = evaluateTraining({ selected, enrollments: counted, previous: null, now })
       plan.stats.evaluated++
       if (evaluated.status === 'not_enrolled') {
         records.set(email, null)
         continue
       }
-      const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [] }
+      const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [], evidenceSha256: null }
+      if (record.sticky) record.evidenceSha256 = evidenceDigest(record)
       records.set(email, record)
       if (record.sticky) plan.newlyCompliant.push({ email, training, record })
     }

@@ -2,6 +2,7 @@ import { Cron } from 'croner'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/store.ts'
 import type { SyncService } from './service.ts'
+import { applyDueResets } from '../recurrence/resets.ts'
 
 const DAY_MS = 24 * 60 * 60_000
 
@@ -16,9 +17,12 @@ export class Scheduler {
     private readonly catchUp: Promise<void>,
   ) {}
 
-  static start({ store, sync, log, at }: { store: Store; sync: SyncService; log: Logger; at: string }): Scheduler {
+  static start({ store, sync, log, at, clock = () => new Date() }: { store: Store; sync: SyncService; log: Logger; at: string; clock?: () => Date }): Scheduler {
     const [hours, minutes] = at.split(':').map(Number)
     const run = async (scheduledFor: Date) => {
+      // Recurrence first, so that the sync right after re-evaluates whoever it reset.
+      const resets = await store.update((db) => applyDueResets(db, clock(), 'scheduler'))
+      if (resets.length > 0) log.info('recurrence resets applied', { resets: resets.length })
       if (store.data.connections.length > 0) {
         const runs = await sync.syncAll('scheduler')
         log.info('nightly sync done', { ok: runs.filter((item) => item.ok).length, failed: runs.filter((item) => !item.ok).length })
@@ -28,7 +32,7 @@ export class Scheduler {
       })
     }
     const cron = new Cron(`${minutes} ${hours} * * *`, { protect: true, catch: (error) => log.error('nightly sync failed', { error }) }, () =>
-      run(new Date()),
+      run(clock()),
     )
     const lastScheduled = cron.nextRun(new Date(Date.now() - DAY_MS))
     const lastRun = store.data.schedule.lastNightlyAt
@@ -37,6 +41,11 @@ export class Scheduler {
       ? (log.info('catching up a missed nightly sync', { scheduledFor: lastScheduled.toISOString() }), run(lastScheduled).catch((error) => log.error('catch-up sync failed', { error })))
       : Promise.resolve()
     return new Scheduler(cron, catchUp)
+  }
+
+  /** Runs the nightly job now (recurrence, then sync), as the schedule would. */
+  runNow(): Promise<void> {
+    return this.cron.trigger()
   }
 
   /** The next nightly run. */

@@ -13,7 +13,7 @@ beforeAll(async () => {
       status: 'compliant' as const, completed: 1, required: 1, compliantAt: '2026-10-01T00:00:00.000Z', sticky: true,
       campaigns: [{ id: 'c1:1', name: 'Campaign A', completed: true, completedAt: '2026-10-01T00:00:00.000Z' }],
       evidence: [{ campaignId: 'c1:1', module: 'm', enrollmentId: '7', completedAt: '2026-10-01T00:00:00.000Z' }],
-      evaluatedAt: '2026-10-02T00:00:00.000Z', connectionId: 'c1', certificates: [],
+      evaluatedAt: '2026-10-02T00:00:00.000Z', connectionId: 'c1', certificates: [], evidenceSha256: null,
     }
     db.people['astronaut@example.com'] = { email: 'astronaut@example.com', name: 'Astro Naut', seenBy: [], records: { security_awareness: record } }
     db.people['ninja@example.com'] = { email: 'ninja@example.com', name: 'Nin Ja', seenBy: [], records: {} }

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { emptyDb, type StoredPerson, type StoredRecord } from '../../daemon/store/schema.ts'
+import type { z } from 'zod'
+import { emptyDb, StoredPerson, StoredRecord } from '../../daemon/store/schema.ts'
 
 export const LARGE_DOMAIN = 'example.org'
 const CONNECTION = 'kb4-large'
@@ -36,21 +37,23 @@ export function writeLargeDb(dataDir: string, people: number, compliantShare = 0
   const next = random(14)
   const days = Array.from({ length: 300 }, (_, day) => new Date(Date.UTC(2026, 0, 1 + day, 12)).toISOString())
   let compliant = 0
+  // The db's input shape: fields other branches add with defaults are filled in when the daemon loads it.
+  const stored: Record<string, z.input<typeof StoredPerson>> = {}
   for (let index = 1; index <= people; index++) {
     const number = String(index).padStart(6, '0')
     const email = `user${number}@${LARGE_DOMAIN}`
     const done = next() < compliantShare
     const at = done ? days[Math.floor(next() * days.length)]! : null
     if (done) compliant++
-    const record: StoredRecord = {
+    const record: z.input<typeof StoredRecord> = {
       status: done ? 'compliant' : 'non_compliant', completed: done ? 1 : 0, required: 1, compliantAt: at, sticky: done,
       campaigns: [{ id: CAMPAIGN, name: 'Annual Training 2026', completed: done, completedAt: at }],
       evidence: at ? [{ campaignId: CAMPAIGN, module: 'Module 1', enrollmentId: `e${index}`, completedAt: at }] : [],
       evaluatedAt: NOW, connectionId: CONNECTION, certificates: [],
     }
-    const person: StoredPerson = { email, name: `User ${number}`, seenBy: [CONNECTION], records: { security_awareness: record } }
-    db.people[email] = person
+    const person: z.input<typeof StoredPerson> = { email, name: `User ${number}`, seenBy: [CONNECTION], records: { security_awareness: record } }
+    stored[email] = person
   }
-  writeFileSync(join(dataDir, 'trainproof.json'), JSON.stringify(db), { mode: 0o600 })
+  writeFileSync(join(dataDir, 'trainproof.json'), JSON.stringify({ ...db, people: stored }), { mode: 0o600 })
   return { compliant }
 }

@@ -21,7 +21,7 @@ export type TestDaemon = Daemon & {
 
 /** A real daemon on 127.0.0.1:0 with its own data dir, the scheduler off and the admin token set. */
 export async function startTestDaemon(
-  options: { env?: Record<string, string>; providers?: ProviderRegistry; tuning?: HttpTuning; dataDir?: string } = {},
+  options: { env?: Record<string, string>; providers?: ProviderRegistry; tuning?: HttpTuning; dataDir?: string; now?: () => Date } = {},
 ): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trainproof-test-'))
   const config = loadConfig({
@@ -32,7 +32,7 @@ export async function startTestDaemon(
     TRAINPROOF_LOG_LEVEL: 'silent',
     ...options.env,
   })
-  const daemon = await startDaemon(config, { log: createLogger('silent'), providers: options.providers, tuning: options.tuning ?? FAST_RETRY })
+  const daemon = await startDaemon(config, { log: createLogger('silent'), providers: options.providers, tuning: options.tuning ?? FAST_RETRY, now: options.now })
   const api = (path: string, init: RequestInit & { token?: string | null; json?: unknown } = {}) => {
     const { token = ADMIN_TOKEN, json, ...rest } = init
     const headers = new Headers(rest.headers)

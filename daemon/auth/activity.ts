@@ -1,0 +1,49 @@
+import type { Store } from '../store/store.ts'
+
+/** How often last-use times reach the db file at most. */
+export const ACTIVITY_FLUSH_MS = 5 * 60 * 1000
+
+/**
+ * `lastUsedAt` of tokens without a db write per request: uses are noted in memory and written
+ * with the first request after ACTIVITY_FLUSH_MS has passed since the last write, and at close.
+ * A crash loses at most that window of last-use times, nothing else.
+ */
+export class TokenActivity {
+  private readonly pending = new Map<string, string>()
+  private lastFlush: number
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+  ) {
+    this.lastFlush = now().getTime()
+  }
+
+  /** The newest use of a token, whether written yet or not. */
+  lastUsed(tokenId: string): string | null {
+    return this.pending.get(tokenId) ?? null
+  }
+
+  touch(tokenId: string): void {
+    const now = this.now()
+    this.pending.set(tokenId, now.toISOString())
+    if (now.getTime() - this.lastFlush >= ACTIVITY_FLUSH_MS) void this.flush()
+  }
+
+  forget(tokenId: string): void {
+    this.pending.delete(tokenId)
+  }
+
+  async flush(): Promise<void> {
+    this.lastFlush = this.now().getTime()
+    if (this.pending.size === 0) return
+    const uses = new Map(this.pending)
+    this.pending.clear()
+    await this.store.update((db) => {
+      for (const token of db.tokens) {
+        const at = uses.get(token.id)
+        if (at !== undefined && (token.lastUsedAt === null || at > token.lastUsedAt)) token.lastUsedAt = at
+      }
+    })
+  }
+}
