@@ -8,6 +8,9 @@ const CONNECTION = 'kb4-large'
 const CAMPAIGN = `${CONNECTION}:1`
 const NOW = '2026-11-30T09:00:00.000Z'
 
+const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Alan', 'Barbara', 'Ken', 'Radia', 'Tim', 'Frances', 'Edsger', 'Hedy', 'Katherine', 'Dennis', 'Joan', 'Niklaus']
+const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Novak', 'Haddad', 'Silva', 'Kowalski', 'Nguyen', 'Brennan', 'Achterberg', 'Rossi', 'Mensah', 'Ivanova']
+
 /** A small seeded PRNG: the same seed gives the same people. */
 function random(seed: number): () => number {
   let state = seed >>> 0
@@ -51,7 +54,8 @@ export function writeLargeDb(dataDir: string, people: number, compliantShare = 0
       evidence: at ? [{ campaignId: CAMPAIGN, module: 'Module 1', enrollmentId: `e${index}`, completedAt: at }] : [],
       evaluatedAt: NOW, connectionId: CONNECTION, certificates: [],
     }
-    const person: z.input<typeof StoredPerson> = { email, name: `User ${number}`, seenBy: [CONNECTION], records: { security_awareness: record } }
+    const name = `${FIRST[index % FIRST.length]} ${LAST[Math.floor(index / FIRST.length) % LAST.length]}`
+    const person: z.input<typeof StoredPerson> = { email, name, seenBy: [CONNECTION], records: { security_awareness: record } }
     stored[email] = person
   }
   writeFileSync(join(dataDir, 'trainproof.json'), JSON.stringify({ ...db, people: stored }), { mode: 0o600 })

@@ -34,7 +34,8 @@ export function ComplianceSection({ api, people }: { api: ConsoleApi; people: Pe
         ? TRAINING_IDS.map((training) => ({ training, points: deriveHistory(people.rows, training) }))
         : []
       : fromDaemon.value.filter((history): history is History => history !== null)
-    return list.filter((history) => history.points.length > 0)
+    // A training nobody is counted for (not configured) has no curve.
+    return list.filter((history) => (history.points.at(-1)?.total ?? 0) > 0)
   }, [fromDaemon.value, derived, people.done, people.rows])
   return (
     <div class="stack" ref={host}>
