@@ -6,8 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
 import { buildExtension, launchBrowser, textOf, type Browser } from './harness.ts'
 import { writeLargeDb } from './large-db.ts'
+import { json } from './setup.ts'
 
 const PEOPLE = 100_000
+/** The daemon's clock: the people became compliant on days of January–October 2026. */
+const NOW = '2026-11-30T09:00:00.000Z'
 /** Loading 100,000 people page by page takes a while on a shared 2-core machine; polls end as soon as they pass. */
 const SLOW = { timeout: 45_000, interval: 200 }
 const timings: Record<string, number> = {}
@@ -38,7 +41,7 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     build = await timed('build', () => buildExtension())
     const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-console-'))
     ;({ compliant } = await timed('write-db', () => writeLargeDb(dataDir, PEOPLE)))
-    daemon = await timed('daemon-start', () => startTestDaemon({ dataDir }))
+    daemon = await timed('daemon-start', () => startTestDaemon({ dataDir, now: () => new Date(NOW) }))
     cleanup = () => rmSync(dataDir, { recursive: true, force: true })
     browser = await launchBrowser(build.dir)
   }, 90_000)
@@ -102,6 +105,32 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     })
     expect(painted).toBeGreaterThan(500)
     expect(await textOf(page.locator('table.summary tr[data-training="security_awareness"]'))).toContain(compliant.toLocaleString('en-GB'))
+  })
+
+  it('previews a retraining rule and asks before saving one that resets people at once (Cancel focused)', async () => {
+    await page.getByRole('tab', { name: 'Retraining' }).click()
+    const form = page.locator('form[data-training="security_awareness"]')
+    await form.getByRole('combobox', { name: /^Retraining/ }).selectOption('rolling')
+    await form.getByRole('spinbutton', { name: 'Months' }).fill('6')
+    await form.getByRole('button', { name: 'Save rule' }).click()
+
+    // Compliant before 30 May 2026 → due at once under "6 months after".
+    const preview = await json<{ resets: { email: string; at: string }[] }>(
+      daemon.api('/trainings/security_awareness/recurrence/preview', { method: 'POST', json: { recurrence: { kind: 'rolling', months: 6 } } }),
+    )
+    const atOnce = preview.resets.filter((reset) => reset.at === NOW).length
+    expect(atOnce).toBeGreaterThan(0)
+    const dialog = page.getByTestId('confirm-recurrence')
+    await expect.poll(() => textOf(dialog), SLOW).toContain(`This rule resets ${atOnce.toLocaleString('en-GB')} people of Security Awareness as soon as it is saved`)
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    const security = async () => (await json<{ id: string; recurrence?: object; graceDays?: number }[]>(daemon.api('/trainings'))).find((item) => item.id === 'security_awareness')!
+    expect((await security()).recurrence ?? { kind: 'none' }).toMatchObject({ kind: 'none' })
+
+    await form.getByRole('button', { name: 'Save rule' }).click()
+    await dialog.getByRole('button', { name: 'Save and reset them' }).click()
+    await expect.poll(() => textOf(page.getByTestId('recurrence-result')), SLOW).toContain('Saved the retraining rule of Security Awareness')
+    expect(await security()).toMatchObject({ id: 'security_awareness', recurrence: { kind: 'rolling', months: 6 }, graceDays: 30 })
   })
 
   it('downloads an evidence pack for a date range', async (context) => {

@@ -65,7 +65,7 @@ describe.skipIf(!process.env.TRAINPROOF_SCREENSHOTS)('screenshots for the README
     const build = buildExtension()
     const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-shots-'))
     writeLargeDb(dataDir, 5_000)
-    const daemon = await startTestDaemon({ dataDir })
+    const daemon = await startTestDaemon({ dataDir, now: () => new Date('2026-11-30T09:00:00.000Z') })
     try {
       for (const scheme of ['light', 'dark'] as const) {
         const suffix = scheme === 'dark' ? '-dark' : ''
@@ -80,9 +80,10 @@ describe.skipIf(!process.env.TRAINPROOF_SCREENSHOTS)('screenshots for the README
           await page.screenshot({ path: join(docs, `console-compliance${suffix}.png`) })
           await page.getByRole('tab', { name: 'Retraining' }).click()
           const form = page.locator('form[data-training="security_awareness"]')
-          await form.getByLabel('Retraining').selectOption('rolling')
-          await form.getByRole('button', { name: 'Preview' }).click()
-          await expect.poll(() => page.getByTestId('recurrence-preview').count(), POLL).toBe(1)
+          await form.getByRole('combobox', { name: /^Retraining/ }).selectOption('rolling')
+          await form.getByRole('spinbutton', { name: 'Months' }).fill('9')
+          await form.getByRole('button', { name: 'Save rule' }).click()
+          await expect.poll(() => page.getByTestId('confirm-recurrence').count(), POLL).toBe(1)
           await page.screenshot({ path: join(docs, `console-retraining${suffix}.png`) })
         } finally {
           await browser.close()

@@ -22,7 +22,7 @@ export function ComplianceChart({ histories, width }: { histories: { training: T
         width,
         height: 320,
         scales: { x: { time: true }, y: { range: [0, 100] } },
-        axes: [axis, { ...axis, values: (_chart, ticks) => ticks.map((tick) => `${tick} %`) }],
+        axes: [axis, { ...axis, size: 64, values: (_chart, ticks) => ticks.map((tick) => `${tick} %`) }],
         series: [
           { label: 'Date' },
           ...histories.map((history, index) => ({

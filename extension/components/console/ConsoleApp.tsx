@@ -80,7 +80,7 @@ export function ConsoleApp() {
           <section role="tabpanel" id={`panel-${section}`} aria-labelledby={`tab-${section}`}>
             {section === 'people' && <PeopleSection api={api} people={people} />}
             {section === 'compliance' && <ComplianceSection api={api} people={people} />}
-            {section === 'retraining' && <RecurrenceSection api={api} readOnly={readOnly} />}
+            {section === 'retraining' && <RecurrenceSection api={api} readOnly={readOnly} onChanged={people.reload} />}
             {section === 'evidence' && <EvidenceSection api={api} />}
             {section === 'audit' && <AuditSection api={api} />}
             {section === 'connections' && <ConnectionsSection api={api} readOnly={readOnly} onChanged={people.reload} />}

@@ -35,6 +35,7 @@ function PersonLine({ row, index, trainings, onCertificate }: {
           <div role="cell" class="cell status" key={id} data-training={id}>
             <span class={`pill ${STATUS_TONE[cell.status]}`} data-status={cell.status}>{statusLabel(cell)}</span>
             <span class="muted progress">{progressText(cell)}</span>
+            {cell.status !== 'compliant' && cell.dueAt && <small title={`Due ${cell.dueAt}`}>due {cell.dueAt.slice(0, 10)}</small>}
             {cell.status === 'compliant' && (
               <button type="button" class="link" onClick={() => onCertificate(row.email, id)} aria-label={`Certificate: ${name} for ${row.email}`}>
                 PDF

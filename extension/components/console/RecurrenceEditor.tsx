@@ -15,8 +15,8 @@ function PreviewList({ preview }: { preview: RecurrencePreview }) {
   return (
     <div class="stack" data-testid="recurrence-preview">
       <p>
-        <strong>{atOnce.length}</strong> {atOnce.length === 1 ? 'person is' : 'people are'} reset as soon as this is saved;{' '}
-        <strong>{later.length}</strong> more within a year.
+        <strong>{atOnce.length.toLocaleString('en-GB')}</strong> {atOnce.length === 1 ? 'person is' : 'people are'} reset as soon as this is saved;{' '}
+        <strong>{later.length.toLocaleString('en-GB')}</strong> more within a year.
       </p>
       {later.length > 0 && (
         <ul class="plain compact">
@@ -118,7 +118,7 @@ export function RecurrenceEditor({ api, config, readOnly, onSaved }: { api: Cons
       {confirming !== null && (
         <ConfirmDialog
           testId="confirm-recurrence"
-          question={`This rule resets ${confirming} ${confirming === 1 ? 'person' : 'people'} of ${name} as soon as it is saved. They will have ${graceDays} days to retake it. Save it?`}
+          question={`This rule resets ${confirming.toLocaleString('en-GB')} ${confirming === 1 ? 'person' : 'people'} of ${name} as soon as it is saved. They will have ${graceDays} days to retake it. Save it?`}
           confirmLabel="Save and reset them"
           busy={action.busy}
           onConfirm={() => void save()}

@@ -4,7 +4,7 @@ import { Notice } from '../Notice.tsx'
 import { RecurrenceEditor } from './RecurrenceEditor.tsx'
 
 /** Annual retraining, per training that has a provider. */
-export function RecurrenceSection({ api, readOnly }: { api: ConsoleApi; readOnly: boolean }) {
+export function RecurrenceSection({ api, readOnly, onChanged }: { api: ConsoleApi; readOnly: boolean; onChanged: () => void }) {
   const trainings = useRequest(() => api.trainings(), [api])
   const configured = (trainings.value ?? []).filter((config) => config.connectionId !== null)
   return (
@@ -18,7 +18,10 @@ export function RecurrenceSection({ api, readOnly }: { api: ConsoleApi; readOnly
       {trainings.value && configured.length === 0 && <p class="muted">No training has a provider yet. Choose one in the popup's Trainings tab.</p>}
       <div class="grid-cards">
         {configured.map((config) => (
-          <RecurrenceEditor key={config.id} api={api} config={config} readOnly={readOnly} onSaved={() => void trainings.reload()} />
+          <RecurrenceEditor key={config.id} api={api} config={config} readOnly={readOnly} onSaved={() => {
+            void trainings.reload()
+            onChanged()
+          }} />
         ))}
       </div>
     </div>

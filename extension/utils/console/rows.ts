@@ -4,17 +4,17 @@ import { TRAINING_IDS, type Person, type Status, type TrainingId } from '../../.
  * A person as the console's table keeps them: the campaign lists dropped (100,000 people with
  * every campaign would be hundreds of megabytes), lower-cased keys precomputed for search and sort.
  */
-export type Cell = { status: Status; completed: number; required: number; compliantAt: string | null }
+export type Cell = { status: Status; completed: number; required: number; compliantAt: string | null; dueAt: string | null }
 export type Row = { email: string; name: string; nameKey: string; cells: Record<TrainingId, Cell> }
 
-const NOT_CONFIGURED: Cell = { status: 'not_configured', completed: 0, required: 0, compliantAt: null }
+const NOT_CONFIGURED: Cell = { status: 'not_configured', completed: 0, required: 0, compliantAt: null, dueAt: null }
 
 export function toRow(person: Person): Row {
   const cells = {} as Record<TrainingId, Cell>
   for (const id of TRAINING_IDS) {
     const training = person.trainings[id]
     cells[id] = training
-      ? { status: training.status, completed: training.completed, required: training.required, compliantAt: training.compliantAt }
+      ? { status: training.status, completed: training.completed, required: training.required, compliantAt: training.compliantAt, dueAt: training.dueAt ?? null }
       : NOT_CONFIGURED
   }
   return { email: person.email, name: person.name, nameKey: person.name.toLowerCase(), cells }
