@@ -95,6 +95,20 @@ describe('recurrence preview', () => {
     expect(later.map((reset) => reset.email)).toEqual(['soon@example.com', 'late@example.com'])
   })
 
+  it("takes the daemon's now (the earliest reset) as the moment of saving, whatever this browser's clock says", () => {
+    const resets = [
+      { email: 'due-a@example.com', at: '2026-11-30T09:00:00.000Z' },
+      { email: 'noon@example.com', at: '2026-11-30T12:00:00.000Z' },
+      { email: 'due-b@example.com', at: '2026-11-30T09:00:00.000Z' },
+    ]
+    const browserLater = splitResets({ resets }, Date.parse('2026-11-30T13:25:00.000Z'))
+    expect(browserLater.atOnce.map((reset) => reset.email)).toEqual(['due-a@example.com', 'due-b@example.com'])
+    expect(browserLater.later.map((reset) => reset.email)).toEqual(['noon@example.com'])
+    // Nobody due yet: the earliest reset is still ahead.
+    expect(splitResets({ resets: [resets[1]!] }, Date.parse('2026-11-30T09:00:00.000Z')).atOnce).toEqual([])
+    expect(splitResets({ resets: [] }, 0)).toEqual({ atOnce: [], later: [] })
+  })
+
   it('says each rule in words', () => {
     expect(describeRule({ kind: 'rolling', months: 12 })).toBe('Each person retakes it 12 months after they became compliant.')
     expect(describeRule({ kind: 'fixed', month: 9, day: 1 })).toBe('Everyone compliant before 1 September retakes it on that date each year.')

@@ -12,13 +12,16 @@ export function describeRule(rule: Recurrence): string {
 }
 
 /**
- * A preview split into the people the rule resets as soon as it is saved (the daemon answers
- * `at` = its now for them; a minute of slack covers the clocks) and those it resets later.
+ * A preview split into the people the rule resets as soon as it is saved and those it resets
+ * later. The daemon answers `at` = its own now for the first, so they are the earliest `at` (give
+ * or take a minute) when that is not in the future: the daemon's clock decides, not this browser's.
  */
 export function splitResets(preview: RecurrencePreview, now: number): { atOnce: RecurrencePreview['resets']; later: RecurrencePreview['resets'] } {
   const atOnce: RecurrencePreview['resets'] = []
   const later: RecurrencePreview['resets'] = []
-  for (const reset of preview.resets) (Date.parse(reset.at) <= now + 60_000 ? atOnce : later).push(reset)
+  const first = Math.min(...preview.resets.map((reset) => Date.parse(reset.at)))
+  const cutoff = first <= now + 60_000 ? first + 60_000 : -Infinity
+  for (const reset of preview.resets) (Date.parse(reset.at) <= cutoff ? atOnce : later).push(reset)
   later.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   return { atOnce, later }
 }
