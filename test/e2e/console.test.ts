@@ -107,32 +107,6 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     expect(await textOf(page.locator('table.summary tr[data-training="security_awareness"]'))).toContain(compliant.toLocaleString('en-GB'))
   })
 
-  it('previews a retraining rule and asks before saving one that resets people at once (Cancel focused)', async () => {
-    await page.getByRole('tab', { name: 'Retraining' }).click()
-    const form = page.locator('form[data-training="security_awareness"]')
-    await form.getByRole('combobox', { name: /^Retraining/ }).selectOption('rolling')
-    await form.getByRole('spinbutton', { name: 'Months' }).fill('6')
-    await form.getByRole('button', { name: 'Save rule' }).click()
-
-    // Compliant before 30 May 2026 → due at once under "6 months after".
-    const preview = await json<{ resets: { email: string; at: string }[] }>(
-      daemon.api('/trainings/security_awareness/recurrence/preview', { method: 'POST', json: { recurrence: { kind: 'rolling', months: 6 } } }),
-    )
-    const atOnce = preview.resets.filter((reset) => reset.at === NOW).length
-    expect(atOnce).toBeGreaterThan(0)
-    const dialog = page.getByTestId('confirm-recurrence')
-    await expect.poll(() => textOf(dialog), SLOW).toContain(`This rule resets ${atOnce.toLocaleString('en-GB')} people of Security Awareness as soon as it is saved`)
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
-    await dialog.getByRole('button', { name: 'Cancel' }).click()
-    const security = async () => (await json<{ id: string; recurrence?: object; graceDays?: number }[]>(daemon.api('/trainings'))).find((item) => item.id === 'security_awareness')!
-    expect((await security()).recurrence ?? { kind: 'none' }).toMatchObject({ kind: 'none' })
-
-    await form.getByRole('button', { name: 'Save rule' }).click()
-    await dialog.getByRole('button', { name: 'Save and reset them' }).click()
-    await expect.poll(() => textOf(page.getByTestId('recurrence-result')), SLOW).toContain('Saved the retraining rule of Security Awareness')
-    expect(await security()).toMatchObject({ id: 'security_awareness', recurrence: { kind: 'rolling', months: 6 }, graceDays: 30 })
-  })
-
   it('downloads an evidence pack for a date range', async (context) => {
     await page.getByRole('tab', { name: 'Evidence' }).click()
     // A window before anyone here became compliant: the pack then holds no certificate. (A pack with
@@ -157,5 +131,31 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     expect(zip.includes('manifest.json')).toBe(true)
     expect(zip.includes('people.csv')).toBe(true)
     await expect.poll(() => textOf(page.getByTestId('evidence-result')), SLOW).toMatch(/^Downloaded .+\.zip/)
+  })
+
+  it('previews a retraining rule and asks before saving one that resets people at once (Cancel focused)', async () => {
+    await page.getByRole('tab', { name: 'Retraining' }).click()
+    const form = page.locator('form[data-training="security_awareness"]')
+    await form.getByRole('combobox', { name: /^Retraining/ }).selectOption('rolling')
+    await form.getByRole('spinbutton', { name: 'Months' }).fill('6')
+    await form.getByRole('button', { name: 'Save rule' }).click()
+
+    // Compliant before 30 May 2026 → due at once under "6 months after".
+    const preview = await json<{ resets: { email: string; at: string }[] }>(
+      daemon.api('/trainings/security_awareness/recurrence/preview', { method: 'POST', json: { recurrence: { kind: 'rolling', months: 6 } } }),
+    )
+    const atOnce = preview.resets.filter((reset) => reset.at === NOW).length
+    expect(atOnce).toBeGreaterThan(0)
+    const dialog = page.getByTestId('confirm-recurrence')
+    await expect.poll(() => textOf(dialog), SLOW).toContain(`This rule resets ${atOnce.toLocaleString('en-GB')} people of Security Awareness as soon as it is saved`)
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    const security = async () => (await json<{ id: string; recurrence?: object; graceDays?: number }[]>(daemon.api('/trainings'))).find((item) => item.id === 'security_awareness')!
+    expect((await security()).recurrence ?? { kind: 'none' }).toMatchObject({ kind: 'none' })
+
+    await form.getByRole('button', { name: 'Save rule' }).click()
+    await dialog.getByRole('button', { name: 'Save and reset them' }).click()
+    await expect.poll(() => textOf(page.getByTestId('recurrence-result')), SLOW).toContain('Saved the retraining rule of Security Awareness')
+    expect(await security()).toMatchObject({ id: 'security_awareness', recurrence: { kind: 'rolling', months: 6 }, graceDays: 30 })
   })
 })
