@@ -5,7 +5,19 @@ import type { CertificateStore } from '../certificates/store.ts'
 import type { Db } from '../store/schema.ts'
 import { recordCertificate } from './certificate.ts'
 import { readmeText } from './readme.ts'
-import { AUDIT_COLUMNS, auditRows, COMPLETION_COLUMNS, completionRows, compliantAsOf, coveredRecords, PEOPLE_COLUMNS, peopleRows, type Window } from './rows.ts'
+import {
+  AUDIT_COLUMNS,
+  auditRows,
+  COMPLETION_COLUMNS,
+  completionRows,
+  compliantAsOf,
+  coveredRecords,
+  HASH_COLUMNS,
+  hashRows,
+  PEOPLE_COLUMNS,
+  peopleRows,
+  type Window,
+} from './rows.ts'
 import { csvStream, HashingZip } from './zip.ts'
 
 export type PackDeps = { providers: ProviderRegistry; certificates: CertificateStore; log: Logger; version: string }
@@ -26,6 +38,7 @@ export function evidencePack(deps: PackDeps, db: Db, window: Window, generatedAt
   const build = async () => {
     await zip.add('people.csv', csvStream(PEOPLE_COLUMNS, peopleRows(db, deps.providers, window)))
     await zip.add('completions.csv', csvStream(COMPLETION_COLUMNS, completionRows(db, deps.providers, window)))
+    await zip.add('evidence-hashes.csv', csvStream(HASH_COLUMNS, hashRows(db, window)))
     await zip.add('audit.csv', csvStream(AUDIT_COLUMNS, auditRows(db, window)))
     await zip.addBuffer('README.txt', Buffer.from(readmeText(window, generatedAt.toISOString(), deps.version)))
     for (const { person, training } of coveredRecords(db)) {

@@ -22,6 +22,10 @@ people.csv      One row per person and configured training: status as of ${to}, 
 completions.csv One row per completed module behind each compliant record (its first
                 completion): campaign and module names, completion time, and the provider's
                 own enrollment or activity id (external_id) to look it up at the provider.
+evidence-hashes.csv
+                For each record compliant as of ${to}: the SHA-256 of its evidence rows, fixed
+                when the person became compliant; the certificate prints the same hash. It does
+                not change when the provider later loses or edits those rows.
 audit.csv       Every event of trainproof's audit log inside the window, oldest first: when,
                 who (token label or "scheduler"), what, and the details as JSON.
 certificates/   certificates/<email>/<training>.pdf: the certificate of completion of each

@@ -2,6 +2,7 @@ import { TRAINING_IDS, type Status, type TrainingId } from '../../shared/domain.
 import { currentRecord, isConfigured, trainingStatus } from '../compliance/views.ts'
 import type { ProviderRegistry } from '../providers/registry.ts'
 import type { Db, StoredPerson, StoredRecord } from '../store/schema.ts'
+import { evidenceDigest } from '../certificates/pdf.ts'
 import { recordSource } from './source.ts'
 
 /** The rows of the evidence pack's CSV files, generated one at a time (100,000 people never sit in memory twice). */
@@ -10,6 +11,7 @@ export type Window = { from: string; to: string }
 
 export const PEOPLE_COLUMNS = ['email', 'name', 'training', 'status', 'compliant_at', 'provider', 'connection', 'completed', 'required'] as const
 export const COMPLETION_COLUMNS = ['email', 'training', 'provider', 'campaign', 'module', 'completed_at', 'external_id'] as const
+export const HASH_COLUMNS = ['email', 'training', 'compliant_at', 'evidence_sha256'] as const
 export const AUDIT_COLUMNS = ['at', 'actor', 'action', 'detail'] as const
 
 type Row<C extends readonly string[]> = Record<C[number], string | number>
@@ -80,6 +82,18 @@ export function* completionRows(db: Db, providers: ProviderRegistry, { to }: Win
         external_id: row.enrollmentId,
       }
     }
+  }
+}
+
+/**
+ * The SHA-256 of each compliant record's evidence rows, as fixed when it became compliant (the
+ * one its certificate prints); records older than that field get it computed now.
+ */
+export function* hashRows(db: Db, { to }: Window): Generator<Row<typeof HASH_COLUMNS>> {
+  for (const { person, training } of coveredRecords(db)) {
+    const record = compliantAsOf(db, person, training, to)
+    if (!record) continue
+    yield { email: person.email, training, compliant_at: record.compliantAt ?? '', evidence_sha256: record.evidenceSha256 ?? evidenceDigest(record) }
   }
 }
 

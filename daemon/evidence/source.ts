@@ -9,7 +9,7 @@ import type { Db, StoredRecord } from '../store/schema.ts'
  * fall back to today's db (the connection it was evaluated from, the campaign list).
  * This is the one place that knows both shapes.
  */
-export type RecordSource = {
+export type ProofSource = {
   provider: ProviderId | null
   /** The provider's display name ("KnowBe4"), or its id when the registry does not know it. */
   providerName: string | null
@@ -21,7 +21,7 @@ export type RecordSource = {
 type KeptSource = { provider: ProviderId; connectionId: string; connectionLabel: string } | null | undefined
 type NamedEvidence = Evidence & { campaignName?: string; moduleName?: string }
 
-export function recordSource(db: Db, providers: ProviderRegistry, record: StoredRecord): RecordSource {
+export function recordSource(db: Db, providers: ProviderRegistry, record: StoredRecord): ProofSource {
   const kept = (record as StoredRecord & { source?: KeptSource }).source
   const connection = db.connections.find((item) => item.id === (kept?.connectionId ?? record.connectionId))
   const provider = kept?.provider ?? connection?.provider ?? null

@@ -76,6 +76,10 @@ describe('GET /evidence', () => {
     const served = await setup.daemon.api('/personnel/astronaut@example.com/certificates/security_awareness')
     expect(pdfText(pack.entries[certificates[0]!]!)).toEqual(pdfText(new Uint8Array(await served.arrayBuffer())))
     expect(pack.text('README.txt')).toContain('sha256sum')
+    const hashes = pack.csv('evidence-hashes.csv')
+    expect(hashes.map((row) => row.email)).toEqual(['astronaut@example.com', 'hero@example.com'])
+    expect(hashes[0]).toEqual({ email: 'astronaut@example.com', training: 'security_awareness', compliant_at: '2026-02-10T14:30:00.000Z', evidence_sha256: record.evidenceSha256 })
+    expect(pdfText(pack.entries[certificates[0]!]!)).toContain(record.evidenceSha256)
   })
 
   it('shows statuses as of the end of `to`: compliant later means non_compliant then, with no completions or certificates', async () => {
@@ -140,6 +144,7 @@ describe('evidence survives the provider', () => {
     const second = await download(setup, '2026-01-01', '2026-11-30')
     expect(second.text('people.csv')).toBe(first.text('people.csv'))
     expect(second.text('completions.csv')).toBe(first.text('completions.csv'))
+    expect(second.text('evidence-hashes.csv')).toBe(first.text('evidence-hashes.csv'))
     const path = 'certificates/astronaut@example.com/security_awareness.pdf'
     expect(pdfText(second.entries[path]!)).toEqual(pdfText(first.entries[path]!))
     expect(setup.daemon.deps.store.data.people['astronaut@example.com']!.records.security_awareness!.evidenceSha256).toBe(record.evidenceSha256)
