@@ -158,4 +158,30 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     await expect.poll(() => textOf(page.getByTestId('recurrence-result')), SLOW).toContain('Saved the retraining rule of Security Awareness')
     expect(await security()).toMatchObject({ id: 'security_awareness', recurrence: { kind: 'rolling', months: 6 }, graceDays: 30 })
   })
+
+  it('shows the audit log newest first, a page at a time', async () => {
+    await page.getByRole('tab', { name: 'Audit log' }).click()
+    const events = page.getByTestId('audit-event')
+    await expect.poll(() => events.count(), SLOW).toBe(50)
+    const newest = await json<{ action: string; at: string }[]>(daemon.api('/audit?limit=50'))
+    const shown = await events.evaluateAll((rows) => rows.map((row) => row.querySelector('code')?.textContent))
+    expect(shown).toEqual(newest.map((event) => event.action))
+  })
+
+  it('deletes a connection only after a confirmation whose focus is on Cancel', async () => {
+    await page.getByRole('tab', { name: 'Connections' }).click()
+    await expect.poll(() => page.getByTestId('console-connection').count(), SLOW).toBe(1)
+    await page.getByRole('button', { name: 'Delete Example Org' }).click()
+    const dialog = page.getByTestId('confirm-delete')
+    await expect.poll(() => textOf(dialog), SLOW).toContain('Delete the connection Example Org?')
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    await page.keyboard.press('Enter')
+    expect(await dialog.count()).toBe(0)
+    expect(await json<unknown[]>(daemon.api('/connections'))).toHaveLength(1)
+
+    await page.getByRole('button', { name: 'Delete Example Org' }).click()
+    await dialog.getByRole('button', { name: 'Delete connection' }).click()
+    await expect.poll(() => textOf(page.getByTestId('connection-result')), SLOW).toContain('Example Org was deleted.')
+    expect(await json<unknown[]>(daemon.api('/connections'))).toHaveLength(0)
+  })
 })
