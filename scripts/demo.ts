@@ -15,9 +15,10 @@ import { startHuntressFake, type HuntressFake } from '../fakes/huntress/index.ts
 import { decideAuthorization } from '../fakes/huntress/browser.ts'
 import { seedWorkedExample as seedHuntress } from '../fakes/huntress/seed.ts'
 import { seedWorkedExample as seedKnowBe4, startKnowBe4Fake, type KnowBe4Fake } from '../fakes/knowbe4/index.ts'
-import { TRAINING_IDS, TRAINING_NAMES, type Connection, type Person, type TrainingId } from '../shared/domain.ts'
+import { TRAINING_IDS, TRAINING_NAMES, type Connection, type Person, type SyncRun, type TrainingId } from '../shared/domain.ts'
 import { CHROME_EXTENSION_ID, HUNTRESS_REDIRECT_PATH } from '../extension/utils/extension-key.ts'
 import { statusLabel } from '../shared/status-words.ts'
+import { changesText } from '../extension/utils/format.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   const htConnection = await api<Connection>('POST', '/connections/huntress/callback', { code, state })
   await api('PUT', '/trainings/hipaa', { connectionId: htConnection.id, campaignIds: [`${htConnection.id}:${hipaa}`] })
 
-  const runs = await api<{ connectionId: string; ok: boolean; requests: number; error: string | null }[]>('POST', '/sync')
+  const runs = await api<SyncRun[]>('POST', '/sync')
   const employee = await api<{ token: string }>('POST', '/tokens', { role: 'employee', email: 'wizard@example.com' })
   const reviewer = await api<{ token: string }>('POST', '/tokens', { role: 'access_reviewer', label: 'auditor' })
   const people = await api<Person[]>('GET', '/personnel')
@@ -142,7 +143,7 @@ function cell(person: Person, training: TrainingId): string {
 
 function printSummary(input: {
   daemon: Daemon
-  runs: { ok: boolean; requests: number; error: string | null }[]
+  runs: { ok: boolean; requests: number; error: string | null; changes?: { newlyCompliant: number; newlyDue: number } }[]
   people: Person[]
   employee: string
   reviewer: string
@@ -158,7 +159,7 @@ function printSummary(input: {
     '',
     `trainproof demo is running at ${daemon.url}  (Ctrl-C stops it)`,
     `  sandbox KnowBe4 at ${input.knowbe4.url}, sandbox Huntress at ${input.huntress.url}`,
-    `  syncs: ${input.runs.map((run) => (run.ok ? `ok (${run.requests} requests)` : `failed: ${run.error}`)).join(', ')}`,
+    `  syncs: ${input.runs.map((run) => (run.ok ? `ok (${run.changes ? changesText(run.changes) : `${run.requests} requests`})` : `failed: ${run.error}`)).join(', ')}`,
     '',
     `  admin token          ${ADMIN_TOKEN}`,
     `  access reviewer      ${input.reviewer}`,
