@@ -21,8 +21,10 @@ import { decideAuthorization } from '../fakes/huntress/browser.ts'
 import { seedWorkedExample as seedHuntress } from '../fakes/huntress/seed.ts'
 import { seedWorkedExample as seedKnowBe4, startKnowBe4Fake, type KnowBe4Fake } from '../fakes/knowbe4/index.ts'
 import { startIdp, type Idp } from '../fakes/idp/index.ts'
-import { TRAINING_IDS, TRAINING_NAMES, type Connection, type Person, type TrainingId } from '../shared/domain.ts'
+import { TRAINING_IDS, TRAINING_NAMES, type Connection, type Person, type SyncRun, type TrainingId } from '../shared/domain.ts'
 import { CHROME_EXTENSION_ID, HUNTRESS_REDIRECT_PATH } from '../extension/utils/extension-key.ts'
+import { statusLabel } from '../shared/status-words.ts'
+import { changesText } from '../extension/utils/format.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
   const htConnection = await api<Connection>('POST', '/connections/huntress/callback', { code, state })
   await api('PUT', '/trainings/hipaa', { connectionId: htConnection.id, campaignIds: [`${htConnection.id}:${hipaa}`] })
 
-  const runs = await api<{ connectionId: string; ok: boolean; requests: number; error: string | null }[]>('POST', '/sync')
+  const runs = await api<SyncRun[]>('POST', '/sync')
   const employee = await api<{ token: string }>('POST', '/tokens', { role: 'employee', email: 'wizard@example.com' })
   const reviewer = await api<{ token: string }>('POST', '/tokens', { role: 'access_reviewer', label: 'auditor' })
   await api('PUT', `/grants/${DEMO_ADMIN}`, { role: 'admin' })
@@ -177,17 +179,16 @@ function isFree(port: number): Promise<boolean> {
   })
 }
 
-const SHORT: Record<string, string> = { compliant: 'compliant', non_compliant: 'DUE', not_enrolled: 'DUE (not enrolled)', not_configured: '-' }
-
+/** The same words as the extension shows (shared/status-words.ts). */
 function cell(person: Person, training: TrainingId): string {
   const status = person.trainings[training]
   const progress = status.required > 0 ? ` ${status.completed}/${status.required}` : ''
-  return `${SHORT[status.status] ?? status.status}${progress}`
+  return `${statusLabel(status)}${progress}`
 }
 
 function printSummary(input: {
   daemon: Daemon
-  runs: { ok: boolean; requests: number; error: string | null }[]
+  runs: { ok: boolean; requests: number; error: string | null; changes?: { newlyCompliant: number; newlyDue: number } }[]
   people: Person[]
   employee: string
   reviewer: string
@@ -205,7 +206,7 @@ function printSummary(input: {
     `trainproof demo is running at ${daemon.url}  (Ctrl-C stops it)`,
     `  sandbox KnowBe4 at ${input.knowbe4.url}, sandbox Huntress at ${input.huntress.url}`,
     `  sandbox identity provider at ${input.idp.issuer} (one click signs in as: ${SIGN_IN_PEOPLE.map((person) => person.email).join(', ')})`,
-    `  syncs: ${input.runs.map((run) => (run.ok ? `ok (${run.requests} requests)` : `failed: ${run.error}`)).join(', ')}`,
+    `  syncs: ${input.runs.map((run) => (run.ok ? `ok (${run.changes ? changesText(run.changes) : `${run.requests} requests`})` : `failed: ${run.error}`)).join(', ')}`,
     '',
     `  admin token          ${ADMIN_TOKEN}`,
     `  access reviewer      ${input.reviewer}`,

@@ -161,6 +161,13 @@ export const SyncRun = z
     finishedAt: IsoTime,
     requests: z.number().int().nonnegative().describe('HTTP requests made to the provider'),
     error: z.string().nullable(),
+    changes: z
+      .object({
+        newlyCompliant: z.number().int().nonnegative().describe('people who became compliant for a training in this sync'),
+        newlyDue: z.number().int().nonnegative().describe('people new to trainproof with a training due after this sync'),
+      })
+      .optional()
+      .describe('what the sync changed (successful syncs only)'),
   })
   .meta({ id: 'SyncRun' })
 export type SyncRun = z.infer<typeof SyncRun>

@@ -7,6 +7,7 @@ import type { CertificateStore } from '../certificates/store.ts'
 import { commitSync, planSync, replaceCampaigns, selectedRemote, snapshotSelection, toStoredCampaigns, type Fetched, type Selection } from './plan.ts'
 import type { Sessions } from './session.ts'
 import { audit } from '../store/audit.ts'
+import { syncChanges } from './changes.ts'
 
 export type SyncDeps = {
   store: Store
@@ -92,7 +93,7 @@ export class SyncService {
       const plan = planSync(this.deps.store.data, connection, selection, fetched, this.time())
       await this.deps.certificates.fetchFor(opened, connection, plan.newlyCompliant)
       await this.deps.store.backup()
-      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt: startedAt, requests: opened.http.requests, error: null }
+      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt: startedAt, requests: opened.http.requests, error: null, changes: syncChanges(this.deps.store.data, plan) }
       await this.deps.store.update((db) => {
         // The end of the whole sync: everything fetched, evaluated and downloaded; the write is next.
         const finishedAt = this.time()

@@ -1,3 +1,4 @@
+import { browser } from '#imports'
 import { useRef, useState } from 'preact/hooks'
 import type { Overview } from '../utils/messages.ts'
 import { AccessPanel } from './AccessPanel.tsx'
@@ -32,6 +33,12 @@ export function AdminView({ overview, readOnly }: { overview: Overview; readOnly
           You are signed in as an access reviewer: you can see everything, and change nothing.
         </Notice>
       )}
+      <div class="spread console-link">
+        <small class="muted">Thousands of people, the audit log, evidence and retraining:</small>
+        <button type="button" class="primary" data-testid="open-console" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/console.html') })}>
+          Open console
+        </button>
+      </div>
       <div role="tablist" aria-label="Admin sections">
         {TABS.map((item, index) => (
           <button

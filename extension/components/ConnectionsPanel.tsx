@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import type { Connection } from '../../shared/domain.ts'
 import { PROVIDER_NAMES, syncSummary, timeAgo } from '../utils/format.ts'
 import { ask, RequestError } from '../utils/messages.ts'
@@ -22,10 +22,19 @@ function OAuthOutcomeNotice({ outcome }: { outcome: OAuthOutcome | null }) {
   return <Notice tone="ok">Huntress is connected ({outcome.connection.label}).</Notice>
 }
 
-function ConnectionCard({ connection, readOnly, onSynced }: { connection: Connection; readOnly: boolean; onSynced: () => void }) {
+function ConnectionCard({ connection, readOnly, onSynced, epoch, onAction }: {
+  connection: Connection
+  readOnly: boolean
+  onSynced: () => void
+  /** Bumped when another action starts on this panel: this card's old outcome is stale then. */
+  epoch: number
+  onAction: () => void
+}) {
   const sync = useAction()
+  useEffect(() => sync.reset(), [epoch])
   const syncNow = () =>
     sync.run(async () => {
+      onAction()
       const run = await ask('syncConnection', { connectionId: connection.id })
       onSynced()
       if (!run.ok) throw new Error(syncSummary(run, connection.label))
@@ -60,11 +69,19 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
   const huntress = useAction()
   const [choices, setChoices] = useState<AccountChoice[] | null>(isFresh(oauth) && oauth.kind === 'choose' ? oauth.choices : null)
   const syncAll = useAction()
+  const [epoch, setEpoch] = useState(0)
+  /** A new action makes every earlier outcome on the panel stale. */
+  const starting = (keep: 'card' | 'all' | 'huntress' | 'form') => {
+    setEpoch((value) => value + 1)
+    if (keep !== 'all') syncAll.reset()
+    if (keep !== 'huntress') huntress.reset()
+  }
   const list = connections.value ?? []
   const stuck = list.filter((connection) => connection.status === 'needs_reauth')
 
   const connectHuntress = () =>
     huntress.run(async () => {
+      starting('huntress')
       setChoices(null)
       try {
         return await connected(await ask('connectHuntress'))
@@ -83,6 +100,7 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
   const reconnect = (connection: Connection) => (connection.provider === 'huntress' ? void connectHuntress() : setAdding(connection))
   const runAll = () =>
     syncAll.run(async () => {
+      starting('all')
       const runs = await ask('syncAll')
       await connections.reload()
       const labels = new Map(list.map((item) => [item.id, item.label]))
@@ -115,7 +133,14 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
       {connections.value && list.length === 0 && <p class="muted">No provider is connected yet.</p>}
       <ul class="plain">
         {list.map((connection) => (
-          <ConnectionCard key={connection.id} connection={connection} readOnly={readOnly} onSynced={() => void connections.reload()} />
+          <ConnectionCard
+            key={connection.id}
+            connection={connection}
+            readOnly={readOnly}
+            onSynced={() => void connections.reload()}
+            epoch={epoch}
+            onAction={() => starting('card')}
+          />
         ))}
       </ul>
       {list.length > 0 && (
@@ -129,7 +154,7 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
       )}
       {!readOnly && !adding && (
         <div class="row">
-          <button type="button" onClick={() => setAdding(true)}>
+          <button type="button" onClick={() => { starting('form'); setAdding(true) }}>
             Connect KnowBe4
           </button>
           <button type="button" onClick={connectHuntress} disabled={huntress.busy}>

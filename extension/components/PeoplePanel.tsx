@@ -1,39 +1,33 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import type { Person, Status, TrainingId } from '../../shared/domain.ts'
 import { STATUS_LABELS, TRAININGS, progressText, trainingName } from '../utils/format.ts'
 import { ask } from '../utils/messages.ts'
 import { useAction, useRequest } from '../utils/use-request.ts'
+import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { Notice } from './Notice.tsx'
 import { StatusPill } from './StatusPill.tsx'
 
 const PAGE = 200
 type Target = { email: string; training: TrainingId }
 
+/** Cancel has the focus: a reset can't be undone. */
 function ConfirmReset({ target, onDone, onCancel }: { target: Target; onDone: (person: Person) => void; onCancel: () => void }) {
-  const confirm = useRef<HTMLButtonElement>(null)
   const action = useAction()
-  useEffect(() => confirm.current?.focus(), [])
   const reset = () =>
     action.run(async () => {
       onDone(await ask('reset', target))
       return null
     })
   return (
-    <div class="notice warn" role="alertdialog" aria-labelledby="reset-question" data-testid="confirm-reset">
-      <p id="reset-question">
-        Reset {trainingName(target.training)} for {target.email}? Their completion stops counting and the next sync
-        evaluates them again.
-      </p>
-      {action.error && <p role="alert">{action.error}</p>}
-      <div class="row">
-        <button ref={confirm} type="button" class="danger" onClick={reset} disabled={action.busy}>
-          Reset
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </div>
+    <ConfirmDialog
+      testId="confirm-reset"
+      question={`Reset ${trainingName(target.training)} for ${target.email}? Their completion stops counting and the next sync evaluates them again.`}
+      confirmLabel="Reset"
+      busy={action.busy}
+      error={action.error}
+      onConfirm={() => void reset()}
+      onCancel={onCancel}
+    />
   )
 }
 
@@ -45,7 +39,7 @@ function PersonRow({ person, readOnly, onReset }: { person: Person; readOnly: bo
         <strong>{person.name}</strong> <small>{person.email}</small>
       </div>
       {shown.length === 0 && <small>No training is configured.</small>}
-      <table>
+      <table class="person-trainings">
         <tbody>
           {shown.map(({ id, name }) => {
             const training = person.trainings[id]!
@@ -53,10 +47,10 @@ function PersonRow({ person, readOnly, onReset }: { person: Person; readOnly: bo
               <tr key={id} data-training={id}>
                 <td>{name}</td>
                 <td>
-                  <StatusPill status={training.status} />
+                  <StatusPill status={training.status} completed={training.completed} />
                 </td>
                 <td data-testid="progress">{progressText(training)}</td>
-                <td style="text-align:right">
+                <td class="end">
                   {training.status === 'compliant' && (
                     <button type="button" disabled={readOnly} onClick={() => onReset({ email: person.email, training: id })} aria-label={`Reset ${name} for ${person.email}`}>
                       Reset
@@ -118,7 +112,7 @@ export function PeoplePanel({ readOnly }: { readOnly: boolean }) {
         </label>
       </div>
       {notice && <Notice tone="ok" testId="reset-result">{notice}</Notice>}
-      {confirming && <ConfirmReset target={confirming} onDone={done} onCancel={() => setConfirming(null)} />}
+      {confirming && <ConfirmReset key={`${confirming.email}/${confirming.training}`} target={confirming} onDone={done} onCancel={() => setConfirming(null)} />}
       {people.error && <Notice tone="error">{people.error}</Notice>}
       {people.value && shown.length === 0 && <p class="muted">Nobody matches.</p>}
       <ul class="plain" aria-busy={people.loading}>

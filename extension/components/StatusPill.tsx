@@ -1,11 +1,12 @@
 import type { Connection, Status } from '../../shared/domain.ts'
-import { CONNECTION_LABELS, STATUS_LABELS } from '../utils/format.ts'
+import { CONNECTION_LABELS, statusLabel } from '../utils/format.ts'
 
 const STATUS_TONE: Record<Status, string> = { compliant: 'ok', non_compliant: 'due', not_enrolled: 'warn', not_configured: 'idle' }
 const CONNECTION_TONE: Record<Connection['status'], string> = { connected: 'ok', needs_reauth: 'warn', error: 'due' }
 
-export function StatusPill({ status }: { status: Status }) {
-  return <span class={`pill ${STATUS_TONE[status]}`} data-status={status}>{STATUS_LABELS[status]}</span>
+/** `completed` (when known) tells "In progress" from "Not started" for someone enrolled who has done nothing yet. */
+export function StatusPill({ status, completed }: { status: Status; completed?: number }) {
+  return <span class={`pill ${STATUS_TONE[status]}`} data-status={status}>{statusLabel({ status, completed })}</span>
 }
 
 export function ConnectionPill({ status }: { status: Connection['status'] }) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { Campaign, Connection, TrainingConfig } from '../../shared/domain.ts'
-import { PROVIDER_NAMES, trainingName } from '../utils/format.ts'
+import { campaignStatusLabel, PROVIDER_NAMES, syncSummary, trainingName } from '../utils/format.ts'
 import { ask } from '../utils/messages.ts'
 import { useAction, useRequest } from '../utils/use-request.ts'
 import { Notice } from './Notice.tsx'
@@ -27,7 +27,7 @@ function CampaignBox({ campaign, training, checked, readOnly, onToggle }: {
           onChange={(event) => onToggle(event.currentTarget.checked)}
         />
         <span>
-          {campaign.name} <small>· {campaign.status}</small>
+          {campaign.name} <small>· {campaignStatusLabel(campaign.status)}</small>
           <br />
           <small id={hintId}>
             {why ?? (others.length > 0 ? `Also counts for ${others.join(', ')}.` : '')}
@@ -53,14 +53,21 @@ export function TrainingEditor({ config, connections, readOnly, onSaved }: {
   }, [config])
   const campaigns = useRequest(async () => (connectionId ? ask('campaigns', { connectionId }) : []), [connectionId])
   const save = useAction()
+  const sync = useAction()
   const name = trainingName(config.id)
   const changed = connectionId !== config.connectionId || selected.size !== config.campaignIds.length || config.campaignIds.some((id) => !selected.has(id))
 
+  const edited = () => {
+    save.reset()
+    sync.reset()
+  }
   const choose = (value: string) => {
+    edited()
     setConnectionId(value === '' ? null : value)
     setSelected(new Set(value === config.connectionId ? config.campaignIds : []))
   }
   const toggle = (id: string, on: boolean) => {
+    edited()
     const next = new Set(selected)
     if (on) next.add(id)
     else next.delete(id)
@@ -68,6 +75,7 @@ export function TrainingEditor({ config, connections, readOnly, onSaved }: {
   }
   const submit = (event: Event) => {
     event.preventDefault()
+    sync.reset()
     void save.run(async () => {
       const saved = await ask('putTraining', { training: config.id, body: { connectionId, campaignIds: [...selected] } })
       onSaved(saved)
@@ -75,6 +83,14 @@ export function TrainingEditor({ config, connections, readOnly, onSaved }: {
       return `Saved: ${count} campaign${count === 1 ? '' : 's'} count${count === 1 ? 's' : ''} for ${name}. The next sync applies it.`
     })
   }
+  const savedConnection = connections.find((connection) => connection.id === config.connectionId) ?? null
+  const syncNow = () =>
+    sync.run(async () => {
+      if (!savedConnection) return null
+      const run = await ask('syncConnection', { connectionId: savedConnection.id })
+      if (!run.ok) throw new Error(syncSummary(run, savedConnection.label))
+      return syncSummary(run, savedConnection.label)
+    })
   return (
     <form class="card stack" onSubmit={submit} data-training={config.id} aria-label={name}>
       <h3>{name}</h3>
@@ -108,7 +124,18 @@ export function TrainingEditor({ config, connections, readOnly, onSaved }: {
           </ul>
         </fieldset>
       )}
-      {save.done && !changed && <Notice tone="ok">{save.done}</Notice>}
+      {save.done && !changed && (
+        <Notice tone="ok" testId="save-result">
+          {save.done}{' '}
+          {savedConnection && !readOnly && (
+            <button type="button" onClick={() => void syncNow()} disabled={sync.busy}>
+              {sync.busy ? 'Syncing…' : 'Sync now'}
+            </button>
+          )}
+        </Notice>
+      )}
+      {sync.done && <Notice tone="ok" testId="sync-result">{sync.done}</Notice>}
+      {sync.error && <Notice tone="error" testId="sync-result">{sync.error}</Notice>}
       {save.error && <Notice tone="error">{save.error}</Notice>}
       {!readOnly && (
         <div>

@@ -58,7 +58,10 @@ export async function toDaemonError(response: Response): Promise<DaemonError> {
   return new DaemonError('http_error', `The daemon answered with status ${response.status}.`, response.status, retryAfterSeconds)
 }
 
-/** A typed client of the daemon's API v1. Only the background uses it. */
+/**
+ * A typed client of the daemon's API v1. The background uses it, and so does the admin console
+ * (a full page: 100,000 people and zip files are not worth copying through extension messages).
+ */
 export function createDaemonClient(options: DaemonClientOptions) {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
 
@@ -91,8 +94,29 @@ export function createDaemonClient(options: DaemonClientOptions) {
     return parsed.data
   }
 
+  /** A binary answer (a certificate, an evidence pack) with the file name the daemon suggests. */
+  async function download(path: string, query: Call['query'] = {}): Promise<{ blob: Blob; filename: string | null }> {
+    const base = (await options.baseUrl()).replace(/\/+$/, '')
+    const url = new URL(`${base}${API_BASE}${path}`)
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value))
+    const token = await options.token()
+    let response: Response
+    try {
+      response = await doFetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+    } catch (error) {
+      throw new DaemonError('unreachable', `Can't reach the trainproof daemon at ${base}.`, null, null, { cause: error })
+    }
+    if (!response.ok) throw await toDaemonError(response)
+    const disposition = response.headers.get('content-disposition') ?? ''
+    const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null
+    return { blob: await response.blob(), filename }
+  }
+
   const id = (value: string) => encodeURIComponent(value)
   return {
+    /** Any JSON call, validated with the caller's schema (the console's endpoints declare theirs). */
+    call: <T>(schema: z.ZodType<T> | null, path: string, call: Call = {}) => request(schema, path, call),
+    download,
     me: () => request(Me, '/me'),
     myTrainings: (email?: string) => request(MyTrainings, '/me/trainings', { query: { email } }),
     recheck: (email?: string) => request(MyTrainings, '/me/recheck', { method: 'POST', query: { email } }),

@@ -10,12 +10,7 @@ export const trainingName = (id: TrainingId) => TRAININGS.find((item) => item.id
 
 export const PROVIDER_NAMES: Record<ProviderId, string> = { knowbe4: 'KnowBe4', huntress: 'Huntress' }
 
-export const STATUS_LABELS: Record<Status, string> = {
-  compliant: 'Complete',
-  non_compliant: 'In progress',
-  not_enrolled: 'Not enrolled',
-  not_configured: 'Not required',
-}
+export { STATUS_LABELS, campaignStatusLabel, statusLabel } from '../../shared/status-words.ts'
 
 export const CONNECTION_LABELS: Record<Connection['status'], string> = {
   connected: 'Connected',
@@ -43,12 +38,21 @@ export function timeAgo(iso: string | null, now: number): string {
   return unit(Math.floor(seconds / 86_400), 'day')
 }
 
-/** One sentence about a finished sync, for the admin who pressed "Sync now". */
+/** One sentence about a finished sync, for the admin who pressed "Sync now": what changed, when the daemon says. */
 export function syncSummary(run: SyncRun, label: string): string {
+  if (!run.ok) return `${label} sync failed: ${run.error ?? 'no reason given'} Nothing was changed.`
+  if (run.changes) return `${label} synced: ${changesText(run.changes)}.`
   const ms = Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.startedAt))
   const duration = ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
-  const took = `${duration}, ${run.requests} request${run.requests === 1 ? '' : 's'}`
-  return run.ok ? `${label} synced (${took}).` : `${label} sync failed: ${run.error ?? 'no reason given'} Nothing was changed.`
+  return `${label} synced (${duration}, ${run.requests} request${run.requests === 1 ? '' : 's'}).`
+}
+
+/** "3 people became compliant, 1 is newly due"; "no one's status changed". */
+export function changesText({ newlyCompliant, newlyDue }: { newlyCompliant: number; newlyDue: number }): string {
+  const parts: string[] = []
+  if (newlyCompliant > 0) parts.push(`${newlyCompliant} ${newlyCompliant === 1 ? 'person' : 'people'} became compliant`)
+  if (newlyDue > 0) parts.push(`${newlyDue} ${newlyDue === 1 ? 'is' : 'are'} newly due`)
+  return parts.length > 0 ? parts.join(', ') : "no one's status changed"
 }
 
 /** The provider most of the due trainings use, else the first one configured. */

@@ -39,5 +39,10 @@ export function useAction() {
       setBusy(false)
     }
   }, [])
-  return { busy, error, done, run }
+  /** Clears the last outcome, e.g. when a new action starts that isn't run through `run`. */
+  const reset = useCallback(() => {
+    setError(null)
+    setDone(null)
+  }, [])
+  return { busy, error, done, run, reset }
 }

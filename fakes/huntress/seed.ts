@@ -23,7 +23,8 @@ export function seedWorkedExample(fake: HuntressFake, domain = 'example.com'): W
     c: tenant.addAssignment(account.id, { name: 'Campaign C', status: 'in-progress' }),
   }
   const person = (name: string) =>
-    tenant.addLearner(account.id, { firstName: name, lastName: 'Example', email: `${name}@${domain}` })
+    // Capitalised as a person's name is in Huntress (the KnowBe4 fake seeds the same people so).
+    tenant.addLearner(account.id, { firstName: name.charAt(0).toUpperCase() + name.slice(1), lastName: 'Example', email: `${name}@${domain}` })
   const learners = { astronaut: person('astronaut'), wizard: person('wizard'), hero: person('hero'), ninja: person('ninja') }
   const { a, b, c } = assignments
   const done = (assignment: FakeAssignment, learner: FakeLearner, day: number) =>

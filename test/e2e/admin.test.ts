@@ -57,6 +57,8 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     await security.getByRole('checkbox', { name: /Campaign B/ }).check()
     await security.getByRole('button', { name: 'Save Security Awareness' }).click()
     await expect.poll(() => textOf(security), POLL).toContain('Saved: 2 campaigns count for Security Awareness')
+    // Saving offers the sync that applies it; nothing is synced until asked.
+    expect(await security.getByRole('button', { name: 'Sync now' }).count()).toBe(1)
 
     const hipaa = popup.locator('form[data-training="hipaa"]')
     const [connection] = await json<Connection[]>(daemon.api('/connections'))
@@ -81,7 +83,8 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
 
     await popup.getByRole('button', { name: 'Sync now' }).click()
 
-    await expect.poll(() => textOf(popup.getByTestId('sync-result')), POLL).toMatch(/synced \(\d+(\.\d)? m?s, \d+ requests?\)\./)
+    // Worked example: A and B count for Security Awareness, A for HIPAA; the astronaut and the hero finished.
+    await expect.poll(() => textOf(popup.getByTestId('sync-result')), POLL).toMatch(/synced: 2 people became compliant, 2 are newly due\.$/)
     await popup.close()
   })
 
@@ -96,6 +99,8 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     await expect.poll(() => popup.getByTestId('person').count(), POLL).toBe(1)
     await popup.getByRole('button', { name: 'Reset Security Awareness for astronaut@example.com' }).click()
     await expect.poll(() => textOf(popup.getByTestId('confirm-reset')), POLL).toContain('Reset Security Awareness for astronaut@example.com?')
+    // Enter pressed by habit must not reset: Cancel has the focus.
+    expect(await popup.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
     await popup.getByTestId('confirm-reset').getByRole('button', { name: 'Reset' }).click()
 
     await expect.poll(() => textOf(popup.getByTestId('reset-result')), POLL).toContain('Security Awareness was reset for astronaut@example.com')

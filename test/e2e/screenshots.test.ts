@@ -5,6 +5,10 @@ import type { Page } from 'playwright-core'
 import { ADMIN_TOKEN } from '../helpers/daemon.ts'
 import { buildExtension, launchBrowser, POLL, ROOT, textOf } from './harness.ts'
 import { connectKnowBe4, selectAndSync, startDaemon, startKnowBe4, tokenFor } from './setup.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { startTestDaemon } from '../helpers/daemon.ts'
+import { writeLargeDb } from './large-db.ts'
 
 /**
  * Writes the README's screenshots into docs/. Not part of the normal run:
@@ -52,6 +56,42 @@ describe.skipIf(!process.env.TRAINPROOF_SCREENSHOTS)('screenshots for the README
     } finally {
       await daemon.stop()
       await fake.close()
+      build.cleanup()
+    }
+  })
+
+  it('captures the admin console (people, compliance, retraining), light and dark', async () => {
+    const docs = join(ROOT, 'docs')
+    const build = buildExtension()
+    const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-shots-'))
+    writeLargeDb(dataDir, 5_000)
+    const daemon = await startTestDaemon({ dataDir, now: () => new Date('2026-11-30T09:00:00.000Z') })
+    try {
+      for (const scheme of ['light', 'dark'] as const) {
+        const suffix = scheme === 'dark' ? '-dark' : ''
+        const browser = await launchBrowser(build.dir, { colorScheme: scheme })
+        try {
+          await browser.pair(daemon.url, ADMIN_TOKEN)
+          const page = await browser.open('console.html', { width: 1280, height: 760 })
+          await expect.poll(() => textOf(page.getByTestId('people-count')), POLL).toBe('5,000 of 5,000 people')
+          await page.screenshot({ path: join(docs, `console-people${suffix}.png`) })
+          await page.getByRole('tab', { name: 'Compliance' }).click()
+          await expect.poll(() => page.getByTestId('compliance-chart').locator('canvas').count(), POLL).toBe(1)
+          await page.screenshot({ path: join(docs, `console-compliance${suffix}.png`) })
+          await page.getByRole('tab', { name: 'Retraining' }).click()
+          const form = page.locator('form[data-training="security_awareness"]')
+          await form.getByRole('combobox', { name: /^Retraining/ }).selectOption('rolling')
+          await form.getByRole('spinbutton', { name: 'Months' }).fill('9')
+          await form.getByRole('button', { name: 'Save rule' }).click()
+          await expect.poll(() => page.getByTestId('confirm-recurrence').count(), POLL).toBe(1)
+          await page.screenshot({ path: join(docs, `console-retraining${suffix}.png`) })
+        } finally {
+          await browser.close()
+        }
+      }
+    } finally {
+      await daemon.stop()
+      rmSync(dataDir, { recursive: true, force: true })
       build.cleanup()
     }
   })

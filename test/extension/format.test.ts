@@ -40,6 +40,14 @@ describe('syncSummary', () => {
     )
   })
 
+  it('says what changed, in people, when the daemon reports it', () => {
+    const changed = (newlyCompliant: number, newlyDue: number) => syncSummary({ ...run, ok: true, error: null, changes: { newlyCompliant, newlyDue } }, 'Example Corp')
+    expect(changed(3, 1)).toBe('Example Corp synced: 3 people became compliant, 1 is newly due.')
+    expect(changed(1, 0)).toBe('Example Corp synced: 1 person became compliant.')
+    expect(changed(0, 2)).toBe('Example Corp synced: 2 are newly due.')
+    expect(changed(0, 0)).toBe("Example Corp synced: no one's status changed.")
+  })
+
   it("passes on the daemon's reason for a failed run and says nothing changed", () => {
     expect(syncSummary({ ...run, ok: false, error: 'KnowBe4 rejected the token.' }, 'Example Corp')).toBe(
       'Example Corp sync failed: KnowBe4 rejected the token. Nothing was changed.',

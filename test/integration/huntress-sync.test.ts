@@ -57,7 +57,7 @@ describe('the worked example', () => {
       ['Campaign A', false],
       ['Campaign B', true],
     ])
-    expect(people['ninja@example.com']!.name).toBe('ninja Example')
+    expect(people['ninja@example.com']!.name).toBe('Ninja Example')
     // Nothing else is configured.
     expect(people['hero@example.com']!.trainings.hipaa.status).toBe('not_configured')
 

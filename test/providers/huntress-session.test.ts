@@ -92,7 +92,7 @@ describe('HuntressSession.listEnrollments', () => {
       campaignId: a.id,
       module: a.id,
       email: 'astronaut@example.com',
-      name: 'astronaut Example',
+      name: 'Astronaut Example',
       completedAt: '2025-03-03T07:30:00.000Z',
     })
     expect(client.requests).toBe(4) // per assignment: one page of learners + one of activity

@@ -1,0 +1,5 @@
+import { render } from 'preact'
+import { ConsoleApp } from '../../components/console/ConsoleApp.tsx'
+import '../../assets/app.css'
+
+render(<ConsoleApp />, document.getElementById('app')!)
