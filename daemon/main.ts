@@ -5,7 +5,7 @@ import { StoreError } from './store/store.ts'
 /** `npm start`: the daemon in the foreground until SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   // Every file the daemon creates is private to its user: the db, its temp file and backups are
-  // written by lowdb/steno and copyFile, which take no mode, so they would be 0644 otherwise.
+  // written with mode 0600, but backups are made by copyFile, which takes no mode (0644 otherwise).
   process.umask(0o077)
   const config = loadConfig()
   const daemon = await startDaemon(config)
