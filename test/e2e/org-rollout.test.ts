@@ -12,7 +12,7 @@ import { startIdp, type Idp } from '../../fakes/idp/index.ts'
 import type { KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
 import { buildExtension, GREY, launchBrowser, POLL, RED, ROOT, textOf, type Browser } from './harness.ts'
-import { connectKnowBe4, json, selectAndSync, startKnowBe4 } from './setup.ts'
+import { connectKnowBe4, json, providerClock, selectAndSync, startKnowBe4 } from './setup.ts'
 
 /**
  * The organisation's roll-out, end to end in Debian Chromium: a machine policy names the daemon
@@ -74,7 +74,7 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
     const providers = new ProviderRegistry([knowbe4])
     // Set up over plain loopback HTTP (Node's fetch would refuse the self-signed certificate), then
     // serve the same data over HTTPS with sign-in, as the organisation's daemon.
-    const setup = await startTestDaemon({ dataDir, providers })
+    const setup = await startTestDaemon({ dataDir, providers, providerClock })
     const connection = await connectKnowBe4(setup, fake)
     await selectAndSync(setup, connection.id, 'security_awareness', ['Campaign A', 'Campaign B'])
     await json(setup.api(`/grants/${ADMIN}`, { method: 'PUT', json: { role: 'admin' } }))
@@ -83,6 +83,7 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
     daemon = await startTestDaemon({
       dataDir,
       providers,
+      providerClock,
       env: {
         TRAINPROOF_TLS_CERT: tls.cert,
         TRAINPROOF_TLS_KEY: tls.key,

@@ -11,7 +11,7 @@ import { VirtualClock } from '../helpers/virtual-clock.ts'
  * One virtual clock per test file for the provider side: the fakes keep their real rate limits and
  * the daemon paces itself under them, and both agree on what a minute is (no wall time spent).
  */
-const providerClock = new VirtualClock()
+export const providerClock = new VirtualClock()
 
 /** The Huntress fake's 60 requests a minute per client, on the provider clock. */
 export const huntressLimit = { requests: 60, windowMs: 60_000, retryAfter: true, now: providerClock.now }

@@ -123,7 +123,7 @@ describe('the fake Huntress JSON:API', () => {
 
     const actual = await body(await get(`/assignments/${example.assignments.a.id}/learners`))
 
-    const wizard = actual.data.filter((learner) => String(learner.attributes.firstName) === 'wizard')
+    const wizard = actual.data.filter((learner) => String(learner.attributes.firstName) === 'Wizard')
     expect(wizard.map((learner) => [learner.id, learner.attributes.status])).toEqual([
       [example.learners.wizard.id, 'inactive'],
       [fresh.id, 'active'],
