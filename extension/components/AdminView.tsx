@@ -1,8 +1,9 @@
 import { browser } from '#imports'
-import { useRef, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import type { Overview } from '../utils/messages.ts'
 import { AccessPanel } from './AccessPanel.tsx'
 import { ConnectionsPanel } from './ConnectionsPanel.tsx'
+import { TabList } from './TabList.tsx'
 import { Notice } from './Notice.tsx'
 import { PeoplePanel } from './PeoplePanel.tsx'
 import { TrainingsPanel } from './TrainingsPanel.tsx'
@@ -18,14 +19,6 @@ type TabId = (typeof TABS)[number]['id']
 /** The popup for staff. Access reviewers get the same screens with every control disabled. */
 export function AdminView({ overview, readOnly }: { overview: Overview; readOnly: boolean }) {
   const [tab, setTab] = useState<TabId>('connections')
-  const tabs = useRef<(HTMLButtonElement | null)[]>([])
-  const onKey = (event: KeyboardEvent, index: number) => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
-    if (step === 0) return
-    const next = (index + step + TABS.length) % TABS.length
-    setTab(TABS[next]!.id)
-    tabs.current[next]?.focus()
-  }
   return (
     <div>
       {readOnly && (
@@ -39,24 +32,7 @@ export function AdminView({ overview, readOnly }: { overview: Overview; readOnly
           Open console
         </button>
       </div>
-      <div role="tablist" aria-label="Admin sections">
-        {TABS.map((item, index) => (
-          <button
-            key={item.id}
-            ref={(element) => void (tabs.current[index] = element)}
-            role="tab"
-            type="button"
-            id={`tab-${item.id}`}
-            aria-selected={tab === item.id}
-            aria-controls={`panel-${item.id}`}
-            tabIndex={tab === item.id ? 0 : -1}
-            onClick={() => setTab(item.id)}
-            onKeyDown={(event) => onKey(event, index)}
-          >
-            {item.label}
-          </button>
-        ))}
-      </div>
+      <TabList label="Admin sections" tabs={TABS} current={tab} onSelect={setTab} />
       <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'connections' && <ConnectionsPanel readOnly={readOnly} oauth={overview.oauth} />}
         {tab === 'trainings' && <TrainingsPanel readOnly={readOnly} />}

@@ -1,8 +1,9 @@
 import { browser } from '#imports'
-import { useMemo, useRef, useState } from 'preact/hooks'
+import { useMemo, useState } from 'preact/hooks'
 import { createConsoleApi } from '../../utils/console-api.ts'
 import { usePeople } from '../../utils/console/use-people.ts'
 import { useRequest } from '../../utils/use-request.ts'
+import { TabList } from '../TabList.tsx'
 import { Notice } from '../Notice.tsx'
 import { AuditSection } from './AuditSection.tsx'
 import { ComplianceSection } from './ComplianceSection.tsx'
@@ -32,14 +33,6 @@ export function ConsoleApp() {
   const me = useRequest(() => api.me(), [api])
   const people = usePeople(api)
   const [section, setSection] = useState<SectionId>(initialSection)
-  const tabs = useRef<(HTMLButtonElement | null)[]>([])
-  const onKey = (event: KeyboardEvent, index: number) => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
-    if (step === 0) return
-    const next = (index + step + SECTIONS.length) % SECTIONS.length
-    setSection(SECTIONS[next]!.id)
-    tabs.current[next]?.focus()
-  }
   const role = me.value?.role
   const readOnly = role === 'access_reviewer'
   const staff = role !== undefined && role !== 'employee'
@@ -59,24 +52,7 @@ export function ConsoleApp() {
       {readOnly && <Notice testId="read-only">You are signed in as an access reviewer: you can see everything, and change nothing.</Notice>}
       {staff && (
         <>
-          <div role="tablist" aria-label="Console sections">
-            {SECTIONS.map((item, index) => (
-              <button
-                key={item.id}
-                ref={(element) => void (tabs.current[index] = element)}
-                role="tab"
-                type="button"
-                id={`tab-${item.id}`}
-                aria-selected={section === item.id}
-                aria-controls={`panel-${item.id}`}
-                tabIndex={section === item.id ? 0 : -1}
-                onClick={() => setSection(item.id)}
-                onKeyDown={(event) => onKey(event, index)}
-              >
-                {item.label}
-              </button>
-            ))}
-          </div>
+          <TabList label="Console sections" tabs={SECTIONS} current={section} onSelect={setSection} />
           <section role="tabpanel" id={`panel-${section}`} aria-labelledby={`tab-${section}`}>
             {section === 'people' && <PeopleSection api={api} people={people} />}
             {section === 'compliance' && <ComplianceSection api={api} people={people} />}
