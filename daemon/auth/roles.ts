@@ -48,7 +48,7 @@ export function requireAccess(access: Access): MiddlewareHandler<AuthEnv> {
     const principal = c.get('principal')
     if (!principal) throw new AppError('unauthorized', 'This request needs a bearer token.', 401)
     if (access !== 'any' && !access.includes(principal.role)) {
-      throw new AppError('forbidden', `A ${principal.role} token may not do this.`, 403)
+      throw new AppError('forbidden', `This ${principal.role} token may not do this.`, 403)
     }
     await next()
   }
