@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { Email, GraceDays, IsoTime, KnowBe4Region, Recurrence, Role, STAFF_ROLES, Status, TrainingId } from './domain.ts'
+import { STAFF_ROLES, TOKEN_VIAS } from './constants.ts'
+import { Email, GraceDays, IsoTime, KnowBe4Region, Recurrence, Role, Status, TrainingId } from './domain.ts'
 
 /** Request and response bodies of the daemon's HTTP API v1 (spec/api.md), beyond the domain shapes. */
 
-export const API_BASE = '/api/v1'
+export { API_BASE } from './constants.ts'
 
 export const ErrorBody = z
   .object({
@@ -44,7 +45,7 @@ export const CreatedToken = z
   .meta({ id: 'CreatedToken' })
 export type CreatedToken = z.infer<typeof CreatedToken>
 
-export const TokenVia = z.enum(['issued', 'oidc', 'bootstrap'])
+export const TokenVia = z.enum(TOKEN_VIAS)
 export type TokenVia = z.infer<typeof TokenVia>
 
 /** A live token as GET /tokens lists it: never the token or its hash. */

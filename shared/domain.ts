@@ -1,44 +1,44 @@
 import { z } from 'zod'
+import {
+  CONNECTION_STATUSES,
+  KNOWBE4_REGIONS,
+  PROVIDER_IDS,
+  ROLES,
+  STATUSES,
+  TRAINING_IDS,
+} from './constants.ts'
 
-/** The compliance programme's requirements. */
-export const TRAINING_IDS = ['security_awareness', 'hipaa', 'ai_awareness'] as const
+export {
+  CONNECTION_STATUSES,
+  DEFAULT_GRACE_DAYS,
+  KNOWBE4_REGIONS,
+  normalizeEmail,
+  PROVIDER_IDS,
+  ROLES,
+  STAFF_ROLES,
+  STATUSES,
+  TRAINING_IDS,
+  TRAINING_NAMES,
+  WRITE_ROLES,
+} from './constants.ts'
+
 export const TrainingId = z.enum(TRAINING_IDS)
 export type TrainingId = z.infer<typeof TrainingId>
 
-export const TRAINING_NAMES: Record<TrainingId, string> = {
-  security_awareness: 'Security Awareness',
-  hipaa: 'HIPAA',
-  ai_awareness: 'AI Awareness',
-}
-
-export const PROVIDER_IDS = ['knowbe4', 'huntress'] as const
 export const ProviderId = z.enum(PROVIDER_IDS)
 export type ProviderId = z.infer<typeof ProviderId>
 
-export const ROLES = ['admin', 'workspace_manager', 'devops_engineer', 'access_reviewer', 'employee'] as const
 export const Role = z.enum(ROLES)
 export type Role = z.infer<typeof Role>
 
-/** Roles that may change things (connect, select, sync, reset, issue tokens). */
-export const WRITE_ROLES = ['admin', 'workspace_manager', 'devops_engineer'] as const satisfies readonly Role[]
-/** Roles that may read everything except secrets. */
-export const STAFF_ROLES = [...WRITE_ROLES, 'access_reviewer'] as const satisfies readonly Role[]
-
-export const STATUSES = ['compliant', 'non_compliant', 'not_enrolled', 'not_configured'] as const
 export const Status = z.enum(STATUSES)
 export type Status = z.infer<typeof Status>
 
-export const ConnectionStatus = z.enum(['connected', 'needs_reauth', 'error'])
+export const ConnectionStatus = z.enum(CONNECTION_STATUSES)
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>
 
-export const KNOWBE4_REGIONS = ['us', 'eu', 'ca', 'uk', 'de'] as const
 export const KnowBe4Region = z.enum(KNOWBE4_REGIONS)
 export type KnowBe4Region = z.infer<typeof KnowBe4Region>
-
-/** People are keyed by e-mail, compared trimmed and case-insensitively. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase()
-}
 
 export const Email = z
   .string()
@@ -95,7 +95,6 @@ export const Recurrence = z
 export type Recurrence = z.infer<typeof Recurrence>
 
 export const GraceDays = z.number().int().min(0).max(365)
-export const DEFAULT_GRACE_DAYS = 30
 
 export const TrainingConfig = z
   .object({

@@ -152,13 +152,4 @@ export function groupEnrollments(enrollments: Iterable<Enrollment>): Map<string,
   return byPerson
 }
 
-/** Trainings that make a badge: non_compliant or not_enrolled. */
-export function isDue(status: TrainingStatus['status']): boolean {
-  return status === 'non_compliant' || status === 'not_enrolled'
-}
-
-export function countDue(trainings: Partial<Record<TrainingId, Pick<TrainingStatus, 'status'>>>): number {
-  let due = 0
-  for (const record of Object.values(trainings)) if (record && isDue(record.status)) due++
-  return due
-}
+export { countDue, isDue } from './constants.ts'

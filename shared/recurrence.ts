@@ -1,4 +1,5 @@
-import { DEFAULT_GRACE_DAYS, type Recurrence } from './domain.ts'
+import { DEFAULT_GRACE_DAYS } from './constants.ts'
+import type { Recurrence } from './domain.ts'
 
 /** Annual retraining: when a compliant record expires under a training's recurrence rule. Pure, UTC. */
 
