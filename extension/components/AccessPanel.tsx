@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { ROLES, type Role } from '../../shared/domain.ts'
+import { ROLES, type Role } from '../../shared/constants.ts'
 import type { TokenInfo } from '../utils/access-shapes.ts'
 import { timeAgo } from '../utils/format.ts'
 import { ask } from '../utils/messages.ts'

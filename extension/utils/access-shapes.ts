@@ -1,35 +1,35 @@
-import { z } from 'zod'
-import { Role } from '../../shared/domain.ts'
+import * as g from './guard.ts'
+import { Role } from './answers.ts'
 
 /**
  * The extension's reading of the sign-in, token and grant answers of api.md. Lenient on extra
  * fields, so a newer daemon still works.
  */
-export const AuthMethods = z.object({ oidc: z.object({ issuer: z.string() }).nullable() })
-export type AuthMethods = z.infer<typeof AuthMethods>
+export const AuthMethods = g.object({ oidc: g.nullable(g.object({ issuer: g.string })) })
+export type AuthMethods = g.Infer<typeof AuthMethods>
 
-export const OidcStart = z.object({ authorizeUrl: z.string(), state: z.string() })
+export const OidcStart = g.object({ authorizeUrl: g.string, state: g.string })
 
-export const IssuedToken = z.object({
-  token: z.string(),
-  id: z.string(),
+export const IssuedToken = g.object({
+  token: g.string,
+  id: g.string,
   role: Role,
-  email: z.string().nullable(),
-  expiresAt: z.string().nullable().optional(),
+  email: g.nullable(g.string),
+  expiresAt: g.optional(g.nullable(g.string)),
 })
-export type IssuedToken = z.infer<typeof IssuedToken>
+export type IssuedToken = g.Infer<typeof IssuedToken>
 
-export const TokenInfo = z.object({
-  id: z.string(),
+export const TokenInfo = g.object({
+  id: g.string,
   role: Role,
-  email: z.string().nullable(),
-  label: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-  via: z.string(),
+  email: g.nullable(g.string),
+  label: g.string,
+  createdAt: g.string,
+  expiresAt: g.nullable(g.string),
+  lastUsedAt: g.nullable(g.string),
+  via: g.string,
 })
-export type TokenInfo = z.infer<typeof TokenInfo>
+export type TokenInfo = g.Infer<typeof TokenInfo>
 
-export const Grant = z.object({ email: z.string(), role: Role, grantedAt: z.string(), grantedBy: z.string() })
-export type Grant = z.infer<typeof Grant>
+export const Grant = g.object({ email: g.string, role: Role, grantedAt: g.string, grantedBy: g.string })
+export type Grant = g.Infer<typeof Grant>

@@ -1,5 +1,5 @@
-import { z } from 'zod'
-import { Person, type TrainingId } from '../../shared/domain.ts'
+import type { TrainingId } from '../../shared/constants.ts'
+import { Person } from './answers.ts'
 import { createDaemonClient, DaemonError, type DaemonClient } from './daemon-client.ts'
 import {
   AuditEntry,
@@ -8,6 +8,7 @@ import {
   TrainingSettings,
   type Recurrence,
 } from './console-schemas.ts'
+import { array } from './guard.ts'
 import { daemonUrl, pairingToken } from './storage.ts'
 
 /** The console's own calls, on top of the daemon client, with the pairing the options page stored. */
@@ -19,8 +20,8 @@ export function createConsoleApi(client: DaemonClient = createDaemonClient({ bas
     connections: () => client.connections(),
     deleteConnection: (connectionId: string) => client.deleteConnection(connectionId),
     syncConnection: (connectionId: string) => client.syncConnection(connectionId),
-    personnelPage: (offset: number, limit: number) => client.call(z.array(Person), '/personnel', { query: { offset, limit } }),
-    trainings: () => client.call(z.array(TrainingSettings), '/trainings'),
+    personnelPage: (offset: number, limit: number) => client.call(array(Person), '/personnel', { query: { offset, limit } }),
+    trainings: () => client.call(array(TrainingSettings), '/trainings'),
     putRecurrence: (training: TrainingId, config: TrainingSettings, recurrence: Recurrence, graceDays: number) =>
       client.call(TrainingSettings, `/trainings/${id(training)}`, {
         method: 'PUT',
@@ -28,7 +29,7 @@ export function createConsoleApi(client: DaemonClient = createDaemonClient({ bas
       }),
     previewRecurrence: (training: TrainingId, recurrence: Recurrence) =>
       client.call(RecurrencePreview, `/trainings/${id(training)}/recurrence/preview`, { method: 'POST', body: { recurrence } }),
-    audit: (limit: number, before?: string) => client.call(z.array(AuditEntry), '/audit', { query: { limit, before } }),
+    audit: (limit: number, before?: string) => client.call(array(AuditEntry), '/audit', { query: { limit, before } }),
     /** null when this daemon has no history endpoint yet (404): the console derives points itself. */
     history: async (training: TrainingId) => {
       try {

@@ -1,37 +1,32 @@
-import { z } from 'zod'
-import { AuditEvent, TrainingConfig, TrainingId } from '../../shared/domain.ts'
+import * as g from './guard.ts'
+import { Recurrence, TrainingConfig, TrainingId } from './answers.ts'
 
 /**
  * Shapes of the audit-season endpoints (api.md) as the console reads them. Declared here so the
  * console works against daemons with and without these fields; the daemon validates its side.
  */
 
-export const Recurrence = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('rolling'), months: z.number().int().min(1) }),
-  z.object({ kind: z.literal('fixed'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) }),
-])
-export type Recurrence = z.infer<typeof Recurrence>
+export { Recurrence }
+export type Recurrence = g.Infer<typeof Recurrence>
 
-export const TrainingSettings = TrainingConfig.extend({
-  recurrence: Recurrence.optional(),
-  graceDays: z.number().int().nonnegative().optional(),
-})
-export type TrainingSettings = z.infer<typeof TrainingSettings>
+export const TrainingSettings = TrainingConfig
+export type TrainingSettings = g.Infer<typeof TrainingSettings>
 
-export const RecurrencePreview = z.object({ resets: z.array(z.object({ email: z.string(), at: z.string() })) })
-export type RecurrencePreview = z.infer<typeof RecurrencePreview>
+export const RecurrencePreview = g.object({ resets: g.array(g.object({ email: g.string, at: g.string })) })
+export type RecurrencePreview = g.Infer<typeof RecurrencePreview>
 
 /** `id` is optional until every daemon numbers its events; paging needs it. */
-export const AuditEntry = AuditEvent.extend({ id: z.string().optional() })
-export type AuditEntry = z.infer<typeof AuditEntry>
-
-export const HistoryPoint = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  compliant: z.number().nonnegative(),
-  total: z.number().nonnegative(),
+export const AuditEntry = g.object({
+  id: g.optional(g.string),
+  at: g.isoTime,
+  actor: g.string,
+  action: g.string,
+  detail: g.dictionary(g.unknown),
 })
-export type HistoryPoint = z.infer<typeof HistoryPoint>
+export type AuditEntry = g.Infer<typeof AuditEntry>
 
-export const ComplianceHistory = z.object({ training: TrainingId, points: z.array(HistoryPoint) })
-export type ComplianceHistory = z.infer<typeof ComplianceHistory>
+export const HistoryPoint = g.object({ date: g.isoDate, compliant: g.nonNegative, total: g.nonNegative })
+export type HistoryPoint = g.Infer<typeof HistoryPoint>
+
+export const ComplianceHistory = g.object({ training: TrainingId, points: g.array(HistoryPoint) })
+export type ComplianceHistory = g.Infer<typeof ComplianceHistory>

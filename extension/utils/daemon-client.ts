@@ -1,20 +1,8 @@
-import { z } from 'zod'
-import { API_BASE, AuthorizeAnswer, CreatedToken, ErrorBody, Me, type KnowBe4ConnectBody, type PutTrainingBody } from '../../shared/api.ts'
-import {
-  Campaign,
-  Connection,
-  MyTrainings,
-  Person,
-  SyncRun,
-  TrainingConfig,
-  type Role,
-  type Status,
-  type TrainingId,
-} from '../../shared/domain.ts'
+import type { KnowBe4ConnectBody, PutTrainingBody } from '../../shared/api.ts'
+import { API_BASE, type Role, type Status, type TrainingId } from '../../shared/constants.ts'
 import { AuthMethods, Grant, IssuedToken, OidcStart, TokenInfo } from './access-shapes.ts'
-
-// Extension pages forbid eval; without this zod probes `new Function` and logs a CSP violation.
-z.config({ jitless: true })
+import { AuthorizeAnswer, Campaign, Connection, CreatedToken, ErrorBody, Me, MyTrainings, Person, SyncRun, TrainingConfig } from './answers.ts'
+import { array, type Guard } from './guard.ts'
 
 /** A daemon answer the extension can show: `message` is a plain sentence for people. */
 export class DaemonError extends Error {
@@ -48,10 +36,10 @@ export const UNAUTHORIZED_MESSAGE = 'Your sign-in has expired or was revoked. Si
 export async function toDaemonError(response: Response): Promise<DaemonError> {
   const retryAfter = Number(response.headers.get('retry-after'))
   const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null
-  const parsed = ErrorBody.safeParse(await response.json().catch(() => null))
+  const body: unknown = await response.json().catch(() => null)
   if (response.status === 401) return new DaemonError('unauthorized', UNAUTHORIZED_MESSAGE, 401)
-  if (parsed.success) {
-    const { code, message, details } = parsed.data.error
+  if (ErrorBody(body)) {
+    const { code, message, details } = body.error
     return new DaemonError(code, message, response.status, retryAfterSeconds, details ? { details } : {})
   }
   if (response.status === 403) return new DaemonError('forbidden', 'This token may not do that.', 403)
@@ -65,7 +53,7 @@ export async function toDaemonError(response: Response): Promise<DaemonError> {
 export function createDaemonClient(options: DaemonClientOptions) {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
 
-  async function request<T>(schema: z.ZodType<T> | null, path: string, call: Call = {}): Promise<T> {
+  async function request<T>(guard: Guard<T> | null, path: string, call: Call = {}): Promise<T> {
     const base = (await options.baseUrl()).replace(/\/+$/, '')
     const url = new URL(`${base}${API_BASE}${path}`)
     for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
@@ -86,12 +74,12 @@ export function createDaemonClient(options: DaemonClientOptions) {
       )
     }
     if (!response.ok) throw await toDaemonError(response)
-    if (schema === null) return undefined as T
-    const parsed = schema.safeParse(await response.json().catch(() => undefined))
-    if (!parsed.success) {
+    if (guard === null) return undefined as T
+    const answer: unknown = await response.json().catch(() => undefined)
+    if (!guard(answer)) {
       throw new DaemonError('bad_response', `The daemon's answer to ${path} was not what this extension expects. Update the extension or the daemon.`)
     }
-    return parsed.data
+    return answer
   }
 
   /** A binary answer (a certificate, an evidence pack) with the file name the daemon suggests. */
@@ -114,14 +102,14 @@ export function createDaemonClient(options: DaemonClientOptions) {
 
   const id = (value: string) => encodeURIComponent(value)
   return {
-    /** Any JSON call, validated with the caller's schema (the console's endpoints declare theirs). */
-    call: <T>(schema: z.ZodType<T> | null, path: string, call: Call = {}) => request(schema, path, call),
+    /** Any JSON call, checked with the caller's guard (the console's endpoints declare theirs). */
+    call: <T>(guard: Guard<T> | null, path: string, call: Call = {}) => request(guard, path, call),
     download,
     me: () => request(Me, '/me'),
     myTrainings: (email?: string) => request(MyTrainings, '/me/trainings', { query: { email } }),
     recheck: (email?: string) => request(MyTrainings, '/me/recheck', { method: 'POST', query: { email } }),
     createToken: (body: { role: Role; email?: string }) => request(CreatedToken, '/tokens', { method: 'POST', body }),
-    connections: () => request(z.array(Connection), '/connections'),
+    connections: () => request(array(Connection), '/connections'),
     connectKnowBe4: (body: KnowBe4ConnectBody) => request(Connection, '/connections', { method: 'POST', body }),
     renewKnowBe4: (connectionId: string, body: KnowBe4ConnectBody) =>
       request(Connection, `/connections/${id(connectionId)}/credentials`, { method: 'PUT', body }),
@@ -130,22 +118,22 @@ export function createDaemonClient(options: DaemonClientOptions) {
     finishHuntress: (body: { code: string; state: string; accountId?: string }) =>
       request(Connection, '/connections/huntress/callback', { method: 'POST', body }),
     deleteConnection: (connectionId: string) => request(null, `/connections/${id(connectionId)}`, { method: 'DELETE' }),
-    campaigns: (connectionId: string) => request(z.array(Campaign), `/connections/${id(connectionId)}/campaigns`),
+    campaigns: (connectionId: string) => request(array(Campaign), `/connections/${id(connectionId)}/campaigns`),
     syncConnection: (connectionId: string) => request(SyncRun, `/connections/${id(connectionId)}/sync`, { method: 'POST' }),
-    syncAll: () => request(z.array(SyncRun), '/sync', { method: 'POST' }),
-    trainings: () => request(z.array(TrainingConfig), '/trainings'),
+    syncAll: () => request(array(SyncRun), '/sync', { method: 'POST' }),
+    trainings: () => request(array(TrainingConfig), '/trainings'),
     putTraining: (training: TrainingId, body: PutTrainingBody) =>
       request(TrainingConfig, `/trainings/${id(training)}`, { method: 'PUT', body }),
     personnel: (query: { training?: TrainingId; status?: Status; limit?: number; offset?: number } = {}) =>
-      request(z.array(Person), '/personnel', { query }),
+      request(array(Person), '/personnel', { query }),
     reset: (email: string, training: TrainingId) =>
       request(Person, `/personnel/${id(email)}/reset`, { method: 'POST', body: { training } }),
     authMethods: () => request(AuthMethods, '/auth/methods'),
     oidcStart: (redirectUri: string) => request(OidcStart, '/auth/oidc/start', { method: 'POST', body: { redirectUri } }),
     oidcCallback: (body: { code: string; state: string }) => request(IssuedToken, '/auth/oidc/callback', { method: 'POST', body }),
-    tokens: () => request(z.array(TokenInfo), '/tokens'),
+    tokens: () => request(array(TokenInfo), '/tokens'),
     revokeToken: (tokenId: string) => request<void>(null, `/tokens/${id(tokenId)}`, { method: 'DELETE' }),
-    grants: () => request(z.array(Grant), '/grants'),
+    grants: () => request(array(Grant), '/grants'),
     putGrant: (email: string, role: Role) => request(Grant, `/grants/${id(email)}`, { method: 'PUT', body: { role } }),
     deleteGrant: (email: string) => request<void>(null, `/grants/${id(email)}`, { method: 'DELETE' }),
   }

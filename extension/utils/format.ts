@@ -1,10 +1,7 @@
-import type { Connection, ProviderId, Status, SyncRun, TrainingId, TrainingStatus } from '../../shared/domain.ts'
+import { TRAINING_IDS, TRAINING_NAMES, type ProviderId, type TrainingId } from '../../shared/constants.ts'
+import type { Connection, SyncRun, TrainingStatus } from '../../shared/domain.ts'
 
-export const TRAININGS: readonly { id: TrainingId; name: string }[] = [
-  { id: 'security_awareness', name: 'Security Awareness' },
-  { id: 'hipaa', name: 'HIPAA' },
-  { id: 'ai_awareness', name: 'AI Awareness' },
-]
+export const TRAININGS: readonly { id: TrainingId; name: string }[] = TRAINING_IDS.map((id) => ({ id, name: TRAINING_NAMES[id] }))
 
 export const trainingName = (id: TrainingId) => TRAININGS.find((item) => item.id === id)?.name ?? id
 
@@ -23,9 +20,7 @@ export function progressText(training: Pick<TrainingStatus, 'completed' | 'requi
   return training.required === 0 ? '' : `${training.completed}/${training.required}`
 }
 
-export function isDue(status: Status): boolean {
-  return status === 'non_compliant' || status === 'not_enrolled'
-}
+export { isDue } from '../../shared/constants.ts'
 
 /** "just now", "5 minutes ago", "3 hours ago", "2 days ago"; "never" for null. */
 export function timeAgo(iso: string | null, now: number): string {

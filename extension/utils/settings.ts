@@ -1,16 +1,26 @@
-import { z } from 'zod'
-
 /**
  * The settings an organisation may set by policy (`storage.managed`, schema in
  * public/managed_schema.json): what policy sets wins over the person's own choice and is shown locked.
  */
-export const ManagedSettings = z.object({
-  daemonUrl: z.string().optional().catch(undefined),
-  signInRequired: z.boolean().optional().catch(undefined),
-  allowTokenPaste: z.boolean().optional().catch(undefined),
-  supportContact: z.string().trim().min(1).max(200).optional().catch(undefined),
-})
-export type ManagedSettings = z.infer<typeof ManagedSettings>
+export type ManagedSettings = {
+  daemonUrl?: string
+  signInRequired?: boolean
+  allowTokenPaste?: boolean
+  supportContact?: string
+}
+
+/** The policy's usable entries: one of the wrong type (or an empty contact) is ignored, not the whole policy. */
+export function managedSettings(raw: unknown): ManagedSettings {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {}
+  const policy = raw as Record<string, unknown>
+  const settings: ManagedSettings = {}
+  if (typeof policy.daemonUrl === 'string') settings.daemonUrl = policy.daemonUrl
+  if (typeof policy.signInRequired === 'boolean') settings.signInRequired = policy.signInRequired
+  if (typeof policy.allowTokenPaste === 'boolean') settings.allowTokenPaste = policy.allowTokenPaste
+  const contact = typeof policy.supportContact === 'string' ? policy.supportContact.trim() : ''
+  if (contact.length >= 1 && contact.length <= 200) settings.supportContact = contact
+  return settings
+}
 
 export type Settings = {
   daemonUrl: string
@@ -69,6 +79,5 @@ export function effectiveSettings(managed: ManagedSettings, localDaemonUrl: stri
 export async function readManaged(area: { get(): Promise<Record<string, unknown>> } | undefined): Promise<ManagedSettings> {
   if (area === undefined) return {}
   const raw = await area.get().catch(() => ({}))
-  const parsed = ManagedSettings.safeParse(raw ?? {})
-  return parsed.success ? parsed.data : {}
+  return managedSettings(raw)
 }

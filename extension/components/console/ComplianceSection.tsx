@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { TRAINING_IDS, type TrainingId } from '../../../shared/domain.ts'
+import { TRAINING_IDS, type TrainingId } from '../../../shared/constants.ts'
 import { trainingName } from '../../utils/format.ts'
 import type { ConsoleApi } from '../../utils/console-api.ts'
 import type { HistoryPoint } from '../../utils/console-schemas.ts'

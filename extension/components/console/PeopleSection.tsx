@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks'
-import { TRAINING_IDS, type TrainingId } from '../../../shared/domain.ts'
+import { TRAINING_IDS, type TrainingId } from '../../../shared/constants.ts'
 import { STATUS_LABELS, TRAININGS, trainingName } from '../../utils/format.ts'
 import { saveBlob, type ConsoleApi } from '../../utils/console-api.ts'
 import { filterRows, sortRows, type Filters, type Sort, type StatusFilter } from '../../utils/console/rows.ts'

@@ -1,4 +1,5 @@
-import { TRAINING_IDS, type Person, type Status, type TrainingId } from '../../../shared/domain.ts'
+import { TRAINING_IDS, type Status, type TrainingId } from '../../../shared/constants.ts'
+import type { Person } from '../../../shared/domain.ts'
 
 /**
  * A person as the console's table keeps them: the campaign lists dropped (100,000 people with
