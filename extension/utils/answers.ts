@@ -51,7 +51,7 @@ export const Campaign: Guard<CampaignType> = g.object({
   connectionId: g.string,
   externalId: g.string,
   name: g.string,
-  status: g.oneOf(STATUSES),
+  status: g.string,
   importable: g.boolean,
   notImportableReason: g.nullable(g.string),
   trainings: g.array(TrainingId),

@@ -27,6 +27,7 @@ const myTrainings = {
   syncedAt: '2026-03-02T00:00:00+01:00',
 }
 const connection = { id: 'k1', provider: 'knowbe4', label: 'KnowBe4 (us)', status: 'connected', lastSyncAt: null, lastError: null }
+const campaign = { id: 'k1:7', connectionId: 'k1', externalId: '7', name: 'Annual', status: 'In Progress', importable: true, notImportableReason: null, trainings: ['hipaa'] }
 const training = { id: 'hipaa', connectionId: 'k1', campaignIds: ['c1'], recurrence: { kind: 'fixed', month: 2, day: 28 }, graceDays: 30 }
 
 const cases = [
@@ -43,6 +44,10 @@ const cases = [
   ['Connection', answers.Connection, domain.Connection, connection, [
     { ...connection, status: 'paused' },
     { ...connection, lastSyncAt: undefined },
+  ]],
+  ['Campaign', answers.Campaign, domain.Campaign, campaign, [
+    { ...campaign, trainings: ['fire_safety'] },
+    { ...campaign, importable: 'yes' },
   ]],
   ['TrainingConfig', answers.TrainingConfig, domain.TrainingConfig, training, [
     { ...training, recurrence: { kind: 'fixed', month: 13, day: 1 } },
