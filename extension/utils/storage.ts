@@ -1,23 +1,36 @@
-import { browser, storage } from '#imports'
+import { browser } from '#imports'
 import type { Me } from '../../shared/api.ts'
 import type { Connection } from '../../shared/domain.ts'
 import type { CheckResult } from './check.ts'
 import { effectiveSettings, readManaged, type Settings } from './settings.ts'
 
-/** Every storage key of the extension, declared once. Bump `version` and add a migration to change a shape. */
+/** Every storage key of the extension, declared once. A value whose shape changes gets a new key. */
+
+/**
+ * One stored value: `fallback` while none is stored; storing null removes it. The keys and values
+ * are those @wxt-dev/storage wrote (this replaced it to keep its 3 KB out of the bundle).
+ */
+function defineItem<T>(key: `${'local' | 'session'}:${string}`, fallback: T) {
+  const [areaName, name] = key.split(':') as ['local' | 'session', string]
+  const area = () => browser.storage[areaName]
+  return {
+    getValue: async (): Promise<T> => ((await area().get(name))[name] ?? fallback) as T,
+    setValue: async (value: T): Promise<void> => (value == null ? area().remove(name) : area().set({ [name]: value })),
+  }
+}
 
 export const DEFAULT_DAEMON_URL = 'http://127.0.0.1:7878'
 
-export const daemonUrl = storage.defineItem<string>('local:daemonUrl', { fallback: DEFAULT_DAEMON_URL, version: 1 })
+export const daemonUrl = defineItem<string>('local:daemonUrl', DEFAULT_DAEMON_URL)
 
 /** The personal token: an employee token, or a staff token for admins and reviewers. */
-export const pairingToken = storage.defineItem<string | null>('local:pairingToken', { fallback: null, version: 1 })
+export const pairingToken = defineItem<string | null>('local:pairingToken', null)
 
 /** The daemon's id of the token when it came from signing in (signing out revokes it); null for a pasted one. */
-export const tokenId = storage.defineItem<string | null>('local:tokenId', { fallback: null, version: 1 })
+export const tokenId = defineItem<string | null>('local:tokenId', null)
 
 /** Why the person was signed out last (expired or revoked token), shown beside the sign-in button. */
-export const signedOutReason = storage.defineItem<string | null>('local:signedOutReason', { fallback: null, version: 1 })
+export const signedOutReason = defineItem<string | null>('local:signedOutReason', null)
 
 /**
  * How the last sign-in with the company account ended. The popup closes while the identity
@@ -25,7 +38,7 @@ export const signedOutReason = storage.defineItem<string | null>('local:signedOu
  */
 export type SignInOutcome = { kind: 'pending'; at: string } | { kind: 'failed'; at: string; message: string }
 
-export const signInOutcome = storage.defineItem<SignInOutcome | null>('local:signInOutcome', { fallback: null, version: 1 })
+export const signInOutcome = defineItem<SignInOutcome | null>('local:signInOutcome', null)
 
 /** Policy first (`storage.managed`), then what the person chose in the options. */
 export async function currentSettings(): Promise<Settings> {
@@ -34,12 +47,12 @@ export async function currentSettings(): Promise<Settings> {
 }
 
 /** Who the token belongs to, as `GET /me` said when pairing. */
-export const identity = storage.defineItem<Me | null>('local:identity', { fallback: null, version: 1 })
+export const identity = defineItem<Me | null>('local:identity', null)
 
-export const lastCheck = storage.defineItem<CheckResult | null>('local:lastCheck', { fallback: null, version: 1 })
+export const lastCheck = defineItem<CheckResult | null>('local:lastCheck', null)
 
 /** The onboarding page opens by itself once, the first time training is due. */
-export const onboardingOpened = storage.defineItem<boolean>('local:onboardingOpened', { fallback: false, version: 1 })
+export const onboardingOpened = defineItem<boolean>('local:onboardingOpened', false)
 
 /**
  * How the last Huntress sign-in ended. The popup closes while the sign-in window is open, so the
@@ -53,13 +66,10 @@ export type OAuthOutcome =
   | { kind: 'connected'; at: string; connection: Connection }
   | { kind: 'failed'; at: string; message: string }
 
-export const oauthOutcome = storage.defineItem<OAuthOutcome | null>('local:oauthOutcome', { fallback: null, version: 1 })
+export const oauthOutcome = defineItem<OAuthOutcome | null>('local:oauthOutcome', null)
 
 /**
  * A Huntress sign-in waiting for the admin to pick one of several accounts: the daemon keeps the
  * state alive for one more callback with the same code. Session storage: gone with the browser.
  */
-export const huntressChoice = storage.defineItem<{ code: string; state: string } | null>('session:huntressChoice', {
-  fallback: null,
-  version: 1,
-})
+export const huntressChoice = defineItem<{ code: string; state: string } | null>('session:huntressChoice', null)
