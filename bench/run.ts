@@ -3,7 +3,7 @@
  * the evaluator, the daemon (startDaemon) and its store, the KnowBe4 fake.
  *
  *   npm run bench                                   everything, 5 runs each (about 25 minutes)
- *   npm run bench -- --only evaluator --runs 5      one part: evaluator, evaluator-multi, sync-real, sync-large, api, store
+ *   npm run bench -- --only evaluator --runs 5      one part: evaluator, evaluator-multi, sync-real, sync-large, api, store, extension-size
  *   npm run bench -- --only api --only store --runs 3 --seconds 5
  *
  * Raw results go to bench/out/<part>.json; the 100,000-person db (made by the sync-large part,
@@ -14,11 +14,12 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchApi } from './api.ts'
 import { benchEvaluator, MULTI_MODULE } from './evaluator.ts'
+import { benchExtensionSize } from './extension-size.ts'
 import { log, machine, OUT_DIR, writeResult } from './stats.ts'
 import { benchStore } from './store.ts'
 import { benchSync, LARGE_TENANT, REAL_TENANT } from './sync.ts'
 
-const PARTS = ['evaluator', 'evaluator-multi', 'sync-real', 'sync-large', 'api', 'store'] as const
+const PARTS = ['evaluator', 'evaluator-multi', 'sync-real', 'sync-large', 'api', 'store', 'extension-size'] as const
 type Part = (typeof PARTS)[number]
 
 const { values } = parseArgs({
@@ -76,6 +77,9 @@ for (const part of parts) {
     case 'store':
       await ensureDb()
       result = await benchStore(dbDir, runs)
+      break
+    case 'extension-size':
+      result = await benchExtensionSize(runs)
       break
   }
   const seconds = (performance.now() - partStarted) / 1000
