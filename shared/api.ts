@@ -149,10 +149,6 @@ export const CallbackBody = z
   .meta({ id: 'CallbackBody' })
 export type CallbackBody = z.infer<typeof CallbackBody>
 
-export const RecheckAnswer = z
-  .object({ queued: z.boolean(), retryAfterSeconds: z.number().int().nonnegative() })
-  .meta({ id: 'RecheckAnswer' })
-
 export const RecurrencePreviewBody = z.object({ recurrence: Recurrence }).strict().meta({ id: 'RecurrencePreviewBody' })
 export type RecurrencePreviewBody = z.infer<typeof RecurrencePreviewBody>
 

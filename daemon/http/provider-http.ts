@@ -22,11 +22,6 @@ export type ProviderHttpOptions = {
   baseUrl: string
   /** Headers that authenticate a request; called before every attempt so refreshed tokens apply. */
   authorize?: () => Promise<Record<string, string>> | Record<string, string>
-  /**
-   * Called once when a request is answered 401. Returning true (credentials refreshed) retries the
-   * request once; a second 401 is final.
-   */
-  onUnauthorized?: () => Promise<boolean>
   /** Explains a 401 in the provider's terms ("token rejected — check the token and the region"). */
   describeUnauthorized?: string
   pacer?: Pacer
@@ -67,11 +62,6 @@ export class ProviderHttp {
     return this.options.provider
   }
 
-  /** Sets how requests authenticate, for a client built before the session knew its credentials. */
-  setAuth(auth: Pick<ProviderHttpOptions, 'authorize' | 'onUnauthorized' | 'describeUnauthorized'>): void {
-    Object.assign(this.options, auth)
-  }
-
   /** GET/POST and parse the answer with `schema`. */
   async json<S extends z.ZodType>(schema: S, request: ProviderRequest): Promise<z.infer<S>> {
     const response = await this.send(request, 'application/json')
@@ -104,7 +94,6 @@ export class ProviderHttp {
    * Callers that need to read error bodies themselves (OAuth token errors) use `raw`.
    */
   async send(request: ProviderRequest, accept: string): Promise<Response> {
-    let refreshed = false
     let failures = 0
     const limited = { count: 0, waitedMs: 0 }
     for (;;) {
@@ -114,11 +103,6 @@ export class ProviderHttp {
         continue
       }
       if (response.ok) return response
-      if (response.status === 401 && !refreshed && this.options.onUnauthorized) {
-        await response.body?.cancel()
-        refreshed = true
-        if (await this.options.onUnauthorized()) continue
-      }
       await response.body?.cancel()
       if (response.status === 429) {
         this.rateLimited++

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import type { ProviderId } from '../../shared/domain.ts'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import type { StoredConnection } from '../store/schema.ts'
@@ -33,11 +32,6 @@ export class ProviderRegistry {
     return adapter
   }
 
-  /** Settings as the adapter understands them; a db edited by hand fails here, not deep in a sync. */
-  settingsOf(connection: StoredConnection): unknown {
-    return this.get(connection.provider).settings.parse(connection.settings)
-  }
-
   portalUrl(connection: StoredConnection): string | null {
     const adapter = this.byId.get(connection.provider)
     if (!adapter) return null
@@ -51,9 +45,5 @@ export class ProviderRegistry {
     if (bodies.length === 0) return z.object({ provider: z.string() })
     if (bodies.length === 1) return bodies[0]!
     return z.union(bodies as [z.ZodType, z.ZodType, ...z.ZodType[]]) as z.ZodType<{ provider: string } & Record<string, unknown>>
-  }
-
-  isKnown(id: string): id is ProviderId {
-    return this.byId.has(id)
   }
 }
