@@ -5,18 +5,6 @@ import { Email, GraceDays, IsoTime, KnowBe4Region, Recurrence, Role, STAFF_ROLES
 
 export const API_BASE = '/api/v1'
 
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      /** Extra facts some errors carry, e.g. `choices` with `account_choice_required`. */
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .meta({ id: 'Error' })
-export type ErrorBody = z.infer<typeof ErrorBody>
-
 export const Health = z.object({ ok: z.literal(true), version: z.string() }).meta({ id: 'Health' })
 
 export const Me = z.object({ role: Role, email: z.string().nullable() }).meta({ id: 'Me' })

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { formatIssues } from '../../shared/errors.ts'
 import { ProviderError } from '../errors.ts'
 import { realClock, type Clock } from './clock.ts'
 import type { Pacer } from './pacer.ts'
@@ -74,7 +75,7 @@ export class ProviderHttp {
     }
     const parsed = schema.safeParse(body)
     if (!parsed.success) {
-      const paths = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5)
+      const paths = formatIssues(parsed.error.issues, { messages: false, limit: 5 })
       throw new ProviderError(
         'bad_response',
         `${this.label(request)} answered with data trainproof does not understand (at ${paths.join(', ')}).`,

@@ -28,7 +28,7 @@ export class ProviderRegistry {
 
   get(id: string): ProviderAdapter<any, any> {
     const adapter = this.byId.get(id)
-    if (!adapter) throw new AppError('unknown_provider', `trainproof has no provider called ${id}.`, 404)
+    if (!adapter) throw new AppError('unknown_provider', `trainproof has no provider called ${id}.`)
     return adapter
   }
 

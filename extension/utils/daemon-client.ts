@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { API_BASE, AuthorizeAnswer, CreatedToken, ErrorBody, Me, type KnowBe4ConnectBody, type PutTrainingBody } from '../../shared/api.ts'
+import { API_BASE, AuthorizeAnswer, CreatedToken, Me, type KnowBe4ConnectBody, type PutTrainingBody } from '../../shared/api.ts'
+import { ErrorBody } from '../../shared/errors.ts'
 import {
   Campaign,
   Connection,
