@@ -13,6 +13,7 @@ import {
   type TrainingId,
 } from '../../shared/domain.ts'
 import { AuthMethods, Grant, IssuedToken, OidcStart, TokenInfo } from './access-shapes.ts'
+import { daemonCode, type AnyErrorCode } from './error-codes.ts'
 
 // Extension pages forbid eval; without this zod probes `new Function` and logs a CSP violation.
 z.config({ jitless: true })
@@ -21,7 +22,7 @@ z.config({ jitless: true })
 export class DaemonError extends Error {
   override name = 'DaemonError'
   constructor(
-    readonly code: string,
+    readonly code: AnyErrorCode,
     message: string,
     readonly status: number | null = null,
     readonly retryAfterSeconds: number | null = null,
@@ -53,7 +54,7 @@ export async function toDaemonError(response: Response): Promise<DaemonError> {
   if (response.status === 401) return new DaemonError('unauthorized', UNAUTHORIZED_MESSAGE, 401)
   if (parsed.success) {
     const { code, message, details } = parsed.data.error
-    return new DaemonError(code, message, response.status, retryAfterSeconds, details ? { details } : {})
+    return new DaemonError(daemonCode(code), message, response.status, retryAfterSeconds, details ? { details } : {})
   }
   if (response.status === 403) return new DaemonError('forbidden', 'This token may not do that.', 403)
   return new DaemonError('http_error', `The daemon answered with status ${response.status}.`, response.status, retryAfterSeconds)
