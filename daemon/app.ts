@@ -2,7 +2,8 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { API_BASE, type ErrorBody } from '../shared/api.ts'
+import { API_BASE } from '../shared/api.ts'
+import { formatIssues, type ErrorBody, type ErrorCode } from '../shared/errors.ts'
 import { hostGuard, originGuard } from './auth/guards.ts'
 import { readPrincipal, type AuthEnv } from './auth/roles.ts'
 import { hashToken } from './auth/tokens.ts'
@@ -32,7 +33,7 @@ export function createApp(deps: Deps) {
 
   app.use('*', hostGuard(deps.port, [...config.allowedHosts, ...publicHosts(config.publicUrl)]))
   app.use('*', originGuard(config.allowedOrigins))
-  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`, 413) } })
+  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`) } })
   // GET and HEAD carry no body the API reads; the limit's stream check cost ~18 % of `GET /me/trainings`.
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
   app.use('*', readPrincipal(store, adminTokenHash, deps))
@@ -60,7 +61,7 @@ export function createApp(deps: Deps) {
   })
 
   app.notFound(() => {
-    throw new AppError('not_found', 'No such endpoint.', 404)
+    throw new AppError('not_found', 'No such endpoint.')
   })
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error, log)
@@ -73,11 +74,12 @@ export function createApp(deps: Deps) {
 function validationHook(result: { success: boolean; error?: unknown; target?: string }, c: { json: (body: ErrorBody, status: 400) => Response }) {
   if (result.success) return
   const issues = (result.error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? []
-  const where = issues.map((issue) => `${issue.path.map(String).join('.') || result.target || 'body'}: ${issue.message}`)
+  const where = formatIssues(issues, { root: result.target || 'body' })
   return c.json({ error: { code: 'invalid_request', message: `Invalid request: ${where.join('; ')}.` } }, 400)
 }
 
-const HTTP_CODES: Record<number, string> = { 400: 'invalid_request', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' }
+/** The code of a refusal by the HTTP framework itself (not an AppError), by its status. */
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = { 400: 'invalid_request', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' }
 
 export function toErrorResponse(error: unknown, log: Logger): { status: ContentfulStatusCode; body: ErrorBody } {
   if (error instanceof AppError) {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { formatIssues } from '../shared/errors.ts'
 
 const Port = z.coerce.number().int().min(0).max(65535)
 const Flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true')
@@ -84,7 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const relevant = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('TRAINPROOF_') && value !== ''))
   const parsed = EnvSchema.safeParse(relevant)
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${String(issue.path[0])}: ${issue.message}`)
+    const lines = formatIssues(parsed.error.issues, { depth: 1 }).map((line) => `  ${line}`)
     throw new ConfigError(`trainproof cannot start, the configuration is invalid:\n${lines.join('\n')}`)
   }
   const e = parsed.data

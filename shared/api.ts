@@ -6,18 +6,6 @@ import { Email, GraceDays, IsoTime, KnowBe4Region, Recurrence, Role, Status, Tra
 
 export { API_BASE } from './constants.ts'
 
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      /** Extra facts some errors carry, e.g. `choices` with `account_choice_required`. */
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .meta({ id: 'Error' })
-export type ErrorBody = z.infer<typeof ErrorBody>
-
 export const Health = z.object({ ok: z.literal(true), version: z.string() }).meta({ id: 'Health' })
 
 export const Me = z.object({ role: Role, email: z.string().nullable() }).meta({ id: 'Me' })
@@ -149,10 +137,6 @@ export const CallbackBody = z
   .strict()
   .meta({ id: 'CallbackBody' })
 export type CallbackBody = z.infer<typeof CallbackBody>
-
-export const RecheckAnswer = z
-  .object({ queued: z.boolean(), retryAfterSeconds: z.number().int().nonnegative() })
-  .meta({ id: 'RecheckAnswer' })
 
 export const RecurrencePreviewBody = z.object({ recurrence: Recurrence }).strict().meta({ id: 'RecurrencePreviewBody' })
 export type RecurrencePreviewBody = z.infer<typeof RecurrencePreviewBody>

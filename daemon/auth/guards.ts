@@ -12,7 +12,7 @@ export function hostGuard(port: () => number, extraHosts: readonly string[]): Mi
     const host = (c.req.header('host') ?? '').toLowerCase()
     const p = port()
     const allowed = host === `127.0.0.1:${p}` || host === `localhost:${p}` || host === `[::1]:${p}` || extraHosts.includes(host)
-    if (!allowed) throw new AppError('forbidden_host', 'This Host is not allowed to reach trainproof.', 403)
+    if (!allowed) throw new AppError('forbidden_host', 'This Host is not allowed to reach trainproof.')
     await next()
   }
 }
@@ -31,7 +31,7 @@ export function originGuard(allowedOrigins: readonly string[]): MiddlewareHandle
   return async (c, next) => {
     const origin = c.req.header('origin')
     if (origin === undefined) return next()
-    if (!isAllowedOrigin(origin, allowedOrigins)) throw new AppError('forbidden_origin', 'This origin may not call trainproof.', 403)
+    if (!isAllowedOrigin(origin, allowedOrigins)) throw new AppError('forbidden_origin', 'This origin may not call trainproof.')
     c.header('access-control-allow-origin', origin)
     c.header('vary', 'Origin')
     if (c.req.method === 'OPTIONS') {

@@ -35,7 +35,7 @@ export function readPrincipal(
     }
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header)
     const principal = match ? authenticate(store, adminTokenHash, match[1] as string, clock.now()) : null
-    if (!principal) throw new AppError('unauthorized', 'The bearer token is missing, unknown, revoked or expired.', 401)
+    if (!principal) throw new AppError('unauthorized', 'The bearer token is missing, unknown, revoked or expired.')
     clock.activity.touch(principal.tokenId)
     c.set('principal', principal)
     await next()
@@ -46,9 +46,9 @@ export function requireAccess(access: Access): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     if (access === 'public') return next()
     const principal = c.get('principal')
-    if (!principal) throw new AppError('unauthorized', 'This request needs a bearer token.', 401)
+    if (!principal) throw new AppError('unauthorized', 'This request needs a bearer token.')
     if (access !== 'any' && !access.includes(principal.role)) {
-      throw new AppError('forbidden', `This ${principal.role} token may not do this.`, 403)
+      throw new AppError('forbidden', `This ${principal.role} token may not do this.`)
     }
     await next()
   }

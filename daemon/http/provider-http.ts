@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { formatIssues } from '../../shared/errors.ts'
 import { ProviderError } from '../errors.ts'
 import { realClock, type Clock } from './clock.ts'
 import type { Pacer } from './pacer.ts'
@@ -22,11 +23,6 @@ export type ProviderHttpOptions = {
   baseUrl: string
   /** Headers that authenticate a request; called before every attempt so refreshed tokens apply. */
   authorize?: () => Promise<Record<string, string>> | Record<string, string>
-  /**
-   * Called once when a request is answered 401. Returning true (credentials refreshed) retries the
-   * request once; a second 401 is final.
-   */
-  onUnauthorized?: () => Promise<boolean>
   /** Explains a 401 in the provider's terms ("token rejected — check the token and the region"). */
   describeUnauthorized?: string
   pacer?: Pacer
@@ -67,11 +63,6 @@ export class ProviderHttp {
     return this.options.provider
   }
 
-  /** Sets how requests authenticate, for a client built before the session knew its credentials. */
-  setAuth(auth: Pick<ProviderHttpOptions, 'authorize' | 'onUnauthorized' | 'describeUnauthorized'>): void {
-    Object.assign(this.options, auth)
-  }
-
   /** GET/POST and parse the answer with `schema`. */
   async json<S extends z.ZodType>(schema: S, request: ProviderRequest): Promise<z.infer<S>> {
     const response = await this.send(request, 'application/json')
@@ -84,7 +75,7 @@ export class ProviderHttp {
     }
     const parsed = schema.safeParse(body)
     if (!parsed.success) {
-      const paths = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5)
+      const paths = formatIssues(parsed.error.issues, { messages: false, limit: 5 })
       throw new ProviderError(
         'bad_response',
         `${this.label(request)} answered with data trainproof does not understand (at ${paths.join(', ')}).`,
@@ -104,7 +95,6 @@ export class ProviderHttp {
    * Callers that need to read error bodies themselves (OAuth token errors) use `raw`.
    */
   async send(request: ProviderRequest, accept: string): Promise<Response> {
-    let refreshed = false
     let failures = 0
     const limited = { count: 0, waitedMs: 0 }
     for (;;) {
@@ -114,11 +104,6 @@ export class ProviderHttp {
         continue
       }
       if (response.ok) return response
-      if (response.status === 401 && !refreshed && this.options.onUnauthorized) {
-        await response.body?.cancel()
-        refreshed = true
-        if (await this.options.onUnauthorized()) continue
-      }
       await response.body?.cancel()
       if (response.status === 429) {
         this.rateLimited++

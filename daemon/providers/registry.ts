@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import type { ProviderId } from '../../shared/domain.ts'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import type { StoredConnection } from '../store/schema.ts'
@@ -29,13 +28,8 @@ export class ProviderRegistry {
 
   get(id: string): ProviderAdapter<any, any> {
     const adapter = this.byId.get(id)
-    if (!adapter) throw new AppError('unknown_provider', `trainproof has no provider called ${id}.`, 404)
+    if (!adapter) throw new AppError('unknown_provider', `trainproof has no provider called ${id}.`)
     return adapter
-  }
-
-  /** Settings as the adapter understands them; a db edited by hand fails here, not deep in a sync. */
-  settingsOf(connection: StoredConnection): unknown {
-    return this.get(connection.provider).settings.parse(connection.settings)
   }
 
   portalUrl(connection: StoredConnection): string | null {
@@ -51,9 +45,5 @@ export class ProviderRegistry {
     if (bodies.length === 0) return z.object({ provider: z.string() })
     if (bodies.length === 1) return bodies[0]!
     return z.union(bodies as [z.ZodType, z.ZodType, ...z.ZodType[]]) as z.ZodType<{ provider: string } & Record<string, unknown>>
-  }
-
-  isKnown(id: string): id is ProviderId {
-    return this.byId.has(id)
   }
 }

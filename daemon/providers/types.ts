@@ -72,8 +72,7 @@ export interface SessionContext<Settings, Secret> {
   saveSecret(next: Secret): Promise<void>
   /**
    * Counts, paces, retries and times out every request to the provider; its base URL is
-   * `baseUrl(settings)`. The session may set `authorize`/`onUnauthorized` style behaviour by
-   * passing its own headers per request.
+   * `baseUrl(settings)`. The session authenticates by passing its own headers per request.
    */
   http: ProviderHttp
 }

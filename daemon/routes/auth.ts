@@ -44,7 +44,7 @@ const callback = defineRoute(ACCESS.public, {
 })
 
 function configured(oidc: OidcSignIn | null): OidcSignIn {
-  if (oidc === null) throw new AppError('oidc_not_configured', 'Sign-in with an identity provider is not configured on this daemon (TRAINPROOF_OIDC_ISSUER).', 404)
+  if (oidc === null) throw new AppError('oidc_not_configured', 'Sign-in with an identity provider is not configured on this daemon (TRAINPROOF_OIDC_ISSUER).')
   return oidc
 }
 

@@ -160,9 +160,9 @@ async function renewConnection(deps: Deps, adapter: ProviderAdapter<any, any>, i
 /** A provider's refusal at connect time is the admin's to fix: 422 with the provider's sentence. */
 export function connectFailure(error: unknown): never {
   if (error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'forbidden')) {
-    throw new AppError('provider_auth_failed', error.message, 422)
+    throw new AppError('provider_auth_failed', error.message)
   }
-  if (error instanceof ProviderError) throw new AppError('provider_unavailable', error.message, 502)
+  if (error instanceof ProviderError) throw new AppError('provider_unavailable', error.message)
   throw error
 }
 

@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi'
 import type { z } from 'zod'
-import { ErrorBody } from '../../shared/api.ts'
+import { ErrorBody } from '../../shared/errors.ts'
 import { requireAccess, type Access } from '../auth/roles.ts'
 
 type Responses = RouteConfig['responses']

@@ -44,12 +44,12 @@ const base64url = (bytes: Buffer) => bytes.toString('base64url')
 
 function oauthAdapter(deps: Deps, provider: string): ProviderAdapter<any, any> & { oauth: NonNullable<ProviderAdapter['oauth']> } {
   const adapter = deps.providers.get(provider)
-  if (!adapter.oauth) throw new AppError('invalid_request', `${adapter.displayName} does not connect through OAuth.`, 400)
+  if (!adapter.oauth) throw new AppError('invalid_request', `${adapter.displayName} does not connect through OAuth.`)
   return adapter as ProviderAdapter<any, any> & { oauth: NonNullable<ProviderAdapter['oauth']> }
 }
 
 const invalidState = () =>
-  new AppError('invalid_state', 'This sign-in link is unknown, expired or already used. Start connecting again.', 400)
+  new AppError('invalid_state', 'This sign-in link is unknown, expired or already used. Start connecting again.')
 
 export function oauthRoutes(deps: Deps) {
   const { store, vault, sessions } = deps
@@ -106,7 +106,7 @@ export function oauthRoutes(deps: Deps) {
           // like the first (which is spent), sent back with the choices.
           if (error instanceof AppError && error.code === 'account_choice_required') {
             const next = await issueState(provider, taken.redirectUri, codeVerifier)
-            throw new AppError(error.code, error.message, error.status, { details: { ...error.details, state: next } })
+            throw new AppError(error.code, error.message, { details: { ...error.details, state: next } })
           }
           return connectFailure(error)
         })

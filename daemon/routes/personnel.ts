@@ -85,10 +85,10 @@ const certificate = defineRoute(ACCESS.selfOrStaff, {
 /** Whose trainings a request is about: the token's own, or (staff only) the one asked for. */
 function whose(principal: Principal, asked: string | undefined): string {
   if (asked !== undefined && asked !== principal.email && !isStaff(principal)) {
-    throw new AppError('forbidden', 'An employee token may only read its own trainings.', 403)
+    throw new AppError('forbidden', 'An employee token may only read its own trainings.')
   }
   const email = asked ?? principal.email
-  if (email === null) throw new AppError('invalid_request', 'This token has no e-mail: add ?email=.', 400)
+  if (email === null) throw new AppError('invalid_request', 'This token has no e-mail: add ?email=.')
   return email
 }
 
@@ -130,7 +130,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
     .openapi(recheck, async (c) => {
       const principal = c.get('principal')!
       const email = principal.email
-      if (email === null) throw new AppError('invalid_request', 'This employee token has no e-mail.', 400)
+      if (email === null) throw new AppError('invalid_request', 'This employee token has no e-mail.')
       await rechecks.run(email, principal.actor)
       const db = store.data
       return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
@@ -180,7 +180,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
       const { email, trainingId } = c.req.valid('param')
       const principal = c.get('principal')!
       if (!isStaff(principal) && principal.email !== email) {
-        throw new AppError('forbidden', 'An employee token may only read its own certificates.', 403)
+        throw new AppError('forbidden', 'An employee token may only read its own certificates.')
       }
       const db = store.data
       const person = db.people[email]

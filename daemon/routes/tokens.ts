@@ -58,7 +58,7 @@ export function tokenRoutes({ store, now, activity }: Deps) {
       const { id } = c.req.valid('param')
       const principal = c.get('principal')!
       const own = principal.tokenId === id
-      if (!own && !canWrite(principal.role)) throw new AppError('forbidden', `A ${principal.role} token may only revoke itself.`, 403)
+      if (!own && !canWrite(principal.role)) throw new AppError('forbidden', `A ${principal.role} token may only revoke itself.`)
       await store.update((db) => {
         const index = db.tokens.findIndex((token) => token.id === id && !isExpired(token, now()))
         if (index < 0) throw notFound('Token')

@@ -1,6 +1,7 @@
 import { access, readFile, rename, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Low, type Adapter } from 'lowdb'
+import { formatIssues } from '../../shared/errors.ts'
 import { AppError } from '../errors.ts'
 import { copyDurably, syncDir, writeDurably } from './durable.ts'
 import { assignAuditIds } from './audit.ts'
@@ -134,7 +135,7 @@ export class Store {
 }
 
 const storageFailed = (cause?: unknown) =>
-  new AppError('storage_failed', 'trainproof could not save the change to its database file; nothing was changed.', 503, { cause })
+  new AppError('storage_failed', 'trainproof could not save the change to its database file; nothing was changed.', { cause })
 
 export const BACKUPS = 3
 export const backupName = (file: string, n: number) => `${file}.bak${n}`
@@ -163,7 +164,7 @@ function parseDb(text: string, file: string): Db {
   }
   const parsed = DbSchema.safeParse(raw)
   if (!parsed.success) {
-    const where = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5).join(', ')
+    const where = formatIssues(parsed.error.issues, { messages: false, limit: 5 }).join(', ')
     throw new StoreError(`The database file ${file} does not match trainproof's schema (at ${where}). trainproof left it untouched.`)
   }
   assignAuditIds(parsed.data)

@@ -29,7 +29,6 @@ export class DailyBudget {
     throw new AppError(
       'recheck_budget_reserved',
       "The provider's daily request budget is nearly used up; what is left is kept for the nightly sync. The next sync will check again.",
-      429,
       { retryAfterSeconds: seconds },
     )
   }

@@ -43,7 +43,7 @@ export class Rechecks {
     const previous = this.last.get(email)
     if (previous !== undefined && now - previous < RECHECK_INTERVAL_MS) {
       const seconds = Math.ceil((RECHECK_INTERVAL_MS - (now - previous)) / 1000)
-      throw new AppError('recheck_rate_limited', `Checked a moment ago; try again in ${seconds} seconds.`, 429, { retryAfterSeconds: seconds })
+      throw new AppError('recheck_rate_limited', `Checked a moment ago; try again in ${seconds} seconds.`, { retryAfterSeconds: seconds })
     }
     this.last.set(email, now)
     for (const [connectionId, due] of dueByConnection(this.deps.store.data, email)) await this.check(email, connectionId, due, actor)

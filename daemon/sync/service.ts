@@ -65,7 +65,7 @@ export class SyncService {
 
   /** Abandons the running sync (nothing of it is written) and refuses new ones. */
   async stop(): Promise<void> {
-    this.abort.abort(new AppError('shutting_down', 'trainproof is shutting down.', 503))
+    this.abort.abort(new AppError('shutting_down', 'trainproof is shutting down.'))
     await this.queue
   }
 

@@ -10,8 +10,6 @@ export default defineBackground(() => {
   const client = createDaemonClient({ baseUrl: async () => (await currentSettings()).daemonUrl, token: () => pairingToken.getValue() })
   const refreshNow = () => refresh(client)
   registerService(createHandlers(client))
-  // For the end-to-end tests: refresh without waiting for an alarm.
-  Object.assign(globalThis, { trainproofRefresh: refreshNow })
 
   void browser.alarms.create(ALARM, { periodInMinutes: 30, delayInMinutes: 1 })
   browser.alarms.onAlarm.addListener((alarm) => void (alarm.name === ALARM && refreshNow()))

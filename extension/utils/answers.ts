@@ -1,4 +1,4 @@
-import type { CreatedToken as CreatedTokenType, ErrorBody as ErrorBodyType, Me as MeType } from '../../shared/api.ts'
+import type { CreatedToken as CreatedTokenType, Me as MeType } from '../../shared/api.ts'
 import { CONNECTION_STATUSES, PROVIDER_IDS, ROLES, STATUSES, TRAINING_IDS } from '../../shared/constants.ts'
 import type {
   Campaign as CampaignType,
@@ -21,7 +21,8 @@ import type { Guard } from './guard.ts'
 export const Role = g.oneOf(ROLES)
 export const TrainingId = g.oneOf(TRAINING_IDS)
 
-export const ErrorBody: Guard<ErrorBodyType> = g.object({
+/** The error body as it comes over the wire: `code` an open string (a newer daemon may add codes). */
+export const ErrorBody = g.object({
   error: g.object({ code: g.string, message: g.string, details: g.optional(g.dictionary(g.unknown)) }),
 })
 

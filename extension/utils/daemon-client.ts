@@ -2,13 +2,14 @@ import type { KnowBe4ConnectBody, PutTrainingBody } from '../../shared/api.ts'
 import { API_BASE, type Role, type Status, type TrainingId } from '../../shared/constants.ts'
 import { AuthMethods, Grant, IssuedToken, OidcStart, TokenInfo } from './access-shapes.ts'
 import { AuthorizeAnswer, Campaign, Connection, CreatedToken, ErrorBody, Me, MyTrainings, Person, SyncRun, TrainingConfig } from './answers.ts'
+import { daemonCode, type AnyErrorCode } from './error-codes.ts'
 import { array, type Guard } from './guard.ts'
 
 /** A daemon answer the extension can show: `message` is a plain sentence for people. */
 export class DaemonError extends Error {
   override name = 'DaemonError'
   constructor(
-    readonly code: string,
+    readonly code: AnyErrorCode,
     message: string,
     readonly status: number | null = null,
     readonly retryAfterSeconds: number | null = null,
@@ -40,7 +41,7 @@ export async function toDaemonError(response: Response): Promise<DaemonError> {
   if (response.status === 401) return new DaemonError('unauthorized', UNAUTHORIZED_MESSAGE, 401)
   if (ErrorBody(body)) {
     const { code, message, details } = body.error
-    return new DaemonError(code, message, response.status, retryAfterSeconds, details ? { details } : {})
+    return new DaemonError(daemonCode(code), message, response.status, retryAfterSeconds, details ? { details } : {})
   }
   if (response.status === 403) return new DaemonError('forbidden', 'This token may not do that.', 403)
   return new DaemonError('http_error', `The daemon answered with status ${response.status}.`, response.status, retryAfterSeconds)

@@ -19,7 +19,7 @@ export function parseRedirect(redirected: string, expectedState: string, context
   const params = new URL(redirected).searchParams
   const error = params.get('error')
   if (error !== null) {
-    throw new RequestError('oauth_' + error, OAUTH_ERRORS[error]?.(context) ?? `${context.who} refused the sign-in (${error}).`)
+    throw new RequestError(`oauth_${error}`, OAUTH_ERRORS[error]?.(context) ?? `${context.who} refused the sign-in (${error}).`)
   }
   const code = params.get('code')
   const state = params.get('state')

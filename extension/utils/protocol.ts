@@ -2,6 +2,7 @@ import type { KnowBe4ConnectBody, Me, PutTrainingBody } from '../../shared/api.t
 import type { Campaign, Connection, MyTrainings, Person, Role, Status, SyncRun, TrainingConfig, TrainingId } from '../../shared/domain.ts'
 import type { CheckResult } from './check.ts'
 import type { AuthMethods, Grant, TokenInfo } from './access-shapes.ts'
+import type { AnyErrorCode } from './error-codes.ts'
 import type { Settings } from './settings.ts'
 import type { OAuthOutcome, SignInOutcome } from './storage.ts'
 
@@ -61,7 +62,7 @@ export type ArgsOf<K extends Kind> = Protocol[K][0]
 export type AnswerOf<K extends Kind> = Protocol[K][1]
 
 export type Envelope<K extends Kind = Kind> = { channel: typeof CHANNEL; kind: K; args: ArgsOf<K> }
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: AnyErrorCode; message: string } }
 
 export const CHANNEL = 'trainproof/v1'
 
@@ -81,7 +82,7 @@ export function isEnvelope(message: unknown): message is Envelope {
 export class RequestError extends Error {
   override name = 'RequestError'
   constructor(
-    readonly code: string,
+    readonly code: AnyErrorCode,
     message: string,
   ) {
     super(message)

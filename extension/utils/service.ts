@@ -1,6 +1,7 @@
 import { browser } from '#imports'
 import { isEnvelope, RequestError, type Envelope, type Kind, type Protocol, type Reply } from './protocol.ts'
 import type { DaemonClient } from './daemon-client.ts'
+import type { AnyErrorCode } from './error-codes.ts'
 import { chooseHuntressAccount, connectHuntress } from './oauth.ts'
 import { employeeCheck } from './check.ts'
 import { publish, refresh } from './refresh.ts'
@@ -101,7 +102,7 @@ async function handle(handlers: Handlers, envelope: Envelope): Promise<Reply<unk
     const handler = handlers[envelope.kind] as (args: unknown) => Promise<unknown>
     return { ok: true, value: await handler(envelope.args) }
   } catch (error) {
-    const { code = 'internal', message = String(error) } = error as { code?: string; message?: string }
+    const { code = 'internal', message = String(error) } = error as { code?: AnyErrorCode; message?: string }
     return { ok: false, error: { code, message } }
   }
 }

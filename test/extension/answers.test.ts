@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as api from '../../shared/api.ts'
 import * as domain from '../../shared/domain.ts'
+import * as errors from '../../shared/errors.ts'
 import * as answers from '../../extension/utils/answers.ts'
 import { ComplianceHistory } from '../../extension/utils/console-schemas.ts'
 import { array, object, optional, string } from '../../extension/utils/guard.ts'
@@ -56,7 +57,7 @@ const cases = [
     { ...training, campaignIds: [1] },
   ]],
   ['Me', answers.Me, api.Me, { role: 'admin', email: null }, [{ role: 'root', email: null }, { role: 'admin' }]],
-  ['ErrorBody', answers.ErrorBody, api.ErrorBody, { error: { code: 'x', message: 'Nope.', details: { choices: [] } } }, [
+  ['ErrorBody', answers.ErrorBody, errors.ErrorBody, { error: { code: 'x', message: 'Nope.', details: { choices: [] } } }, [
     { error: { code: 'x' } },
     { error: { code: 'x', message: 'Nope.', details: [] } },
     { code: 'x', message: 'Nope.' },

@@ -5,7 +5,7 @@ import { startHuntressFake, type HuntressFake } from '../../fakes/huntress/index
 import { startIdp, type Idp } from '../../fakes/idp/index.ts'
 import { seedWorkedExample, startKnowBe4Fake, type KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import { KnowBe4ConnectBody } from '../../daemon/providers/knowbe4/index.ts'
-import { ErrorBody } from '../../shared/api.ts'
+import { ErrorBody } from '../../shared/errors.ts'
 import { ADMIN, connectKnowBe4, huntressLimit, kb4Limits, pacedTuning, recordFigures, scaled, selectAll, startSecurityDaemon, type SecurityDaemon } from './harness.ts'
 import { VirtualClock } from '../helpers/virtual-clock.ts'
 

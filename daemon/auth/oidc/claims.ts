@@ -3,7 +3,7 @@ import { AppError } from '../../errors.ts'
 
 export type SignInIdentity = { email: string; name: string | null }
 
-const refused = (message: string) => new AppError('sign_in_refused', message, 403)
+const refused = (message: string) => new AppError('sign_in_refused', message)
 
 /**
  * Who an ID token (already checked: signature, iss, aud, exp, nonce) may sign in as. The e-mail

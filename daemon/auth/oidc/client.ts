@@ -11,8 +11,8 @@ export const SCOPE = 'openid email profile'
 const DISCOVERY_TTL_MS = 60 * 60 * 1000
 const TIMEOUT_MS = 10_000
 
-const failed = (reason: string) => new AppError('sign_in_failed', `Sign-in failed: ${reason}`, 401)
-const unavailable = () => new AppError('oidc_unavailable', 'The identity provider could not be reached; try again in a moment.', 502)
+const failed = (reason: string) => new AppError('sign_in_failed', `Sign-in failed: ${reason}`)
+const unavailable = () => new AppError('oidc_unavailable', 'The identity provider could not be reached; try again in a moment.')
 
 /**
  * The daemon as OpenID Connect relying party (oauth4webapi): authorization code flow with PKCE
@@ -43,7 +43,6 @@ export class OidcSignIn {
       throw new AppError(
         'invalid_request',
         "Invalid request: redirectUri must be the extension's identity URL (https://<id>.chromiumapp.org/… or https://<id>.extensions.allizom.org/…) or one listed in TRAINPROOF_OIDC_REDIRECT_URIS.",
-        400,
       )
     }
     const as = await this.server()
@@ -66,7 +65,7 @@ export class OidcSignIn {
   /** Redeems the code of a started sign-in and says who signed in (or throws the api.md error). */
   async finish(input: { code: string; state: string; iss?: string }): Promise<SignInIdentity> {
     const pending = this.pending.take(input.state)
-    if (pending === null) throw new AppError('invalid_state', 'This sign-in is unknown, expired or already used; start again.', 400)
+    if (pending === null) throw new AppError('invalid_state', 'This sign-in is unknown, expired or already used; start again.')
     const as = await this.server()
     const client = this.client()
     const http = { [oauth.allowInsecureRequests]: this.insecure, signal: AbortSignal.timeout(TIMEOUT_MS) }

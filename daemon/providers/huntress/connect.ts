@@ -22,7 +22,6 @@ export class AccountChoiceRequiredError extends AppError {
       unknownChoice
         ? 'That Huntress account is not one this login can read; choose one of the accounts listed.'
         : 'This Huntress login can read several accounts; choose the one trainproof should use.',
-      409,
       { details: { choices } },
     )
   }
@@ -84,7 +83,6 @@ export async function connectHuntress(
     throw new AppError(
       'huntress_no_account',
       'This Huntress login sees no account trainproof can read (sandbox and demo accounts are skipped).',
-      422,
     )
   const chosen = input.accountId
     ? usable.find((account) => account.id === input.accountId)

@@ -43,7 +43,6 @@ export function createHuntressAdapter(options: HuntressAdapterOptions): Huntress
     throw new AppError(
       'huntress_not_configured',
       'Huntress is not set up on this daemon: set TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET.',
-      503,
     )
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { formatIssues } from '../../../shared/errors.ts'
 import { ProviderError } from '../../errors.ts'
 import type { ProviderHttp } from '../../http/provider-http.ts'
 import {
@@ -126,7 +127,7 @@ export class Kb4Client {
   private parse<S extends z.ZodType>(schema: S, body: unknown, path: string): z.infer<S> {
     const parsed = schema.safeParse(body)
     if (parsed.success) return parsed.data
-    const where = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5)
+    const where = formatIssues(parsed.error.issues, { messages: false, limit: 5 })
     throw this.bad(path, `data trainproof does not understand (at ${where.join(', ')})`)
   }
 
