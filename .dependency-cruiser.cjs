@@ -1,0 +1,96 @@
+// Import rules that encode the architecture (issue 11, item 5). Checked by
+// test/architecture/imports.test.ts, so `npm test` (and CI) fails when one is broken.
+// TypeScript 7 ships no compiler API for dependency-cruiser, so .ts/.tsx are read through Babel
+// (test/architecture/babel.depcruise.cjs), which keeps `import type` lines: type-only imports count.
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      // The extension talks to the daemon over HTTP only; shared/ is the contract between them.
+      name: 'extension-stays-a-client',
+      severity: 'error',
+      from: { path: '^extension/' },
+      to: { path: '^(daemon|fakes|bench|cli|scripts)/' },
+    },
+    {
+      // shared/ is imported by both sides, so it must not depend on either side's code.
+      name: 'shared-depends-on-no-side',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { path: '^(daemon|extension|fakes)/' },
+    },
+    {
+      // Providers translate a wire API into records; persistence, config and HTTP belong to the callers.
+      name: 'providers-know-no-store-config-routes-sync',
+      severity: 'error',
+      from: { path: '^daemon/providers/', pathNot: '^daemon/providers/(registry|huntress/index)\\.ts$' },
+      to: { path: '^daemon/(store/|config\\.ts$|routes/|sync/)' },
+    },
+    {
+      // Known exception: the registry is the seam that builds adapters, typed by Config and StoredConnection.
+      name: 'provider-registry-reads-only-config-and-connection-types',
+      severity: 'error',
+      from: { path: '^daemon/providers/registry\\.ts$' },
+      to: { path: '^daemon/(store/(?!schema\\.ts$)|routes/|sync/)' },
+    },
+    {
+      // Known exception until issue 11 (item 3): Huntress checks its base-URL setting and throws ConfigError.
+      name: 'huntress-reads-only-config-error',
+      severity: 'error',
+      from: { path: '^daemon/providers/huntress/index\\.ts$' },
+      to: { path: '^daemon/(store/|routes/|sync/)' },
+    },
+    {
+      // The sync pipeline runs one way: certificates come before the sync that commits them.
+      // Known exception until issue 11 (item 2): certificates/store.ts is typed by the sync's session and plan.
+      name: 'certificates-before-sync',
+      severity: 'error',
+      from: { path: '^daemon/certificates/' },
+      to: { path: '^daemon/sync/', pathNot: '^daemon/sync/(session|plan)\\.ts$' },
+    },
+    {
+      // ...and that exception stays confined to certificates/store.ts.
+      name: 'certificates-before-sync-exception-stays-put',
+      severity: 'error',
+      from: { path: '^daemon/certificates/(?!store\\.ts$)' },
+      to: { path: '^daemon/sync/' },
+    },
+    {
+      // Production code never depends on the extension, the fakes, tests or benchmarks.
+      name: 'daemon-ships-alone',
+      severity: 'error',
+      from: { path: '^daemon/' },
+      to: { path: '^(extension|fakes|test|bench)/' },
+    },
+    {
+      // Fakes speak the providers' wire contract, not our code, so they can catch our misreadings. Holds today.
+      name: 'fakes-speak-the-wire',
+      severity: 'error',
+      from: { path: '^fakes/' },
+      to: { path: '^daemon/' },
+    },
+    {
+      // Cycles make load order matter and hide which layer owns what. None exist today (type imports included).
+      name: 'no-daemon-cycles',
+      severity: 'error',
+      from: { path: '^daemon/' },
+      to: { path: '^daemon/', circular: true },
+    },
+    {
+      // TODO(issue 11, item 1): only services touch the store and the vault; make this an error once the
+      // service layer exists. A warning for now: every route file imports store/audit.ts or store/schema.ts.
+      name: 'routes-know-no-store-or-vault',
+      severity: 'warn',
+      from: { path: '^daemon/routes/' },
+      to: { path: '^daemon/(store|secrets)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|\\.output|\\.wxt)/' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs'] },
+    // Absolute, so the rules also run from another directory (the fixture test cruises a temp dir).
+    babelConfig: { fileName: require('node:path').join(__dirname, 'test/architecture/babel.depcruise.cjs') },
+  },
+}
