@@ -6,6 +6,7 @@ import { useAction, useRequest } from '../utils/use-request.ts'
 import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { Notice } from './Notice.tsx'
 import { StatusPill } from './StatusPill.tsx'
+import { TrainingFilter } from './TrainingFilter.tsx'
 
 const PAGE = 200
 type Target = { email: string; training: TrainingId }
@@ -92,15 +93,7 @@ export function PeoplePanel({ readOnly }: { readOnly: boolean }) {
           <span>Filter people</span>
           <input type="search" placeholder="Name or e-mail" value={text} onInput={(event) => setText(event.currentTarget.value)} />
         </label>
-        <label class="field">
-          <span>Training</span>
-          <select value={training} onChange={(event) => setTraining(event.currentTarget.value as TrainingId | '')}>
-            <option value="">All</option>
-            {TRAININGS.map((item) => (
-              <option key={item.id} value={item.id}>{item.name}</option>
-            ))}
-          </select>
-        </label>
+        <TrainingFilter value={training} onChange={setTraining} />
         <label class="field">
           <span>Status</span>
           <select value={status} onChange={(event) => setStatus(event.currentTarget.value as Status | '')}>

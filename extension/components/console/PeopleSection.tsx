@@ -7,6 +7,7 @@ import type { PeopleState } from '../../utils/console/use-people.ts'
 import { useAction } from '../../utils/use-request.ts'
 import { Notice } from '../Notice.tsx'
 import { PeopleGrid } from './PeopleGrid.tsx'
+import { TrainingFilter } from '../TrainingFilter.tsx'
 
 const STATUS_CHOICES: { value: StatusFilter; label: string }[] = [
   { value: '', label: 'Any' },
@@ -42,15 +43,7 @@ export function PeopleSection({ api, people }: { api: ConsoleApi; people: People
           <span>Search</span>
           <input type="search" placeholder="Name or e-mail" value={filters.text} onInput={(event) => set({ text: event.currentTarget.value })} />
         </label>
-        <label class="field">
-          <span>Training</span>
-          <select value={filters.training} onChange={(event) => set({ training: event.currentTarget.value as TrainingId | '' })}>
-            <option value="">All</option>
-            {TRAININGS.map((item) => (
-              <option key={item.id} value={item.id}>{item.name}</option>
-            ))}
-          </select>
-        </label>
+        <TrainingFilter value={filters.training} onChange={(training) => set({ training })} />
         <label class="field">
           <span>Status</span>
           <select value={filters.status} onChange={(event) => set({ status: event.currentTarget.value as StatusFilter })}>
