@@ -100,7 +100,7 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     await popup.getByRole('button', { name: 'Reset Security Awareness for astronaut@example.com' }).click()
     await expect.poll(() => textOf(popup.getByTestId('confirm-reset')), POLL).toContain('Reset Security Awareness for astronaut@example.com?')
     // Enter pressed by habit must not reset: Cancel has the focus.
-    expect(await popup.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    await expect.poll(() => popup.evaluate(() => document.activeElement?.textContent?.trim()), POLL).toBe('Cancel')
     await popup.getByTestId('confirm-reset').getByRole('button', { name: 'Reset' }).click()
 
     await expect.poll(() => textOf(popup.getByTestId('reset-result')), POLL).toContain('Security Awareness was reset for astronaut@example.com')

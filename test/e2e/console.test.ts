@@ -148,7 +148,7 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     expect(atOnce).toBeGreaterThan(0)
     const dialog = page.getByTestId('confirm-recurrence')
     await expect.poll(() => textOf(dialog), SLOW).toContain(`This rule resets ${atOnce.toLocaleString('en-GB')} people of Security Awareness as soon as it is saved`)
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()), SLOW).toBe('Cancel')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     const security = async () => (await json<{ id: string; recurrence?: object; graceDays?: number }[]>(daemon.api('/trainings'))).find((item) => item.id === 'security_awareness')!
     expect((await security()).recurrence ?? { kind: 'none' }).toMatchObject({ kind: 'none' })
@@ -174,9 +174,10 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Delete Example Org' }).click()
     const dialog = page.getByTestId('confirm-delete')
     await expect.poll(() => textOf(dialog), SLOW).toContain('Delete the connection Example Org?')
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    // Focus moves in an effect after the dialog renders, and the dialog leaves on the next render: poll both.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()), SLOW).toBe('Cancel')
     await page.keyboard.press('Enter')
-    expect(await dialog.count()).toBe(0)
+    await expect.poll(() => dialog.count(), SLOW).toBe(0)
     expect(await json<unknown[]>(daemon.api('/connections'))).toHaveLength(1)
 
     await page.getByRole('button', { name: 'Delete Example Org' }).click()
