@@ -130,7 +130,7 @@ async function bootstrapAdminToken(store: Store, dataDir: string): Promise<strin
   await store.update((db) => {
     db.tokens.push({ id: 'bootstrap', hash: hashToken(token), role: 'admin', email: null, label: 'bootstrap', createdAt: at, expiresAt: null, lastUsedAt: null, via: 'bootstrap' })
     audit(db, 'trainproof', 'token.bootstrap', { file }, at)
-  })
+  }, { tokens: true })
   await writeDurably(file, `${token}\n`, { mode: 0o600 })
   await chmod(file, 0o600)
   return file

@@ -44,6 +44,6 @@ export class TokenActivity {
         const at = uses.get(token.id)
         if (at !== undefined && (token.lastUsedAt === null || at > token.lastUsedAt)) token.lastUsedAt = at
       }
-    })
+    }, { tokens: true })
   }
 }

@@ -76,7 +76,7 @@ export function addToken(db: Db, input: IssueInput, actor: string, now: Date): {
 }
 
 export async function issueToken(store: Store, input: IssueInput, actor: string, now: Date): Promise<{ token: string; stored: StoredToken }> {
-  return store.update((db) => addToken(db, input, actor, now))
+  return store.update((db) => addToken(db, input, actor, now), { tokens: true })
 }
 
 /** Expired tokens answer 401 already; they leave the file with the next token change. */

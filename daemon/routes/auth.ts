@@ -61,7 +61,7 @@ export function authRoutes({ store, now, oidc, config }: Deps) {
         const role = db.grants.find((grant) => grant.email === who.email)?.role ?? 'employee'
         const label = who.name ?? who.email
         return addToken(db, { role, email: who.email, label, expiresInDays: config.sessionDays, via: 'oidc' }, `${role}:${who.email}`, now())
-      })
+      }, { tokens: true })
       return c.json({ token, id: stored.id, role: stored.role, email: stored.email, expiresAt: stored.expiresAt }, 201)
     })
 }

@@ -195,7 +195,7 @@ export function connectionRoutes(deps: Deps) {
         }
         for (const person of Object.values(db.people)) person.seenBy = person.seenBy.filter((item) => item !== id)
         audit(db, actor, 'connection.deleted', { connectionId: id, label: connection.label })
-      })
+      }, { people: 'all' })
       return c.body(null, 204)
     })
     .openapi(campaigns, (c) => {

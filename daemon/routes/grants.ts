@@ -69,7 +69,7 @@ export function grantRoutes({ store, now }: Deps) {
         const tokensChanged = applyToSignIns(db, email, role)
         audit(db, actor, 'grant.set', { email, role, previousRole: previous?.role ?? null, tokensChanged }, at)
         return next
-      })
+      }, { tokens: true })
       return c.json(grant, 200)
     })
     .openapi(remove, async (c) => {
@@ -82,7 +82,7 @@ export function grantRoutes({ store, now }: Deps) {
         const [gone] = db.grants.splice(index, 1)
         const tokensChanged = applyToSignIns(db, email, 'employee')
         audit(db, actor, 'grant.removed', { email, role: gone!.role, tokensChanged }, at)
-      })
+      }, { tokens: true })
       return c.body(null, 204)
     })
 }

@@ -173,7 +173,7 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
         clearRetraining(db, email, training)
         audit(db, actor, 'person.reset', { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null })
         return toPerson(db, found)
-      })
+      }, { people: [email] })
       return c.json(person, 200)
     })
     .openapi(certificate, async (c) => {

@@ -64,7 +64,7 @@ export function tokenRoutes({ store, now, activity }: Deps) {
         if (index < 0) throw notFound('Token')
         const [gone] = db.tokens.splice(index, 1)
         audit(db, principal.actor, own ? 'token.signed_out' : 'token.revoked', { tokenId: id, role: gone!.role, email: gone!.email, label: gone!.label }, now().toISOString())
-      })
+      }, { tokens: true })
       activity.forget(id)
       return c.body(null, 204)
     })

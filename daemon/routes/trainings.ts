@@ -74,7 +74,7 @@ export function trainingRoutes({ store, now }: Deps) {
         // A saved rule applies at once to those already due (the preview showed them with at = now).
         applyDueResets(db, now(), actor, trainingId)
         return config
-      })
+      }, { people: 'all' })
       return c.json(saved, 200)
     })
     .openapi(preview, (c) => {

@@ -7,6 +7,18 @@ import { copyDurably, syncDir, writeDurably } from './durable.ts'
 import { assignAuditIds } from './audit.ts'
 import { DbSchema, emptyDb, type Db } from './schema.ts'
 
+/**
+ * What a change touches besides the configuration (connections, campaigns, trainings, grants,
+ * schedule, sync runs, OAuth states), which any change may edit. The store writes only what a
+ * change names, so a change must name every person (or `'all'`) whose entry, records or
+ * retraining it edits, and `tokens` when it adds, removes or edits a token. Audit events are
+ * found by the store itself (the log is append-only).
+ */
+export type ChangeScope = {
+  people?: readonly string[] | 'all'
+  tokens?: boolean
+}
+
 export class StoreError extends Error {
   override name = 'StoreError'
 }
@@ -99,7 +111,7 @@ export class Store {
    * When the write fails, the db in memory is read back from the file (which still holds the
    * state before the change) and the update rejects with `storage_failed` (503).
    */
-  update<T>(change: (db: Db) => T): Promise<T> {
+  update<T>(change: (db: Db) => T, _scope: ChangeScope = {}): Promise<T> {
     const run = this.queue.then(async () => {
       if (this.broken) throw storageFailed()
       let result: T

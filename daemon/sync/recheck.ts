@@ -85,7 +85,7 @@ export class Rechecks {
         changed[training] = record?.status ?? 'not_enrolled'
       }
       audit(db, actor, 'person.rechecked', { email, connectionId, requests: opened.http.requests, statuses: changed }, now)
-    })
+    }, { people: [email] })
   }
 }
 

@@ -21,7 +21,7 @@ export class Scheduler {
     const [hours, minutes] = at.split(':').map(Number)
     const run = async (scheduledFor: Date) => {
       // Recurrence first, so that the sync right after re-evaluates whoever it reset.
-      const resets = await store.update((db) => applyDueResets(db, clock(), 'scheduler'))
+      const resets = await store.update((db) => applyDueResets(db, clock(), 'scheduler'), { people: 'all' })
       if (resets.length > 0) log.info('recurrence resets applied', { resets: resets.length })
       if (store.data.connections.length > 0) {
         const runs = await sync.syncAll('scheduler')

@@ -105,7 +105,7 @@ export class SyncService {
         db.syncRuns.push(run)
         const detail = { connectionId, requests: run.requests, ...plan.stats, newlyCompliant: plan.newlyCompliant.length, droppedFromSelection }
         audit(db, actor, 'sync.completed', detail, finishedAt)
-      })
+      }, { people: 'all' })
       this.deps.log.info('sync completed', { connectionId, requests: run.requests })
       return run
     } catch (error) {
