@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.ts'
 import type { ProviderHttp } from '../../http/provider-http.ts'
 import type { NewConnection } from '../types.ts'
-import { HuntressApi } from './api.ts'
+import { HuntressApi } from './client.ts'
 import { HUNTRESS } from './config.ts'
 import { exchangeCode, type HuntressClient } from './oauth.ts'
 import { HuntressAccountSchema, type HuntressAccount, type HuntressSecret, type HuntressSettings } from './schemas.ts'

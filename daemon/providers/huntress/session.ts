@@ -1,6 +1,6 @@
 import { ProviderError } from '../../errors.ts'
 import type { ProviderSession, RemoteCampaign, RemoteEnrollment, SessionContext } from '../types.ts'
-import { HuntressApi, type TokenSource } from './api.ts'
+import { HuntressApi, type TokenSource } from './client.ts'
 import { HUNTRESS } from './config.ts'
 import { toCampaign, toEnrollments, toPeople, toUtc } from './map.ts'
 import { refreshTokens, type HuntressClient } from './oauth.ts'
