@@ -21,7 +21,7 @@ export interface TokenSource {
 type Query = Record<string, string | number>
 
 /** GETs against the JSON:API with the session's token: one refresh and one retry on a 401. */
-export class HuntressApi {
+export class HuntressClient {
   constructor(
     private readonly http: ProviderHttp,
     private readonly baseUrl: string,

@@ -1,9 +1,9 @@
 import { AppError } from '../../errors.ts'
 import type { ProviderHttp } from '../../http/provider-http.ts'
 import type { NewConnection } from '../types.ts'
-import { HuntressApi } from './client.ts'
+import { HuntressClient } from './client.ts'
 import { HUNTRESS } from './config.ts'
-import { exchangeCode, type HuntressClient } from './oauth.ts'
+import { exchangeCode, type HuntressOAuthClient } from './oauth.ts'
 import { HuntressAccountSchema, type HuntressAccount, type HuntressSecret, type HuntressSettings } from './schemas.ts'
 
 export type HuntressAccountChoice = { id: string; name: string }
@@ -64,7 +64,7 @@ const keyOf = (input: ExchangeInput) => `${input.redirectUri}\n${input.codeVerif
  * asked for.
  */
 export async function connectHuntress(
-  client: HuntressClient,
+  client: HuntressOAuthClient,
   pending: PendingGrants,
   input: ExchangeInput,
   http: ProviderHttp,
@@ -74,7 +74,7 @@ export async function connectHuntress(
   if (!grant) {
     const secret = await exchangeCode(client, http, input, now)
     const tokens = { accessToken: async () => secret.accessToken, rejected: async () => {} }
-    const api = new HuntressApi(http, client.baseUrl, tokens)
+    const api = new HuntressClient(http, client.baseUrl, tokens)
     const accounts = await api.list('accounts', HUNTRESS.paths.accounts, HuntressAccountSchema)
     grant = { secret, accounts, key: keyOf(input), expiresAt: 0 }
   }

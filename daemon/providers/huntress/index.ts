@@ -5,7 +5,7 @@ import { ProviderHttp, type ProviderHttpOptions } from '../../http/provider-http
 import type { OAuthConnect, ProviderAdapter } from '../types.ts'
 import { HUNTRESS, HUNTRESS_RATE_LIMITS } from './config.ts'
 import { connectHuntress, PendingGrants } from './connect.ts'
-import { buildAuthorizeUrl, type HuntressClient } from './oauth.ts'
+import { buildAuthorizeUrl, type HuntressOAuthClient } from './oauth.ts'
 import { HuntressSecretSchema, HuntressSettingsSchema, type HuntressSecret, type HuntressSettings } from './schemas.ts'
 import { openHuntressSession } from './session.ts'
 
@@ -36,9 +36,9 @@ export function createHuntressAdapter(options: HuntressAdapterOptions): Huntress
   const baseUrl = checkBaseUrl(options.baseUrl ?? HUNTRESS.defaultBaseUrl)
   const now = options.now ?? Date.now
   const { clientId, clientSecret } = options
-  const client: HuntressClient | null = clientId && clientSecret ? { clientId, clientSecret, baseUrl } : null
+  const client: HuntressOAuthClient | null = clientId && clientSecret ? { clientId, clientSecret, baseUrl } : null
   const pending = new PendingGrants(now)
-  const requireClient = (): HuntressClient => {
+  const requireClient = (): HuntressOAuthClient => {
     if (client) return client
     throw new AppError(
       'huntress_not_configured',

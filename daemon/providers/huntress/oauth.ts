@@ -5,7 +5,7 @@ import { HUNTRESS } from './config.ts'
 import { HuntressTokenSchema, OAuthErrorSchema, type HuntressSecret } from './schemas.ts'
 
 /** trainproof's OAuth client at Huntress; the secret never leaves the daemon. */
-export type HuntressClient = { clientId: string; clientSecret: string; baseUrl: string }
+export type HuntressOAuthClient = { clientId: string; clientSecret: string; baseUrl: string }
 
 export type Pkce = { state: string; codeVerifier: string; codeChallenge: string }
 
@@ -21,7 +21,7 @@ export async function newPkce(): Promise<Pkce> {
 
 /** The URL a browser opens to let an admin log in at Huntress and approve trainproof. */
 export function buildAuthorizeUrl(
-  client: Pick<HuntressClient, 'clientId' | 'baseUrl'>,
+  client: Pick<HuntressOAuthClient, 'clientId' | 'baseUrl'>,
   input: { redirectUri: string; state: string; codeChallenge: string },
 ): string {
   const url = new URL(client.baseUrl.replace(/\/$/, '') + HUNTRESS.paths.authorize)
@@ -40,7 +40,7 @@ export function buildAuthorizeUrl(
 
 /** Trades an authorization code for tokens (one request). */
 export async function exchangeCode(
-  client: HuntressClient,
+  client: HuntressOAuthClient,
   http: ProviderHttp,
   input: { code: string; redirectUri: string; codeVerifier: string },
   now: () => number = Date.now,
@@ -69,7 +69,7 @@ export async function exchangeCode(
  * old one stops working as soon as this answers, so the caller must store the result first.
  */
 export async function refreshTokens(
-  client: HuntressClient,
+  client: HuntressOAuthClient,
   http: ProviderHttp,
   refreshToken: string,
   now: () => number = Date.now,
@@ -164,7 +164,7 @@ function clientRejected(provider: string, cause?: unknown): ProviderError {
   )
 }
 
-function setup(client: HuntressClient, http: ProviderHttp) {
+function setup(client: HuntressOAuthClient, http: ProviderHttp) {
   const base = client.baseUrl.replace(/\/$/, '')
   const as: oauth.AuthorizationServer = {
     issuer: base,

@@ -1,9 +1,9 @@
 import { ProviderError } from '../../errors.ts'
 import type { ProviderSession, RemoteCampaign, RemoteEnrollment, SessionContext } from '../types.ts'
-import { HuntressApi, type TokenSource } from './client.ts'
+import { HuntressClient, type TokenSource } from './client.ts'
 import { HUNTRESS } from './config.ts'
 import { toCampaign, toEnrollments, toPeople, toUtc } from './map.ts'
-import { refreshTokens, type HuntressClient } from './oauth.ts'
+import { refreshTokens, type HuntressOAuthClient } from './oauth.ts'
 import {
   HuntressActivitySchema,
   HuntressAssignmentSchema,
@@ -27,7 +27,7 @@ export class TokenKeeper implements TokenSource {
 
   constructor(
     private readonly ctx: Ctx,
-    private readonly client: HuntressClient | null,
+    private readonly client: HuntressOAuthClient | null,
     private readonly now: () => number,
   ) {
     this.current = ctx.secret
@@ -66,9 +66,9 @@ export class TokenKeeper implements TokenSource {
 }
 
 /** One sync (or one certificate download) against one Huntress account. */
-export function openHuntressSession(ctx: Ctx, client: HuntressClient | null, now: () => number): ProviderSession {
+export function openHuntressSession(ctx: Ctx, client: HuntressOAuthClient | null, now: () => number): ProviderSession {
   const { settings } = ctx
-  const api = new HuntressApi(ctx.http, settings.baseUrl, new TokenKeeper(ctx, client, now))
+  const api = new HuntressClient(ctx.http, settings.baseUrl, new TokenKeeper(ctx, client, now))
   // Within one session each list is fetched once: listPeople and listEnrollments share learners.
   let assignments: Promise<HuntressAssignment[]> | null = null
   const learners = new Map<string, Promise<HuntressLearner[] | null>>()

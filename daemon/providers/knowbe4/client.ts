@@ -34,14 +34,14 @@ import {
  * body's shape, so either answer works.
  */
 
-export type Kb4Target = { baseUrl: string; apiToken: string }
+export type KnowBe4Target = { baseUrl: string; apiToken: string }
 type Query = Record<string, string | number>
 type ListOptions<T> = { path: string; query: Query; row: z.ZodType<T>; key: (row: T) => string; cursor: boolean }
 
-export class Kb4Client {
+export class KnowBe4Client {
   constructor(
     private readonly http: ProviderHttp,
-    private readonly target: Kb4Target,
+    private readonly target: KnowBe4Target,
   ) {}
 
   /** The cheapest authenticated call: checks a token and names the account. */

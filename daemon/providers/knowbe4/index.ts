@@ -5,7 +5,7 @@ import { invalidRequest } from '../../errors.ts'
 import { Pacer, realClock, type RateLimit } from '../../http/pacer.ts'
 import { ProviderHttp, type ProviderHttpOptions } from '../../http/provider-http.ts'
 import type { ProviderAdapter } from '../types.ts'
-import { Kb4Client, type Kb4Target } from './client.ts'
+import { KnowBe4Client, type KnowBe4Target } from './client.ts'
 import { API_BASE, CONSOLE_URL, DAILY_REQUEST_BASE, knowbe4Limits, PROVIDER_NAME, UNAUTHORIZED_HELP } from './config.ts'
 import { KnowBe4Session } from './session.ts'
 
@@ -53,7 +53,7 @@ export function createKnowBe4Http({ settings, secret, pacer, ...rest }: CreateKn
   })
 }
 
-function targetOf(settings: KnowBe4Settings, secret: KnowBe4Secret): Kb4Target {
+function targetOf(settings: KnowBe4Settings, secret: KnowBe4Secret): KnowBe4Target {
   return { baseUrl: knowbe4BaseUrl(settings), apiToken: secret.apiToken }
 }
 
@@ -87,7 +87,7 @@ export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
       const { region, apiToken, baseUrl } = parsed.data
       const settings: KnowBe4Settings = { region, baseUrl: baseUrl ?? null }
       const secret: KnowBe4Secret = { apiToken }
-      const account = await new Kb4Client(http, targetOf(settings, secret)).account()
+      const account = await new KnowBe4Client(http, targetOf(settings, secret)).account()
       return { label: account.name.trim() || `KnowBe4 (${region.toUpperCase()})`, settings, secret }
     },
   },

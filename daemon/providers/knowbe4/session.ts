@@ -1,11 +1,11 @@
 import { ProviderError } from '../../errors.ts'
 import type { ProviderHttp } from '../../http/provider-http.ts'
 import type { ProviderSession, RecheckPerson, RemoteCampaign, RemoteEnrollment, RemotePerson } from '../types.ts'
-import { Kb4Client, type Kb4Target } from './client.ts'
+import { KnowBe4Client, type KnowBe4Target } from './client.ts'
 import { PROVIDER_NAME } from './config.ts'
 import { aliasIndex, dedupeEnrollments, toRemoteCampaign, toRemoteEnrollment, toRemotePerson } from './map.ts'
 
-export type Kb4SessionOptions = {
+export type KnowBe4SessionOptions = {
   /** The sync's clock, for done rows without a completion date (default: now). */
   now?: () => Date
 }
@@ -17,15 +17,15 @@ export type Kb4SessionOptions = {
  * that is another person's own e-mail stays theirs.
  */
 export class KnowBe4Session implements ProviderSession {
-  private readonly client: Kb4Client
+  private readonly client: KnowBe4Client
   private people: { aliases: Map<string, string>; activeUserIds: Set<string> } | null = null
 
   constructor(
     http: ProviderHttp,
-    target: Kb4Target,
-    private readonly options: Kb4SessionOptions = {},
+    target: KnowBe4Target,
+    private readonly options: KnowBe4SessionOptions = {},
   ) {
-    this.client = new Kb4Client(http, target)
+    this.client = new KnowBe4Client(http, target)
   }
 
   async listCampaigns(): Promise<RemoteCampaign[]> {
