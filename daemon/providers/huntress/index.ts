@@ -7,7 +7,7 @@ import { HUNTRESS, HUNTRESS_RATE_LIMITS } from './config.ts'
 import { connectHuntress, PendingGrants } from './connect.ts'
 import { buildAuthorizeUrl, type HuntressOAuthClient } from './oauth.ts'
 import { HuntressSecretSchema, HuntressSettingsSchema, type HuntressSecret, type HuntressSettings } from './schemas.ts'
-import { openHuntressSession } from './session.ts'
+import { HuntressSession } from './session.ts'
 
 export { AccountChoiceRequiredError, type HuntressAccountChoice } from './connect.ts'
 export { HUNTRESS, HUNTRESS_RATE_LIMITS } from './config.ts'
@@ -61,7 +61,7 @@ export function createHuntressAdapter(options: HuntressAdapterOptions): Huntress
       exchange: (input, http) => connectHuntress(requireClient(), pending, input, http, now),
     },
     // Refreshes go to the token endpoint of the Huntress the connection was made with.
-    open: (ctx) => openHuntressSession(ctx, client && { ...client, baseUrl: ctx.settings.baseUrl }, now),
+    open: (ctx) => new HuntressSession(ctx, client && { ...client, baseUrl: ctx.settings.baseUrl }, now),
   }
 }
 

@@ -1,5 +1,5 @@
 import { ProviderError } from '../../errors.ts'
-import type { ProviderSession, RemoteCampaign, RemoteEnrollment, SessionContext } from '../types.ts'
+import type { ProviderSession, RecheckPerson, RemoteCampaign, RemoteEnrollment, RemotePerson, SessionContext } from '../types.ts'
 import { HuntressClient, type TokenSource } from './client.ts'
 import { HUNTRESS } from './config.ts'
 import { toCampaign, toEnrollments, toPeople, toUtc } from './map.ts'
@@ -66,91 +66,98 @@ export class TokenKeeper implements TokenSource {
 }
 
 /** One sync (or one certificate download) against one Huntress account. */
-export function openHuntressSession(ctx: Ctx, client: HuntressOAuthClient | null, now: () => number): ProviderSession {
-  const { settings } = ctx
-  const api = new HuntressClient(ctx.http, settings.baseUrl, new TokenKeeper(ctx, client, now))
+export class HuntressSession implements ProviderSession {
+  private readonly client: HuntressClient
   // Within one session each list is fetched once: listPeople and listEnrollments share learners.
-  let assignments: Promise<HuntressAssignment[]> | null = null
-  const learners = new Map<string, Promise<HuntressLearner[] | null>>()
+  private assignments: Promise<HuntressAssignment[]> | null = null
+  private readonly learners = new Map<string, Promise<HuntressLearner[] | null>>()
 
-  const listAssignments = () =>
-    (assignments ??= api.list('assignments', HUNTRESS.paths.assignments(settings.accountId), HuntressAssignmentSchema))
-  const listLearners = (assignmentId: string) => {
-    let found = learners.get(assignmentId)
+  constructor(
+    private readonly ctx: Ctx,
+    oauthClient: HuntressOAuthClient | null,
+    private readonly now: () => number,
+  ) {
+    this.client = new HuntressClient(ctx.http, ctx.settings.baseUrl, new TokenKeeper(ctx, oauthClient, now))
+  }
+
+  private listAssignments(): Promise<HuntressAssignment[]> {
+    return (this.assignments ??= this.client.list('assignments', HUNTRESS.paths.assignments(this.ctx.settings.accountId), HuntressAssignmentSchema))
+  }
+
+  private listLearners(assignmentId: string): Promise<HuntressLearner[] | null> {
+    let found = this.learners.get(assignmentId)
     if (!found) {
-      found = goneAsNull(api.list('learners', HUNTRESS.paths.learners(assignmentId), HuntressLearnerSchema))
-      learners.set(assignmentId, found)
+      found = goneAsNull(this.client.list('learners', HUNTRESS.paths.learners(assignmentId), HuntressLearnerSchema))
+      this.learners.set(assignmentId, found)
     }
     return found
   }
 
-  return {
-    async listCampaigns() {
-      return (await listAssignments()).map(toCampaign)
-    },
+  async listCampaigns(): Promise<RemoteCampaign[]> {
+    return (await this.listAssignments()).map(toCampaign)
+  }
 
-    /**
-     * Huntress has no account-wide learner list in our contract: the union of the active learners
-     * of the selected assignments. Unselected assignments are never read.
-     */
-    async listPeople(campaigns: readonly RemoteCampaign[]) {
-      const lists: HuntressLearner[][] = []
-      for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) lists.push((await listLearners(assignmentId)) ?? [])
-      return toPeople(lists)
-    },
+  /**
+   * Huntress has no account-wide learner list in our contract: the union of the active learners
+   * of the selected assignments. Unselected assignments are never read.
+   */
+  async listPeople(campaigns: readonly RemoteCampaign[]): Promise<RemotePerson[]> {
+    const lists: HuntressLearner[][] = []
+    for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) lists.push((await this.listLearners(assignmentId)) ?? [])
+    return toPeople(lists)
+  }
 
-    async listEnrollments(campaigns: readonly RemoteCampaign[]) {
-      const rows = []
-      for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) {
-        const enrolled = await listLearners(assignmentId)
-        const fromLearners = enrolled ? toEnrollments(assignmentId, enrolled, []) : []
-        if (fromLearners.length === 0) continue // deleted, or nobody active: no activity needed
-        const activityPath = HUNTRESS.paths.activity(assignmentId)
-        const activity = await goneAsNull(api.list('activity', activityPath, HuntressActivitySchema))
-        rows.push(...toEnrollments(assignmentId, enrolled ?? [], activity ?? []))
+  async listEnrollments(campaigns: readonly RemoteCampaign[]): Promise<RemoteEnrollment[]> {
+    const rows = []
+    for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) {
+      const enrolled = await this.listLearners(assignmentId)
+      const fromLearners = enrolled ? toEnrollments(assignmentId, enrolled, []) : []
+      if (fromLearners.length === 0) continue // deleted, or nobody active: no activity needed
+      const activityPath = HUNTRESS.paths.activity(assignmentId)
+      const activity = await goneAsNull(this.client.list('activity', activityPath, HuntressActivitySchema))
+      rows.push(...toEnrollments(assignmentId, enrolled ?? [], activity ?? []))
+    }
+    return rows
+  }
+
+  /**
+   * A re-check of one learner: per selected assignment, its completion certificate (200 with
+   * `completedAt`: completed; 404: not completed, or not enrolled, which counts as not
+   * completed so a re-check never invents compliance). One request per assignment.
+   */
+  async enrollmentsOf(person: RecheckPerson, campaigns: readonly RemoteCampaign[]): Promise<RemoteEnrollment[] | null> {
+    if (person.externalId === null) return null
+    const rows: RemoteEnrollment[] = []
+    for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) {
+      const found = await goneAsNull(
+        this.client.get('certificate', HUNTRESS.paths.certificate(assignmentId), HuntressCertificateSchema, {
+          [HUNTRESS.params.certificateLearner]: person.externalId,
+        }),
+      )
+      const completedAt = found ? toUtc(found.data.attributes.completedAt ?? new Date(this.now()).toISOString()) : null
+      rows.push({ enrollmentId: person.externalId, campaignId: assignmentId, module: assignmentId, email: person.email, completedAt })
+    }
+    return rows
+  }
+
+  async certificate({ campaignExternalId, enrollmentId }: { campaignExternalId: string; enrollmentId: string }): Promise<Uint8Array | null> {
+    for (let attempt = 1; ; attempt++) {
+      const found = await goneAsNull(
+        this.client.get('certificate', HUNTRESS.paths.certificate(campaignExternalId), HuntressCertificateSchema, {
+          [HUNTRESS.params.certificateLearner]: enrollmentId,
+        }),
+      )
+      if (!found) return null // not completed, or no certificate offered
+      const link = checkedLink(found.data.attributes.pdf, this.ctx.settings.baseUrl)
+      try {
+        return asPdf(await this.ctx.http.bytes({ url: link, anonymous: true }))
+      } catch (error) {
+        // The link lives minutes; one that expired on the way gets one fresh link.
+        const expired = error instanceof ProviderError && !['network', 'timeout'].includes(error.kind)
+        if (attempt === 1 && expired) continue
+        throw error
       }
-      return rows
-    },
-
-    /**
-     * A re-check of one learner: per selected assignment, its completion certificate (200 with
-     * `completedAt`: completed; 404: not completed, or not enrolled, which counts as not
-     * completed so a re-check never invents compliance). One request per assignment.
-     */
-    async enrollmentsOf(person, campaigns) {
-      if (person.externalId === null) return null
-      const rows: RemoteEnrollment[] = []
-      for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) {
-        const found = await goneAsNull(
-          api.get('certificate', HUNTRESS.paths.certificate(assignmentId), HuntressCertificateSchema, {
-            [HUNTRESS.params.certificateLearner]: person.externalId,
-          }),
-        )
-        const completedAt = found ? toUtc(found.data.attributes.completedAt ?? new Date(now()).toISOString()) : null
-        rows.push({ enrollmentId: person.externalId, campaignId: assignmentId, module: assignmentId, email: person.email, completedAt })
-      }
-      return rows
-    },
-
-    async certificate({ campaignExternalId, enrollmentId }) {
-      for (let attempt = 1; ; attempt++) {
-        const found = await goneAsNull(
-          api.get('certificate', HUNTRESS.paths.certificate(campaignExternalId), HuntressCertificateSchema, {
-            [HUNTRESS.params.certificateLearner]: enrollmentId,
-          }),
-        )
-        if (!found) return null // not completed, or no certificate offered
-        const link = checkedLink(found.data.attributes.pdf, settings.baseUrl)
-        try {
-          return asPdf(await ctx.http.bytes({ url: link, anonymous: true }))
-        } catch (error) {
-          // The link lives minutes; one that expired on the way gets one fresh link.
-          const expired = error instanceof ProviderError && !['network', 'timeout'].includes(error.kind)
-          if (attempt === 1 && expired) continue
-          throw error
-        }
-      }
-    },
+    }
   }
 }
 
