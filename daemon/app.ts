@@ -18,6 +18,7 @@ import { oauthRoutes } from './routes/oauth.ts'
 import { authRoutes } from './routes/auth.ts'
 import { grantRoutes } from './routes/grants.ts'
 import { personnelRoutes } from './routes/personnel.ts'
+import { providerRoutes } from './routes/providers.ts'
 import { systemRoutes } from './routes/system.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { trainingRoutes } from './routes/trainings.ts'
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
     .route('/', authRoutes(deps))
     .route('/', connectionRoutes(deps))
     .route('/', oauthRoutes(deps))
+    .route('/', providerRoutes(deps))
     .route('/', trainingRoutes(deps))
     .route('/', personnelRoutes(deps))
     .route('/', evidenceRoutes(deps))

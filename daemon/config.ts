@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { formatIssues } from '../shared/errors.ts'
+import { PROVIDERS, type ProviderSettings } from './providers/registry.ts'
+import type { ProviderModule } from './providers/types.ts'
 
 const Port = z.coerce.number().int().min(0).max(65535)
 const Flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true')
@@ -17,9 +19,6 @@ const EnvSchema = z.object({
   TRAINPROOF_PORT: Port.default(7878),
   TRAINPROOF_DATA_DIR: z.string().min(1).default('./data'),
   TRAINPROOF_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  TRAINPROOF_HUNTRESS_CLIENT_ID: z.string().min(1).optional(),
-  TRAINPROOF_HUNTRESS_CLIENT_SECRET: z.string().min(1).optional(),
-  TRAINPROOF_HUNTRESS_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://mycurricula.com'),
   /** Extra Host header values accepted besides 127.0.0.1/localhost/[::1] with the port. */
   TRAINPROOF_ALLOWED_HOSTS: List.default([]),
   /** Web origins (besides browser extensions) that may call the API with CORS. */
@@ -52,7 +51,8 @@ export type Config = {
   port: number
   dataDir: string
   adminToken: string | null
-  huntress: { clientId: string | null; clientSecret: string | null; baseUrl: string }
+  /** Each provider's own settings by provider id, read by the provider from its TRAINPROOF_<ID>_* variables. */
+  providers: ProviderSettings
   allowedHosts: string[]
   allowedOrigins: string[]
   syncAt: string
@@ -81,11 +81,13 @@ export class ConfigError extends Error {
 }
 
 /** Reads the configuration from the environment; throws one ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, modules: readonly ProviderModule[] = PROVIDERS): Config {
   const relevant = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('TRAINPROOF_') && value !== ''))
   const parsed = EnvSchema.safeParse(relevant)
-  if (!parsed.success) {
-    const lines = formatIssues(parsed.error.issues, { depth: 1 }).map((line) => `  ${line}`)
+  const providers = modules.map((module) => [module.description.id, module.env?.safeParse(relevant)] as const)
+  const issues = [parsed.error?.issues ?? [], ...providers.map(([, result]) => result?.error?.issues ?? [])].flat()
+  if (!parsed.success || issues.length > 0) {
+    const lines = formatIssues(issues, { depth: 1 }).map((line) => `  ${line}`)
     throw new ConfigError(`trainproof cannot start, the configuration is invalid:\n${lines.join('\n')}`)
   }
   const e = parsed.data
@@ -96,11 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.TRAINPROOF_PORT,
     dataDir: resolve(e.TRAINPROOF_DATA_DIR),
     adminToken: e.TRAINPROOF_ADMIN_TOKEN ?? null,
-    huntress: {
-      clientId: e.TRAINPROOF_HUNTRESS_CLIENT_ID ?? null,
-      clientSecret: e.TRAINPROOF_HUNTRESS_CLIENT_SECRET ?? null,
-      baseUrl: e.TRAINPROOF_HUNTRESS_BASE_URL.replace(/\/$/, ''),
-    },
+    providers: Object.fromEntries(providers.map(([id, result]) => [id, result?.data])),
     allowedHosts: e.TRAINPROOF_ALLOWED_HOSTS,
     allowedOrigins: e.TRAINPROOF_ALLOWED_ORIGINS,
     syncAt: e.TRAINPROOF_SYNC_AT,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { STAFF_ROLES, TOKEN_VIAS } from './constants.ts'
-import { Email, GraceDays, IsoTime, KnowBe4Region, Recurrence, Role, Status, TrainingId } from './domain.ts'
+import { Email, GraceDays, IsoTime, ProviderId, Recurrence, Role, Status, TrainingId } from './domain.ts'
 
 /** Request and response bodies of the daemon's HTTP API v1 (spec/api.md), beyond the domain shapes. */
 
@@ -109,18 +109,6 @@ export type PersonnelQuery = z.infer<typeof PersonnelQuery>
 
 export const MeTrainingsQuery = z.object({ email: Email.optional() })
 
-export const KnowBe4ConnectBody = z
-  .object({
-    provider: z.literal('knowbe4'),
-    region: KnowBe4Region,
-    // Sent as a bearer header: anything but visible ASCII could never be sent (it used to fail as "unreachable").
-    apiToken: z.string().trim().min(1).max(4096).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces, as KnowBe4 shows it'),
-    baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
-  })
-  .strict()
-  .meta({ id: 'KnowBe4ConnectBody' })
-export type KnowBe4ConnectBody = z.infer<typeof KnowBe4ConnectBody>
-
 export const AuthorizeBody = z
   .object({ redirectUri: z.url().max(2048) })
   .strict()
@@ -159,3 +147,49 @@ export const ComplianceHistory = z
   })
   .meta({ id: 'ComplianceHistory' })
 export type ComplianceHistory = z.infer<typeof ComplianceHistory>
+
+/** One field of a provider's connect form; its `name` is the `POST /connections` body property it fills. */
+export const ConnectField = z
+  .object({
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/),
+    label: z.string().min(1),
+    type: z.enum(['text', 'secret', 'url', 'select']),
+    /** For `select`: the values in order; the first is the default. */
+    options: z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).min(1).optional(),
+    required: z.boolean(),
+    /** Shown under the field (e.g. where the token is found). */
+    help: z.string().optional(),
+    placeholder: z.string().optional(),
+    /** Tucked under "Advanced" (an API address for tests and proxies). */
+    advanced: z.boolean().optional(),
+  })
+  .refine((field) => (field.type === 'select') === (field.options !== undefined), 'a select has options, nothing else has')
+  .meta({ id: 'ConnectField' })
+export type ConnectField = z.infer<typeof ConnectField>
+
+const HexColor = z.string().regex(/^#[0-9a-f]{6}$/i)
+
+/**
+ * How a provider presents itself (`GET /providers`): the extension renders connect forms,
+ * reconnect and brand marks from it. No secrets, nothing per connection.
+ */
+export const ProviderDescription = z
+  .object({
+    id: ProviderId,
+    /** "KnowBe4", "Huntress". */
+    displayName: z.string().min(1),
+    /** Colours for light and dark pages and a short mark for tight spaces. */
+    brand: z.object({ color: HexColor, darkColor: HexColor, mark: z.string().min(1).max(4) }),
+    /** Typed-in credentials (`POST /connections` with `provider` + the fields) or an OAuth sign-in. */
+    connect: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('token'), fields: z.array(ConnectField).min(1), renewHelp: z.string().optional() }),
+      z.object({ kind: z.literal('oauth') }),
+    ]),
+    /**
+     * Where learners take their training: one URL, or one per value of a connect field (KnowBe4's
+     * region picks its console). `/me/trainings` answers each connection's own URL.
+     */
+    portal: z.union([z.object({ url: z.url() }), z.object({ field: z.string(), urls: z.record(z.string(), z.url()) }), z.null()]),
+  })
+  .meta({ id: 'ProviderDescription' })
+export type ProviderDescription = z.infer<typeof ProviderDescription>

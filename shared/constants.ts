@@ -16,8 +16,10 @@ export const TRAINING_NAMES: Record<TrainingId, string> = {
   ai_awareness: 'AI Awareness',
 }
 
-export const PROVIDER_IDS = ['knowbe4', 'huntress'] as const
-export type ProviderId = (typeof PROVIDER_IDS)[number]
+/** A provider's id ("knowbe4", "huntress"): the daemon's registry lists them, shared/ knows none. */
+export type ProviderId = string
+/** The form every provider id takes. */
+export const PROVIDER_ID_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/
 
 export const ROLES = ['admin', 'workspace_manager', 'devops_engineer', 'access_reviewer', 'employee'] as const
 export type Role = (typeof ROLES)[number]
@@ -31,8 +33,6 @@ export const STATUSES = ['compliant', 'non_compliant', 'not_enrolled', 'not_conf
 export type Status = (typeof STATUSES)[number]
 
 export const CONNECTION_STATUSES = ['connected', 'needs_reauth', 'error'] as const
-
-export const KNOWBE4_REGIONS = ['us', 'eu', 'ca', 'uk', 'de'] as const
 
 export const TOKEN_VIAS = ['issued', 'oidc', 'bootstrap'] as const
 

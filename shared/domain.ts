@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import {
   CONNECTION_STATUSES,
-  KNOWBE4_REGIONS,
-  PROVIDER_IDS,
+  PROVIDER_ID_PATTERN,
   ROLES,
   STATUSES,
   TRAINING_IDS,
@@ -11,9 +10,8 @@ import {
 export {
   CONNECTION_STATUSES,
   DEFAULT_GRACE_DAYS,
-  KNOWBE4_REGIONS,
   normalizeEmail,
-  PROVIDER_IDS,
+  PROVIDER_ID_PATTERN,
   ROLES,
   STAFF_ROLES,
   STATUSES,
@@ -25,7 +23,8 @@ export {
 export const TrainingId = z.enum(TRAINING_IDS)
 export type TrainingId = z.infer<typeof TrainingId>
 
-export const ProviderId = z.enum(PROVIDER_IDS)
+/** A provider id: which providers exist is the daemon's registry's business (`GET /providers`). */
+export const ProviderId = z.string().regex(PROVIDER_ID_PATTERN)
 export type ProviderId = z.infer<typeof ProviderId>
 
 export const Role = z.enum(ROLES)
@@ -36,9 +35,6 @@ export type Status = z.infer<typeof Status>
 
 export const ConnectionStatus = z.enum(CONNECTION_STATUSES)
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>
-
-export const KnowBe4Region = z.enum(KNOWBE4_REGIONS)
-export type KnowBe4Region = z.infer<typeof KnowBe4Region>
 
 export const Email = z
   .string()

@@ -1,15 +1,18 @@
 import { z } from 'zod'
-import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import type { StoredConnection } from '../store/schema.ts'
-import { createHuntressAdapter } from './huntress/index.ts'
-import { knowbe4 } from './knowbe4/index.ts'
-import type { ProviderAdapter } from './types.ts'
+import { huntressProvider } from './huntress/index.ts'
+import { knowbe4Provider } from './knowbe4/index.ts'
+import type { ProviderAdapter, ProviderCreateOptions, ProviderDescription, ProviderModule } from './types.ts'
 
 /** Every provider trainproof speaks. A new provider is its own folder plus one line here. */
-function adapters(config: Config): ProviderAdapter<any, any>[] {
-  return [knowbe4, createHuntressAdapter(config.huntress)]
-}
+export const PROVIDERS: readonly ProviderModule[] = [
+  knowbe4Provider,
+  huntressProvider,
+]
+
+/** Each provider's own configuration, as `loadConfig` parsed it from its TRAINPROOF_<ID>_* variables. */
+export type ProviderSettings = Readonly<Record<string, unknown>>
 
 export class ProviderRegistry {
   private readonly byId: Map<string, ProviderAdapter<any, any>>
@@ -18,12 +21,18 @@ export class ProviderRegistry {
     this.byId = new Map(list.map((adapter) => [adapter.id, adapter]))
   }
 
-  static fromConfig(config: Config): ProviderRegistry {
-    return new ProviderRegistry(adapters(config))
+  /** The adapters of `modules` (default: every provider), each built from its own parsed variables. */
+  static fromConfig(config: { providers: ProviderSettings }, modules: readonly ProviderModule[] = PROVIDERS, options: ProviderCreateOptions = {}): ProviderRegistry {
+    return new ProviderRegistry(modules.map((module) => module.create(config.providers[module.description.id], options)))
   }
 
   all(): ProviderAdapter<any, any>[] {
     return [...this.byId.values()]
+  }
+
+  /** What each provider says about itself, in registry order (`GET /providers`). */
+  descriptions(): ProviderDescription[] {
+    return this.all().map((adapter) => adapter.description)
   }
 
   get(id: string): ProviderAdapter<any, any> {

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { ProviderDescription } from '../../shared/api.ts'
 import type { Enrollment, ProviderId } from '../../shared/domain.ts'
 import type { RateLimit } from '../http/pacer.ts'
 import type { ProviderHttp } from '../http/provider-http.ts'
@@ -10,8 +11,10 @@ import type { ProviderHttp } from '../http/provider-http.ts'
  */
 export interface ProviderAdapter<Settings = unknown, Secret = unknown> {
   id: ProviderId
-  /** Shown to people: "KnowBe4", "Huntress". */
+  /** Shown to people: "KnowBe4", "Huntress" (the description's). */
   displayName: string
+  /** How the provider presents itself to the extension (`GET /providers`). */
+  description: ProviderDescription
   /** Non-secret connection settings kept in the db (region, base URL, account id). */
   settings: z.ZodType<Settings>
   /** Credentials, sealed at rest by the vault and never returned by the API. */
@@ -129,3 +132,18 @@ export interface ProviderSession {
   enrollmentsOf?(person: RecheckPerson, campaigns: readonly RemoteCampaign[]): Promise<RemoteEnrollment[] | null>
   certificate?(input: { campaignExternalId: string; enrollmentId: string; email: string }): Promise<Uint8Array | null>
 }
+
+/**
+ * One provider as the registry lists it: its description, its own TRAINPROOF_* variables, and
+ * how to build its adapter from them. `daemon/providers/registry.ts` holds one line per provider.
+ */
+export interface ProviderModule<Env = any> {
+  description: ProviderDescription
+  /** A zod object over the provider's variables (TRAINPROOF_<ID>_*), validated at start-up with the rest. */
+  env?: z.ZodType<Env>
+  create(env: Env, options: ProviderCreateOptions): ProviderAdapter<any, any>
+}
+
+export type ProviderCreateOptions = { now?: () => number }
+
+export type { ConnectField, ProviderDescription } from '../../shared/api.ts'

@@ -29,6 +29,7 @@ const TABLE: Row[] = [
   // The test daemon has no identity provider: 404 oidc_not_configured, with or without a token.
   { method: 'POST', path: '/auth/oidc/start', who: 'public', ok: 404, body: { redirectUri: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/' } },
   { method: 'POST', path: '/auth/oidc/callback', who: 'public', ok: 404, body: { code: 'c', state: 's' } },
+  { method: 'GET', path: '/providers', who: 'any', ok: 200 },
   { method: 'GET', path: '/connections', who: 'staff', ok: 200 },
   // Nothing listens on port 9: the token check cannot reach KnowBe4.
   { method: 'POST', path: '/connections', who: 'write', ok: 502, body: { provider: 'knowbe4', region: 'us', apiToken: 'x', baseUrl: 'http://127.0.0.1:9' } },

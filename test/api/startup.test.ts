@@ -94,7 +94,7 @@ describe('loadConfig', () => {
     const config = loadConfig({})
     expect(config).toMatchObject({ host: '127.0.0.1', port: 7878, adminToken: null, syncAt: '02:00' })
     expect(config.dataDir).toBe(join(process.cwd(), 'data'))
-    expect(config.huntress.baseUrl).toBe('https://mycurricula.com')
+    expect(config.providers.huntress).toMatchObject({ baseUrl: 'https://mycurricula.com' })
   })
 
   it('ignores unrelated variables and treats empty values as unset', () => {

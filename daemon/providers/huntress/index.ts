@@ -1,8 +1,8 @@
-import { ConfigError } from '../../config.ts'
+import { z } from 'zod'
 import { AppError } from '../../errors.ts'
 import { Pacer, type Clock, type RateLimit } from '../../http/pacer.ts'
 import { ProviderHttp, type ProviderHttpOptions } from '../../http/provider-http.ts'
-import type { OAuthConnect, ProviderAdapter } from '../types.ts'
+import type { OAuthConnect, ProviderAdapter, ProviderDescription, ProviderModule } from '../types.ts'
 import { HUNTRESS, HUNTRESS_RATE_LIMITS } from './config.ts'
 import { connectHuntress, PendingGrants } from './connect.ts'
 import { buildAuthorizeUrl, type HuntressOAuthClient } from './oauth.ts'
@@ -49,6 +49,7 @@ export function createHuntressAdapter(options: HuntressAdapterOptions): Huntress
   return {
     id: 'huntress',
     displayName: HUNTRESS.displayName,
+    description: huntressDescription,
     settings: HuntressSettingsSchema,
     secret: HuntressSecretSchema,
     // Paths in config.ts carry `/api/v1`, so the origin is the base for OAuth and API alike.
@@ -84,11 +85,45 @@ export function createHuntressHttp(options: HuntressHttpOptions = {}): ProviderH
   })
 }
 
+const HTTPS_ONLY = 'must be an https URL (plain http only for 127.0.0.1 or localhost)'
+
 /** https, or plain http to this machine (a fake); oauth4webapi refuses anything else anyway. */
-function checkBaseUrl(value: string): string {
+function httpsOrLoopback(value: string): boolean {
   const url = new URL(value)
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
-    throw new ConfigError('TRAINPROOF_HUNTRESS_BASE_URL must be an https URL (plain http only for 127.0.0.1 or localhost).')
+  return url.protocol === 'https:' || (url.protocol === 'http:' && loopback)
+}
+
+function checkBaseUrl(value: string): string {
+  if (!httpsOrLoopback(value)) throw new Error(`TRAINPROOF_HUNTRESS_BASE_URL ${HTTPS_ONLY}.`)
   return value.replace(/\/$/, '')
+}
+
+export const huntressDescription: ProviderDescription = {
+  id: 'huntress',
+  displayName: HUNTRESS.displayName,
+  brand: { color: '#23805a', darkColor: '#5ccf97', mark: 'H' },
+  connect: { kind: 'oauth' },
+  portal: { url: HUNTRESS.defaultBaseUrl + HUNTRESS.portalPath },
+}
+
+/** Huntress's own variables (api.md): the OAuth client, and where Huntress lives (a test points it at a fake). */
+const HuntressEnv = z
+  .object({
+    TRAINPROOF_HUNTRESS_CLIENT_ID: z.string().min(1).optional(),
+    TRAINPROOF_HUNTRESS_CLIENT_SECRET: z.string().min(1).optional(),
+    TRAINPROOF_HUNTRESS_BASE_URL: z.url({ protocol: /^https?$/ }).refine(httpsOrLoopback, HTTPS_ONLY).default(HUNTRESS.defaultBaseUrl),
+  })
+  .transform(
+    (e): HuntressAdapterOptions => ({
+      clientId: e.TRAINPROOF_HUNTRESS_CLIENT_ID ?? null,
+      clientSecret: e.TRAINPROOF_HUNTRESS_CLIENT_SECRET ?? null,
+      baseUrl: e.TRAINPROOF_HUNTRESS_BASE_URL.replace(/\/$/, ''),
+    }),
+  )
+
+export const huntressProvider: ProviderModule<HuntressAdapterOptions> = {
+  description: huntressDescription,
+  env: HuntressEnv,
+  create: (options, { now }) => createHuntressAdapter({ ...options, now: now ?? options.now }),
 }

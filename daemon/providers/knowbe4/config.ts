@@ -1,4 +1,4 @@
-import type { KnowBe4Region } from '../../../shared/domain.ts'
+import type { KnowBe4Region } from './schemas.ts'
 import type { RateLimit } from '../../http/pacer.ts'
 
 /**

@@ -1,33 +1,15 @@
-import { z } from 'zod'
-import { KnowBe4ConnectBody } from '../../../shared/api.ts'
-import { KnowBe4Region } from '../../../shared/domain.ts'
-import { invalidRequest } from '../../errors.ts'
 import { Pacer, realClock, type RateLimit } from '../../http/pacer.ts'
 import { ProviderHttp, type ProviderHttpOptions } from '../../http/provider-http.ts'
-import type { ProviderAdapter } from '../types.ts'
-import { KnowBe4Client, type KnowBe4Target } from './client.ts'
-import { API_BASE, CONSOLE_URL, DAILY_REQUEST_BASE, knowbe4Limits, PROVIDER_NAME, UNAUTHORIZED_HELP } from './config.ts'
+import type { ProviderAdapter, ProviderDescription, ProviderModule } from '../types.ts'
+import { CONSOLE_URL, DAILY_REQUEST_BASE, knowbe4Limits, PROVIDER_NAME, UNAUTHORIZED_HELP } from './config.ts'
+import { connectKnowBe4, knowbe4BaseUrl, targetOf } from './connect.ts'
+import { KNOWBE4_REGIONS, KnowBe4ConnectBody, KnowBe4Secret, KnowBe4Settings } from './schemas.ts'
 import { KnowBe4Session } from './session.ts'
 
-const HttpUrl = z.url({ protocol: /^https?$/ })
-
-/** Non-secret settings: the region, and a base URL that replaces the region's (tests, proxies). */
-export const KnowBe4Settings = z.object({ region: KnowBe4Region, baseUrl: HttpUrl.nullish() })
-export type KnowBe4Settings = z.infer<typeof KnowBe4Settings>
-
-export const KnowBe4Secret = z.object({ apiToken: z.string().min(1) })
-export type KnowBe4Secret = z.infer<typeof KnowBe4Secret>
-
-/** `POST /connections` body for KnowBe4: one schema, shared with the extension's form. */
-export { KnowBe4ConnectBody }
-
+export { KnowBe4ConnectBody, KnowBe4Region, KnowBe4Secret, KnowBe4Settings, KNOWBE4_REGIONS } from './schemas.ts'
+export { knowbe4BaseUrl } from './connect.ts'
 export { knowbe4Limits } from './config.ts'
 export { KnowBe4Session } from './session.ts'
-
-/** The API base URL of a connection. */
-export function knowbe4BaseUrl(settings: KnowBe4Settings): string {
-  return (settings.baseUrl ?? API_BASE[settings.region]).replace(/\/+$/, '')
-}
 
 /** One pacer per token, kept across syncs: KnowBe4's windows do not restart with a sync. */
 export function createKnowBe4Pacer(limits: readonly RateLimit[] = knowbe4Limits, clock = realClock): Pacer {
@@ -53,10 +35,6 @@ export function createKnowBe4Http({ settings, secret, pacer, ...rest }: CreateKn
   })
 }
 
-function targetOf(settings: KnowBe4Settings, secret: KnowBe4Secret): KnowBe4Target {
-  return { baseUrl: knowbe4BaseUrl(settings), apiToken: secret.apiToken }
-}
-
 /**
  * Where employees take the training: the region's console; for a KnowBe4 on loopback (the demo's
  * and the tests' sandbox tenant) its own learner page, so a demo never sends anyone to the real site.
@@ -68,9 +46,54 @@ export function knowbe4PortalUrl(settings: KnowBe4Settings): string {
   return CONSOLE_URL[settings.region]
 }
 
+const REGION_NAMES: Record<(typeof KNOWBE4_REGIONS)[number], string> = {
+  us: 'United States (us)',
+  eu: 'Europe (eu)',
+  ca: 'Canada (ca)',
+  uk: 'United Kingdom (uk)',
+  de: 'Germany (de)',
+}
+
+export const knowbe4Description: ProviderDescription = {
+  id: 'knowbe4',
+  displayName: PROVIDER_NAME,
+  brand: { color: '#d2541b', darkColor: '#ff8a50', mark: 'KB4' },
+  connect: {
+    kind: 'token',
+    fields: [
+      {
+        name: 'region',
+        label: 'Region of your KnowBe4 account',
+        type: 'select',
+        options: KNOWBE4_REGIONS.map((value) => ({ value, label: REGION_NAMES[value] })),
+        required: true,
+      },
+      {
+        name: 'apiToken',
+        label: 'Reporting API token',
+        type: 'secret',
+        required: true,
+        help: 'In KnowBe4: Account Settings → API → Reporting API. It goes to your trainproof daemon only.',
+      },
+      {
+        name: 'baseUrl',
+        label: "API address (leave empty for the region's)",
+        type: 'url',
+        required: false,
+        advanced: true,
+        placeholder: 'https://us.api.knowbe4.com',
+      },
+    ],
+    renewHelp:
+      "Paste a new Reporting API token of the same KnowBe4 account. trainproof keeps the connection, its campaign choices and everyone's records.",
+  },
+  portal: { field: 'region', urls: CONSOLE_URL },
+}
+
 export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   id: 'knowbe4',
   displayName: PROVIDER_NAME,
+  description: knowbe4Description,
   settings: KnowBe4Settings,
   secret: KnowBe4Secret,
   baseUrl: knowbe4BaseUrl,
@@ -78,18 +101,12 @@ export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   dailyBudget: (seats) => DAILY_REQUEST_BASE + seats,
   // No accountKey: the Reporting API has no account id, and two accounts may share name and region.
   portalUrl: knowbe4PortalUrl,
-  direct: {
-    body: KnowBe4ConnectBody,
-    /** One `GET /v1/account`: proves the token, region and plan, and names the connection. */
-    async connect(body, http) {
-      const parsed = KnowBe4ConnectBody.safeParse(body)
-      if (!parsed.success) throw invalidRequest(`The KnowBe4 connection is invalid: ${z.prettifyError(parsed.error)}`)
-      const { region, apiToken, baseUrl } = parsed.data
-      const settings: KnowBe4Settings = { region, baseUrl: baseUrl ?? null }
-      const secret: KnowBe4Secret = { apiToken }
-      const account = await new KnowBe4Client(http, targetOf(settings, secret)).account()
-      return { label: account.name.trim() || `KnowBe4 (${region.toUpperCase()})`, settings, secret }
-    },
-  },
+  direct: { body: KnowBe4ConnectBody, connect: connectKnowBe4 },
   open: (ctx) => new KnowBe4Session(ctx.http, targetOf(ctx.settings, ctx.secret)),
+}
+
+/** KnowBe4 reads no variables of its own: every connection carries its region and token. */
+export const knowbe4Provider: ProviderModule<undefined> = {
+  description: knowbe4Description,
+  create: () => knowbe4,
 }

@@ -1,5 +1,32 @@
 import { z } from 'zod'
 
+/** The regions KnowBe4 hosts accounts in, each with its own API and console. */
+export const KNOWBE4_REGIONS = ['us', 'eu', 'ca', 'uk', 'de'] as const
+export const KnowBe4Region = z.enum(KNOWBE4_REGIONS)
+export type KnowBe4Region = z.infer<typeof KnowBe4Region>
+
+const HttpUrl = z.url({ protocol: /^https?$/ })
+
+/** Non-secret settings: the region, and a base URL that replaces the region's (tests, proxies). */
+export const KnowBe4Settings = z.object({ region: KnowBe4Region, baseUrl: HttpUrl.nullish() })
+export type KnowBe4Settings = z.infer<typeof KnowBe4Settings>
+
+export const KnowBe4Secret = z.object({ apiToken: z.string().min(1) })
+export type KnowBe4Secret = z.infer<typeof KnowBe4Secret>
+
+/** `POST /connections` body for KnowBe4 (api.md); the description's fields mirror it. */
+export const KnowBe4ConnectBody = z
+  .object({
+    provider: z.literal('knowbe4'),
+    region: KnowBe4Region,
+    // Sent as a bearer header: anything but visible ASCII could never be sent (it used to fail as "unreachable").
+    apiToken: z.string().trim().min(1).max(4096).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces, as KnowBe4 shows it'),
+    baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  })
+  .strict()
+  .meta({ id: 'KnowBe4ConnectBody' })
+export type KnowBe4ConnectBody = z.infer<typeof KnowBe4ConnectBody>
+
 /**
  * Zod schemas of the Reporting API answers trainproof reads. Unknown fields are dropped (the API
  * grows fields over time); ids may come as numbers or digit strings; every time becomes UTC
