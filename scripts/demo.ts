@@ -22,7 +22,7 @@ import { seedWorkedExample as seedHuntress } from '../fakes/huntress/seed.ts'
 import { seedWorkedExample as seedKnowBe4, startKnowBe4Fake, type KnowBe4Fake } from '../fakes/knowbe4/index.ts'
 import { startIdp, type Idp } from '../fakes/idp/index.ts'
 import { TRAINING_IDS, TRAINING_NAMES, type Connection, type Person, type SyncRun, type TrainingId } from '../shared/domain.ts'
-import { CHROME_EXTENSION_ID, HUNTRESS_REDIRECT_PATH } from '../extension/utils/extension-key.ts'
+import { CHROME_EXTENSION_ID, providerRedirectPath } from '../extension/utils/extension-key.ts'
 import { statusLabel } from '../shared/status-words.ts'
 import { changesText } from '../extension/utils/format.ts'
 
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const dataDir = dataDirectory()
   const knowbe4 = await startKnowBe4Fake()
   const kb = seedKnowBe4Tenant(knowbe4)
-  const huntress = await startHuntressFake({ client: { redirectUris: [`https://${CHROME_EXTENSION_ID}.chromiumapp.org/${HUNTRESS_REDIRECT_PATH}`, DEMO_REDIRECT] } })
+  const huntress = await startHuntressFake({ client: { redirectUris: [`https://${CHROME_EXTENSION_ID}.chromiumapp.org/${providerRedirectPath('huntress')}`, DEMO_REDIRECT] } })
   const hipaa = seedHuntressTenant(huntress)
   const idp = await startIdp({ users: SIGN_IN_PEOPLE, clients: [{ clientId: OIDC_CLIENT_ID, redirectUris: 'any-extension' }] })
 

@@ -1,25 +1,28 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { Connection } from '../../shared/domain.ts'
-import { PROVIDER_NAMES, syncSummary, timeAgo } from '../utils/format.ts'
+import type { ProviderDescription } from '../../shared/api.ts'
+import { syncSummary, timeAgo } from '../utils/format.ts'
 import { ask, RequestError } from '../utils/messages.ts'
+import { describeProvider, knownProviderList, providerName } from '../utils/providers.ts'
 import type { AccountChoice, OAuthOutcome } from '../utils/storage.ts'
 import { useAction, useRequest } from '../utils/use-request.ts'
 import { AccountChooser } from './AccountChooser.tsx'
-import { KnowBe4Form } from './KnowBe4Form.tsx'
 import { Notice } from './Notice.tsx'
+import { ProviderForm } from './ProviderForm.tsx'
 import { ConnectionPill } from './StatusPill.tsx'
 
 const OAUTH_FRESH_MS = 10 * 60_000
 
-/** What happened to a Huntress sign-in the popup may have missed because it closed meanwhile. */
+/** What happened to a provider sign-in the popup may have missed because it closed meanwhile. */
 const isFresh = (outcome: OAuthOutcome | null): outcome is OAuthOutcome =>
   outcome !== null && Date.now() - Date.parse(outcome.at) <= OAUTH_FRESH_MS
 
 function OAuthOutcomeNotice({ outcome }: { outcome: OAuthOutcome | null }) {
   if (!isFresh(outcome) || outcome.kind === 'choose') return null
-  if (outcome.kind === 'pending') return <Notice>A Huntress sign-in is in progress in another window.</Notice>
+  const name = providerName(outcome.provider)
+  if (outcome.kind === 'pending') return <Notice>A {name} sign-in is in progress in another window.</Notice>
   if (outcome.kind === 'failed') return <Notice tone="error">{outcome.message}</Notice>
-  return <Notice tone="ok">Huntress is connected ({outcome.connection.label}).</Notice>
+  return <Notice tone="ok">{name} is connected ({outcome.connection.label}).</Notice>
 }
 
 function ConnectionCard({ connection, readOnly, onSynced, epoch, onAction }: {
@@ -44,7 +47,7 @@ function ConnectionCard({ connection, readOnly, onSynced, epoch, onAction }: {
     <li class="card stack" data-testid="connection" data-connection-id={connection.id} data-provider={connection.provider}>
       <div class="spread">
         <div>
-          <strong>{connection.label}</strong> <small>{PROVIDER_NAMES[connection.provider]}</small>
+          <strong>{connection.label}</strong> <small>{providerName(connection.provider)}</small>
         </div>
         <ConnectionPill status={connection.status} />
       </div>
@@ -61,30 +64,37 @@ function ConnectionCard({ connection, readOnly, onSynced, epoch, onAction }: {
   )
 }
 
-/** Connections and their status; connect KnowBe4 (token form) or Huntress (OAuth sign-in). */
+type Adding = { description: ProviderDescription; reconnecting: Connection | null }
+
+/** Connections and their status; connect any provider the daemon describes (a form of its fields, or its sign-in). */
 export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth: OAuthOutcome | null }) {
   const connections = useRequest(() => ask('connections'))
-  // false: no form; true: a new KnowBe4 connection; a Connection: renewing that one's token.
-  const [adding, setAdding] = useState<boolean | Connection>(false)
-  const huntress = useAction()
+  const providers = knownProviderList()
+  // null: no form; else the provider's form, for a new connection or renewing one's credentials.
+  const [adding, setAdding] = useState<Adding | null>(null)
+  const signIn = useAction()
+  // Which provider the sign-in outcome on screen is about (its test id and sentences name it).
+  const [signingIn, setSigningIn] = useState<ProviderDescription | null>(null)
   const [choices, setChoices] = useState<AccountChoice[] | null>(isFresh(oauth) && oauth.kind === 'choose' ? oauth.choices : null)
+  const choosing = describeProvider(isFresh(oauth) ? oauth.provider : '') ?? signingIn
   const syncAll = useAction()
   const [epoch, setEpoch] = useState(0)
   /** A new action makes every earlier outcome on the panel stale. */
-  const starting = (keep: 'card' | 'all' | 'huntress' | 'form') => {
+  const starting = (keep: 'card' | 'all' | 'sign-in' | 'form') => {
     setEpoch((value) => value + 1)
     if (keep !== 'all') syncAll.reset()
-    if (keep !== 'huntress') huntress.reset()
+    if (keep !== 'sign-in') signIn.reset()
   }
   const list = connections.value ?? []
   const stuck = list.filter((connection) => connection.status === 'needs_reauth')
 
-  const connectHuntress = () =>
-    huntress.run(async () => {
-      starting('huntress')
+  const connectOAuth = (description: ProviderDescription) =>
+    signIn.run(async () => {
+      starting('sign-in')
+      setSigningIn(description)
       setChoices(null)
       try {
-        return await connected(await ask('connectHuntress'))
+        return await connected(description, await ask('oauthStart', { provider: description.id }))
       } catch (error) {
         if (!(error instanceof RequestError && error.code === 'account_choice_required')) throw error
         const { oauth: outcome } = await ask('overview')
@@ -93,11 +103,19 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
         return null
       }
     })
-  const connected = async (connection: Connection) => {
+  const connected = async (description: ProviderDescription, connection: Connection) => {
     await connections.reload()
-    return `Huntress is connected (${connection.label}). Choose its assignments under Trainings.`
+    return `${description.displayName} is connected (${connection.label}). Choose its campaigns under Trainings.`
   }
-  const reconnect = (connection: Connection) => (connection.provider === 'huntress' ? void connectHuntress() : setAdding(connection))
+  const open = (description: ProviderDescription, reconnecting: Connection | null = null) => {
+    if (description.connect.kind === 'oauth') return void connectOAuth(description)
+    starting('form')
+    setAdding({ description, reconnecting })
+  }
+  const reconnect = (connection: Connection) => {
+    const description = describeProvider(connection.provider)
+    if (description) open(description, connection)
+  }
   const runAll = () =>
     syncAll.run(async () => {
       starting('all')
@@ -114,7 +132,7 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
     <div class="stack">
       {stuck.map((connection) => (
         <Notice tone="warn" key={connection.id} testId="needs-reauth">
-          <strong>{connection.label} needs you to sign in again.</strong> {PROVIDER_NAMES[connection.provider]} stopped accepting
+          <strong>{connection.label} needs you to sign in again.</strong> {providerName(connection.provider)} stopped accepting
           trainproof's access, so its trainings aren't being updated.{' '}
           <button
             type="button"
@@ -127,7 +145,7 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
           </button>
         </Notice>
       ))}
-      <OAuthOutcomeNotice outcome={huntress.busy || huntress.done || huntress.error ? null : oauth} />
+      <OAuthOutcomeNotice outcome={signIn.busy || signIn.done || signIn.error ? null : oauth} />
       {connections.error && <Notice tone="error">{connections.error}</Notice>}
       {connections.loading && !connections.value && <p class="muted">Loading connections…</p>}
       {connections.value && list.length === 0 && <p class="muted">No provider is connected yet.</p>}
@@ -154,33 +172,39 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
       )}
       {!readOnly && !adding && (
         <div class="row">
-          <button type="button" onClick={() => { starting('form'); setAdding(true) }}>
-            Connect KnowBe4
-          </button>
-          <button type="button" onClick={connectHuntress} disabled={huntress.busy}>
-            {huntress.busy ? 'Waiting for Huntress…' : 'Connect Huntress'}
-          </button>
+          {providers.map((description) => {
+            const waiting = description.connect.kind === 'oauth' && signIn.busy && signingIn?.id === description.id
+            return (
+              <button type="button" key={description.id} onClick={() => open(description)} disabled={waiting}>
+                {waiting ? `Waiting for ${description.displayName}…` : `Connect ${description.displayName}`}
+              </button>
+            )
+          })}
         </div>
       )}
-      {choices && (
+      {choices && choosing && (
         <AccountChooser
+          name={choosing.displayName}
           choices={choices}
           onConnected={(connection) =>
-            void huntress.run(async () => {
+            void signIn.run(async () => {
+              setSigningIn(choosing)
               setChoices(null)
-              return connected(connection)
+              return connected(choosing, connection)
             })
           }
         />
       )}
-      {huntress.done && <Notice tone="ok" testId="huntress-result">{huntress.done}</Notice>}
-      {huntress.error && <Notice tone="error" testId="huntress-result">{huntress.error}</Notice>}
+      {signingIn && signIn.done && <Notice tone="ok" testId={`${signingIn.id}-result`}>{signIn.done}</Notice>}
+      {signingIn && signIn.error && <Notice tone="error" testId={`${signingIn.id}-result`}>{signIn.error}</Notice>}
       {adding && (
-        <KnowBe4Form
-          reconnecting={typeof adding === 'object' ? adding : null}
-          onCancel={() => setAdding(false)}
+        <ProviderForm
+          key={`${adding.description.id}:${adding.reconnecting?.id ?? ''}`}
+          description={adding.description}
+          reconnecting={adding.reconnecting}
+          onCancel={() => setAdding(null)}
           onConnected={() => {
-            setAdding(false)
+            setAdding(null)
             void connections.reload()
           }}
         />

@@ -1,17 +1,18 @@
 import { useState } from 'preact/hooks'
 import type { MyTrainings, ProviderId, TrainingId } from '../../shared/domain.ts'
 import { employeeCheck } from '../utils/check.ts'
-import { PROVIDER_NAMES, timeAgo } from '../utils/format.ts'
+import { timeAgo } from '../utils/format.ts'
+import { providerName } from '../utils/providers.ts'
 import { contactOf, duePlan, providerNames, trainingNames } from '../utils/summary.ts'
 import { useOverview } from '../utils/use-overview.ts'
 import { Notice } from './Notice.tsx'
-import { ProviderMark } from './ProviderMark.tsx'
+import { BrandBar, ProviderMark } from './ProviderMark.tsx'
 import { RecheckButton } from './RecheckButton.tsx'
 import { SignInCard } from './SignInCard.tsx'
 import { TrainingList } from './TrainingList.tsx'
 
 /** One portal link per provider the person has something to finish at (trainings may be on two). */
-function portals(trainings: MyTrainings): { provider: 'knowbe4' | 'huntress'; url: string }[] {
+function portals(trainings: MyTrainings): { provider: ProviderId; url: string }[] {
   const plan = duePlan(trainings)
   return plan.providers.flatMap((provider) => {
     const url = plan.toDo.filter((id) => trainings.provider[id] === provider).map((id) => trainings.portalUrl[id]).find(Boolean)
@@ -31,7 +32,7 @@ function Steps({ trainings, supportContact }: { trainings: MyTrainings; supportC
   const links = portals(trainings)
   return (
     <section class="hero" aria-labelledby="onboarding-title">
-      <div class={`brand-bar ${single ?? ''}`} />
+      <BrandBar provider={single} />
       <div class="body">
         <h1 id="onboarding-title" data-testid="onboarding-title">
           {plan.toDo.length > 0 ? 'Your security training with ' : 'Your trainings with '}
@@ -61,7 +62,7 @@ function Steps({ trainings, supportContact }: { trainings: MyTrainings; supportC
           <p class="row">
             {links.map(({ provider, url }) => (
               <a class="button primary" href={url} target="_blank" rel="noreferrer" data-testid="portal-link" key={provider}>
-                Go to {PROVIDER_NAMES[provider]}
+                Go to {providerName(provider)}
               </a>
             ))}
           </p>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { Campaign, Connection, TrainingConfig } from '../../shared/domain.ts'
-import { campaignStatusLabel, PROVIDER_NAMES, syncSummary, trainingName } from '../utils/format.ts'
+import { campaignStatusLabel, syncSummary, trainingName } from '../utils/format.ts'
+import { providerName } from '../utils/providers.ts'
 import { ask } from '../utils/messages.ts'
 import { useAction, useRequest } from '../utils/use-request.ts'
 import { Notice } from './Notice.tsx'
@@ -100,7 +101,7 @@ export function TrainingEditor({ config, connections, readOnly, onSaved }: {
           <option value="">Not used</option>
           {connections.map((connection) => (
             <option key={connection.id} value={connection.id}>
-              {PROVIDER_NAMES[connection.provider]} — {connection.label}
+              {providerName(connection.provider)} — {connection.label}
             </option>
           ))}
         </select>

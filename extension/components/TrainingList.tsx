@@ -1,5 +1,6 @@
 import type { MyTrainings } from '../../shared/domain.ts'
-import { PROVIDER_NAMES, TRAININGS, progressText } from '../utils/format.ts'
+import { TRAININGS, progressText } from '../utils/format.ts'
+import { providerName } from '../utils/providers.ts'
 import { StatusPill } from './StatusPill.tsx'
 
 /** An employee's trainings: status, progress and, for each selected campaign, whether it is done. */
@@ -40,7 +41,7 @@ export function TrainingList({ trainings, showPortal = false, mainPortal = null 
             {showPortal && portal && portal !== mainPortal && training.status === 'non_compliant' && provider && (
               <p style="margin:0.5rem 0 0">
                 <a class="button primary" href={portal} target="_blank" rel="noreferrer">
-                  Open {PROVIDER_NAMES[provider]} training
+                  Open {providerName(provider)} training
                 </a>
               </p>
             )}

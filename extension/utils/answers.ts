@@ -1,5 +1,5 @@
-import type { CreatedToken as CreatedTokenType, Me as MeType } from '../../shared/api.ts'
-import { CONNECTION_STATUSES, PROVIDER_IDS, ROLES, STATUSES, TRAINING_IDS } from '../../shared/constants.ts'
+import type { ConnectField as ConnectFieldType, CreatedToken as CreatedTokenType, Me as MeType, ProviderDescription as ProviderDescriptionType } from '../../shared/api.ts'
+import { CONNECTION_STATUSES, PROVIDER_ID_PATTERN, ROLES, STATUSES, TRAINING_IDS } from '../../shared/constants.ts'
 import type {
   Campaign as CampaignType,
   Connection as ConnectionType,
@@ -20,6 +20,7 @@ import type { Guard } from './guard.ts'
 
 export const Role = g.oneOf(ROLES)
 export const TrainingId = g.oneOf(TRAINING_IDS)
+export const ProviderId: Guard<string> = (value): value is string => typeof value === 'string' && PROVIDER_ID_PATTERN.test(value)
 
 /** The error body as it comes over the wire: `code` an open string (a newer daemon may add codes). */
 export const ErrorBody = g.object({
@@ -40,7 +41,7 @@ export const AuthorizeAnswer = g.object({ authorizeUrl: g.string, state: g.strin
 
 export const Connection: Guard<ConnectionType> = g.object({
   id: g.string,
-  provider: g.oneOf(PROVIDER_IDS),
+  provider: ProviderId,
   label: g.string,
   status: g.oneOf(CONNECTION_STATUSES),
   lastSyncAt: g.nullable(g.isoTime),
@@ -89,7 +90,7 @@ export const Person: Guard<PersonType> = g.object(personShape)
 export const MyTrainings: Guard<MyTrainingsType> = g.object({
   ...personShape,
   due: g.count,
-  provider: g.record(TRAINING_IDS, g.nullable(g.oneOf(PROVIDER_IDS))),
+  provider: g.record(TRAINING_IDS, g.nullable(ProviderId)),
   portalUrl: g.record(TRAINING_IDS, g.nullable(g.string)),
   syncedAt: g.nullable(g.isoTime),
 })
@@ -102,4 +103,33 @@ export const SyncRun: Guard<SyncRunType> = g.object({
   requests: g.count,
   error: g.nullable(g.string),
   changes: g.optional(g.object({ newlyCompliant: g.count, newlyDue: g.count })),
+})
+
+const HEX_COLOR = /^#[0-9a-f]{6}$/i
+const color: Guard<string> = (value): value is string => typeof value === 'string' && HEX_COLOR.test(value)
+const nonEmpty: Guard<string> = (value): value is string => typeof value === 'string' && value.length > 0
+
+const ConnectFieldShape = g.object({
+  name: g.string,
+  label: nonEmpty,
+  type: g.oneOf(['text', 'secret', 'url', 'select'] as const),
+  options: g.optional(g.array(g.object({ value: nonEmpty, label: nonEmpty }))),
+  required: g.boolean,
+  help: g.optional(g.string),
+  placeholder: g.optional(g.string),
+  advanced: g.optional(g.boolean),
+})
+export const ConnectField: Guard<ConnectFieldType> = (value): value is ConnectFieldType =>
+  ConnectFieldShape(value) && (value.type === 'select') === (value.options !== undefined && value.options.length > 0)
+
+/** How a provider describes itself (`GET /providers`): what the generic connect form and brand marks read. */
+export const ProviderDescription: Guard<ProviderDescriptionType> = g.object({
+  id: ProviderId,
+  displayName: nonEmpty,
+  brand: g.object({ color, darkColor: color, mark: nonEmpty }),
+  connect: g.union(
+    g.object({ kind: g.literal('token'), fields: g.array(ConnectField), renewHelp: g.optional(g.string) }),
+    g.object({ kind: g.literal('oauth') }),
+  ),
+  portal: g.nullable(g.union(g.object({ url: g.string }), g.object({ field: g.string, urls: g.dictionary(g.string) }))),
 })

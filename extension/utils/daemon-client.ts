@@ -1,7 +1,7 @@
-import type { KnowBe4ConnectBody, PutTrainingBody } from '../../shared/api.ts'
+import type { PutTrainingBody } from '../../shared/api.ts'
 import { API_BASE, type Role, type Status, type TrainingId } from '../../shared/constants.ts'
 import { AuthMethods, Grant, IssuedToken, OidcStart, TokenInfo } from './access-shapes.ts'
-import { AuthorizeAnswer, Campaign, Connection, CreatedToken, ErrorBody, Me, MyTrainings, Person, SyncRun, TrainingConfig } from './answers.ts'
+import { AuthorizeAnswer, Campaign, Connection, CreatedToken, ErrorBody, Me, MyTrainings, Person, ProviderDescription, SyncRun, TrainingConfig } from './answers.ts'
 import { daemonCode, type AnyErrorCode } from './error-codes.ts'
 import { array, type Guard } from './guard.ts'
 
@@ -111,13 +111,14 @@ export function createDaemonClient(options: DaemonClientOptions) {
     recheck: (email?: string) => request(MyTrainings, '/me/recheck', { method: 'POST', query: { email } }),
     createToken: (body: { role: Role; email?: string }) => request(CreatedToken, '/tokens', { method: 'POST', body }),
     connections: () => request(array(Connection), '/connections'),
-    connectKnowBe4: (body: KnowBe4ConnectBody) => request(Connection, '/connections', { method: 'POST', body }),
-    renewKnowBe4: (connectionId: string, body: KnowBe4ConnectBody) =>
-      request(Connection, `/connections/${id(connectionId)}/credentials`, { method: 'PUT', body }),
-    authorizeHuntress: (redirectUri: string) =>
-      request(AuthorizeAnswer, '/connections/huntress/authorize', { method: 'POST', body: { redirectUri } }),
-    finishHuntress: (body: { code: string; state: string; accountId?: string }) =>
-      request(Connection, '/connections/huntress/callback', { method: 'POST', body }),
+    providers: () => request(array(ProviderDescription), '/providers'),
+    /** A typed-in connect (`POST /connections`): the provider id plus the fields its description lists. */
+    connect: (body: ConnectBody) => request(Connection, '/connections', { method: 'POST', body }),
+    renew: (connectionId: string, body: ConnectBody) => request(Connection, `/connections/${id(connectionId)}/credentials`, { method: 'PUT', body }),
+    oauthAuthorize: (provider: string, redirectUri: string) =>
+      request(AuthorizeAnswer, `/connections/${id(provider)}/authorize`, { method: 'POST', body: { redirectUri } }),
+    oauthCallback: (provider: string, body: { code: string; state: string; accountId?: string }) =>
+      request(Connection, `/connections/${id(provider)}/callback`, { method: 'POST', body }),
     deleteConnection: (connectionId: string) => request(null, `/connections/${id(connectionId)}`, { method: 'DELETE' }),
     campaigns: (connectionId: string) => request(array(Campaign), `/connections/${id(connectionId)}/campaigns`),
     syncConnection: (connectionId: string) => request(SyncRun, `/connections/${id(connectionId)}/sync`, { method: 'POST' }),
@@ -141,3 +142,6 @@ export function createDaemonClient(options: DaemonClientOptions) {
 }
 
 export type DaemonClient = ReturnType<typeof createDaemonClient>
+
+/** What a connect form sends: `provider` plus its fields, as the provider's description names them. */
+export type ConnectBody = { provider: string } & Record<string, string>

@@ -1,7 +1,7 @@
 /**
  * The public half of the key that pins the Chrome extension id, so the OAuth redirect URL
- * (`https://<id>.chromiumapp.org/huntress`) is the same in every checkout and can be registered
- * at Huntress. The private half was thrown away: the Chrome Web Store signs with its own.
+ * (`https://<id>.chromiumapp.org/<provider>`) is the same in every checkout and can be registered
+ * at the provider. The private half was thrown away: the Chrome Web Store signs with its own.
  * The id is the first 32 hex chars of sha256(DER) with 0-f mapped to a-p.
  */
 export const EXTENSION_KEY =
@@ -13,5 +13,8 @@ export const CHROME_EXTENSION_ID = 'obedlepadecokjhoneojjibcgdjngfda'
 /** Firefox's id for the add-on (browser_specific_settings.gecko.id). */
 export const GECKO_ID = 'trainproof@trainproof.dev'
 
-/** The path launchWebAuthFlow redirects to; Chromium intercepts `https://<id>.chromiumapp.org/<path>`. */
-export const HUNTRESS_REDIRECT_PATH = 'huntress'
+/**
+ * The path launchWebAuthFlow redirects to when connecting a provider: its id (Chromium intercepts
+ * `https://<id>.chromiumapp.org/<path>`), so each provider's redirect URL is fixed and registrable.
+ */
+export const providerRedirectPath = (provider: string): string => provider

@@ -5,7 +5,6 @@ export const TRAININGS: readonly { id: TrainingId; name: string }[] = TRAINING_I
 
 export const trainingName = (id: TrainingId) => TRAININGS.find((item) => item.id === id)?.name ?? id
 
-export const PROVIDER_NAMES: Record<ProviderId, string> = { knowbe4: 'KnowBe4', huntress: 'Huntress' }
 
 export { STATUS_LABELS, campaignStatusLabel, statusLabel } from '../../shared/status-words.ts'
 

@@ -3,7 +3,8 @@ import { RequestError } from './protocol.ts'
 /** Who the sign-in was with, and what the person does next, for the sentences below. */
 export type RedirectContext = { who: string; retry: string; cancelled: string }
 
-export const HUNTRESS_CONTEXT: RedirectContext = { who: 'Huntress', retry: 'Start connecting again.', cancelled: 'nothing was connected' }
+/** Connecting a provider by signing in at it ("Huntress sign-in was cancelled, so nothing was connected."). */
+export const connectContext = (who: string): RedirectContext => ({ who, retry: 'Start connecting again.', cancelled: 'nothing was connected' })
 
 const OAUTH_ERRORS: Record<string, (context: RedirectContext) => string> = {
   access_denied: ({ who, cancelled }) => `${who} sign-in was cancelled, so ${cancelled}.`,
@@ -15,7 +16,7 @@ const OAUTH_ERRORS: Record<string, (context: RedirectContext) => string> = {
  * Reads the code out of the URL the provider redirected to. The state must be the one the daemon
  * handed out for this attempt; the daemon checks it again when it exchanges the code.
  */
-export function parseRedirect(redirected: string, expectedState: string, context: RedirectContext = HUNTRESS_CONTEXT): { code: string; state: string } {
+export function parseRedirect(redirected: string, expectedState: string, context: RedirectContext): { code: string; state: string } {
   const params = new URL(redirected).searchParams
   const error = params.get('error')
   if (error !== null) {

@@ -1,4 +1,4 @@
-import type { KnowBe4ConnectBody, Me, PutTrainingBody } from '../../shared/api.ts'
+import type { Me, ProviderDescription, PutTrainingBody } from '../../shared/api.ts'
 import type { Campaign, Connection, MyTrainings, Person, Role, Status, SyncRun, TrainingConfig, TrainingId } from '../../shared/domain.ts'
 import type { CheckResult } from './check.ts'
 import type { AuthMethods, Grant, TokenInfo } from './access-shapes.ts'
@@ -21,6 +21,8 @@ export type Overview = {
   signedInHere: boolean
   /** The identity redirect URI IT registers with the OIDC client (differs per browser and extension id). */
   redirectUri: string
+  /** The daemon's providers as they describe themselves (last known; empty before the first answer). */
+  providers: ProviderDescription[]
 }
 
 /**
@@ -34,11 +36,15 @@ export type Protocol = {
   refresh: [void, CheckResult]
   recheck: [void, MyTrainings]
   connections: [void, Connection[]]
-  connectKnowBe4: [KnowBe4ConnectBody, Connection]
-  /** Reconnect: a new token for one KnowBe4 connection (never matched to a connection by name). */
-  renewKnowBe4: [{ connectionId: string; body: KnowBe4ConnectBody }, Connection]
-  connectHuntress: [void, Connection]
-  chooseHuntressAccount: [{ accountId: string }, Connection]
+  /**
+   * Connects a provider with typed-in credentials (its description's fields); with `connectionId`,
+   * renews that connection's credentials in place (Reconnect; never matched by name).
+   */
+  connect: [{ provider: string; fields: Record<string, string>; connectionId?: string }, Connection]
+  /** The whole OAuth sign-in of a provider whose description says `oauth`, in the background. */
+  oauthStart: [{ provider: string }, Connection]
+  /** Finishes a sign-in that saw several accounts with the one the admin picked. */
+  oauthChoose: [{ accountId: string }, Connection]
   campaigns: [{ connectionId: string }, Campaign[]]
   syncConnection: [{ connectionId: string }, SyncRun]
   syncAll: [void, SyncRun[]]
@@ -67,7 +73,7 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: AnyE
 export const CHANNEL = 'trainproof/v1'
 
 const KINDS: ReadonlySet<string> = new Set<Kind>([
-  'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connectKnowBe4', 'renewKnowBe4', 'connectHuntress', 'chooseHuntressAccount',
+  'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connect', 'oauthStart', 'oauthChoose',
   'campaigns', 'syncConnection', 'syncAll', 'trainings', 'putTraining', 'personnel', 'reset',
   'authMethods', 'setDaemonUrl', 'signIn', 'signOut', 'tokens', 'revokeToken', 'grants', 'putGrant', 'deleteGrant',
 ])

@@ -2,7 +2,8 @@ import { browser } from '#imports'
 import { isEnvelope, RequestError, type Envelope, type Kind, type Protocol, type Reply } from './protocol.ts'
 import type { DaemonClient } from './daemon-client.ts'
 import type { AnyErrorCode } from './error-codes.ts'
-import { chooseHuntressAccount, connectHuntress } from './oauth.ts'
+import { chooseOAuthAccount, connectOAuth } from './oauth.ts'
+import { providerList } from './provider-list.ts'
 import { employeeCheck } from './check.ts'
 import { publish, refresh } from './refresh.ts'
 import { checkDaemonUrl } from './settings.ts'
@@ -36,6 +37,7 @@ export function createHandlers(client: DaemonClient): Handlers {
         signedOutReason: await signedOutReason.getValue(),
         signedInHere: (await tokenId.getValue()) !== null,
         redirectUri: browser.identity.getRedirectURL(OIDC_REDIRECT_PATH),
+        providers: (await pairingToken.getValue()) === null ? [] : await providerList(client),
       }
     },
     // The fallback for automation: a token pasted with the daemon's address, checked before it is kept.
@@ -83,10 +85,15 @@ export function createHandlers(client: DaemonClient): Handlers {
       return trainings
     },
     connections: () => client.connections(),
-    connectKnowBe4: (body) => client.connectKnowBe4(body),
-    renewKnowBe4: ({ connectionId, body }) => client.renewKnowBe4(connectionId, body),
-    connectHuntress: () => connectHuntress(client),
-    chooseHuntressAccount: ({ accountId }) => chooseHuntressAccount(client, accountId),
+    connect: ({ provider, fields, connectionId }) => {
+      const body = { ...fields, provider }
+      return connectionId === undefined ? client.connect(body) : client.renew(connectionId, body)
+    },
+    oauthStart: async ({ provider }) => {
+      const name = (await providerList(client)).find((description) => description.id === provider)?.displayName ?? provider
+      return connectOAuth(client, provider, name)
+    },
+    oauthChoose: ({ accountId }) => chooseOAuthAccount(client, accountId),
     campaigns: ({ connectionId }) => client.campaigns(connectionId),
     syncConnection: ({ connectionId }) => client.syncConnection(connectionId),
     syncAll: () => client.syncAll(),

@@ -1,5 +1,5 @@
 import { browser } from '#imports'
-import type { Me } from '../../shared/api.ts'
+import type { Me, ProviderDescription } from '../../shared/api.ts'
 import type { Connection } from '../../shared/domain.ts'
 import type { CheckResult } from './check.ts'
 import { effectiveSettings, readManaged, type Settings } from './settings.ts'
@@ -54,22 +54,26 @@ export const lastCheck = defineItem<CheckResult | null>('local:lastCheck', null)
 /** The onboarding page opens by itself once, the first time training is due. */
 export const onboardingOpened = defineItem<boolean>('local:onboardingOpened', false)
 
+/** The daemon's provider descriptions as last answered (names and brands offline too). */
+export const knownProviders = defineItem<{ at: string; list: ProviderDescription[] } | null>('local:providers', null)
+
 /**
- * How the last Huntress sign-in ended. The popup closes while the sign-in window is open, so the
+ * How the last OAuth sign-in with a provider ended. The popup closes while the sign-in window is open, so the
  * background keeps the outcome for the popup to show when it is opened again.
  */
 export type AccountChoice = { id: string; name: string }
 
-export type OAuthOutcome =
+export type OAuthOutcome = { provider: string } & (
   | { kind: 'pending'; at: string }
   | { kind: 'choose'; at: string; choices: AccountChoice[] }
   | { kind: 'connected'; at: string; connection: Connection }
   | { kind: 'failed'; at: string; message: string }
+)
 
-export const oauthOutcome = defineItem<OAuthOutcome | null>('local:oauthOutcome', null)
+export const oauthOutcome = defineItem<OAuthOutcome | null>('local:oauthSignIn', null)
 
 /**
- * A Huntress sign-in waiting for the admin to pick one of several accounts: the daemon keeps the
+ * An OAuth sign-in waiting for the admin to pick one of several accounts: the daemon keeps the
  * state alive for one more callback with the same code. Session storage: gone with the browser.
  */
-export const huntressChoice = defineItem<{ code: string; state: string } | null>('session:huntressChoice', null)
+export const oauthChoice = defineItem<{ provider: string; code: string; state: string } | null>('session:oauthChoice', null)

@@ -1,5 +1,6 @@
 import type { MyTrainings, ProviderId, TrainingId } from '../../shared/domain.ts'
-import { PROVIDER_NAMES, TRAININGS } from './format.ts'
+import { TRAININGS } from './format.ts'
+import { providerName } from './providers.ts'
 
 /**
  * What an employee can do about their due trainings: `toDo` they can finish at a provider now;
@@ -21,7 +22,7 @@ export function duePlan(trainings: Pick<MyTrainings, 'trainings' | 'provider'>):
 
 /** "KnowBe4", "KnowBe4 and Huntress"; "your training provider" when none is known. */
 export function providerNames(providers: readonly ProviderId[]): string {
-  const names = providers.map((provider) => PROVIDER_NAMES[provider])
+  const names = providers.map(providerName)
   if (names.length === 0) return "your training provider's site"
   if (names.length === 1) return names[0]!
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`

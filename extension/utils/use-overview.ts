@@ -1,6 +1,7 @@
 import { browser } from '#imports'
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { ask, type Overview } from './messages.ts'
+import { setKnownProviders } from './providers.ts'
 
 /**
  * The background's state for a page, kept current: pages redraw when the background signs the
@@ -9,7 +10,17 @@ import { ask, type Overview } from './messages.ts'
 export function useOverview(options: { refresh?: boolean } = {}) {
   const [overview, setOverview] = useState<Overview | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const reload = useCallback(() => ask('overview').then(setOverview, (caught: Error) => setError(caught.message)), [])
+  const reload = useCallback(
+    () =>
+      ask('overview').then(
+        (next) => {
+          setKnownProviders(next.providers)
+          setOverview(next)
+        },
+        (caught: Error) => setError(caught.message),
+      ),
+    [],
+  )
   useEffect(() => {
     void reload()
     // Draw what we know at once, then what the daemon says now.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROME_EXTENSION_ID, HUNTRESS_REDIRECT_PATH } from '../../extension/utils/extension-key.ts'
+import { CHROME_EXTENSION_ID, providerRedirectPath } from '../../extension/utils/extension-key.ts'
 import { startHuntressFake, type HuntressFake } from '../../fakes/huntress/index.ts'
 import { seedWorkedExample } from '../../fakes/huntress/seed.ts'
 import type { Connection } from '../../shared/domain.ts'
@@ -7,7 +7,7 @@ import { ADMIN_TOKEN, type TestDaemon } from '../helpers/daemon.ts'
 import { buildExtension, launchBrowser, POLL, RED, textOf, type Browser } from './harness.ts'
 import { huntressLimit, json, startDaemon, tokenFor } from './setup.ts'
 
-const REDIRECT_URI = `https://${CHROME_EXTENSION_ID}.chromiumapp.org/${HUNTRESS_REDIRECT_PATH}`
+const REDIRECT_URI = `https://${CHROME_EXTENSION_ID}.chromiumapp.org/${providerRedirectPath('huntress')}`
 
 describe('Huntress: OAuth connect in the browser, then an employee sees Huntress', { timeout: 60_000 }, () => {
   let build: ReturnType<typeof buildExtension>

@@ -37,7 +37,7 @@ const cases = [
     { ...myTrainings, trainings: { ...trainings, hipaa: status({ status: 'done' }) } },
     { ...myTrainings, trainings: { ...trainings, hipaa: status({ completed: -1 }) } },
     { ...myTrainings, trainings: { ...trainings, hipaa: status({ compliantAt: 'yesterday' }) } },
-    { ...myTrainings, provider: { ...myTrainings.provider, hipaa: 'acme' } },
+    { ...myTrainings, provider: { ...myTrainings.provider, hipaa: 'Not An Id!' } },
     { ...myTrainings, due: '1' },
     [myTrainings],
     null,

@@ -32,7 +32,7 @@ describe('createDaemonClient', () => {
   it("passes on the daemon's own sentence and code", async () => {
     const client = clientAnswering(() => jsonResponse(422, { error: { code: 'provider_auth_failed', message: 'KnowBe4 rejected the token.' } }))
 
-    await expect(client.connectKnowBe4({ provider: 'knowbe4', region: 'us', apiToken: 'x' })).rejects.toMatchObject({
+    await expect(client.connect({ provider: 'knowbe4', region: 'us', apiToken: 'x' })).rejects.toMatchObject({
       code: 'provider_auth_failed',
       message: 'KnowBe4 rejected the token.',
       status: 422,

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { huntressDescription } from '../../daemon/providers/huntress/index.ts'
+import { knowbe4Description } from '../../daemon/providers/knowbe4/index.ts'
+import { setKnownProviders } from '../../extension/utils/providers.ts'
 import { duePlan, providerNames, trainingNames } from '../../extension/utils/summary.ts'
 import type { MyTrainings } from '../../shared/domain.ts'
 
@@ -8,6 +11,9 @@ function trainings(statuses: Record<string, string>, provider: Record<string, st
     provider,
   } as unknown as MyTrainings
 }
+
+// Names come from the descriptions the daemon serves (GET /providers).
+beforeAll(() => setKnownProviders([knowbe4Description, huntressDescription]))
 
 describe('duePlan', () => {
   it('names every provider the due trainings are on, in training order', () => {

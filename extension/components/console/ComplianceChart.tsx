@@ -6,7 +6,7 @@ import { trainingName } from '../../utils/format.ts'
 import type { HistoryPoint } from '../../utils/console-schemas.ts'
 import { alignHistories } from '../../utils/console/history.ts'
 
-const LINE_VARIABLES = ['--accent', '--ok', '--knowbe4']
+const LINE_VARIABLES = ['--accent', '--ok', '--chart-3']
 
 const cssVariable = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888'
 

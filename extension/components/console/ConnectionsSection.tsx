@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { Connection } from '../../../shared/domain.ts'
-import { PROVIDER_NAMES, syncSummary, timeAgo } from '../../utils/format.ts'
+import { syncSummary, timeAgo } from '../../utils/format.ts'
 import type { ConsoleApi } from '../../utils/console-api.ts'
 import { useAction, useRequest } from '../../utils/use-request.ts'
 import { ConfirmDialog } from '../ConfirmDialog.tsx'
@@ -10,6 +10,8 @@ import { ConnectionPill } from '../StatusPill.tsx'
 /** Connections with their sync and deletion. Connecting a new provider stays in the popup. */
 export function ConnectionsSection({ api, readOnly, onChanged }: { api: ConsoleApi; readOnly: boolean; onChanged: () => void }) {
   const connections = useRequest(() => api.connections(), [api])
+  const providers = useRequest(() => api.client.providers(), [api])
+  const nameOf = (id: string) => providers.value?.find((description) => description.id === id)?.displayName ?? id
   const [deleting, setDeleting] = useState<Connection | null>(null)
   const action = useAction()
   const remove = (connection: Connection) =>
@@ -42,7 +44,7 @@ export function ConnectionsSection({ api, readOnly, onChanged }: { api: ConsoleA
           {list.map((connection) => (
             <tr key={connection.id} data-testid="console-connection" data-connection-id={connection.id}>
               <td><strong>{connection.label}</strong></td>
-              <td>{PROVIDER_NAMES[connection.provider]}</td>
+              <td>{nameOf(connection.provider)}</td>
               <td><ConnectionPill status={connection.status} /></td>
               <td>{timeAgo(connection.lastSyncAt, Date.now())}</td>
               <td class="row end">
