@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { FaultQueue, type FakeFault, type FaultOptions } from './faults.ts'
+import { resolveFault } from '../kit/faults.ts'
+import { FaultQueue, KNOWBE4_DIALECT, type FakeFault, type FaultOptions } from './faults.ts'
 import { KnowBe4Tenant } from './model.ts'
 import { RateLimiter, REAL_LIMITS, type FakeLimits } from './rate-limiter.ts'
 import { route, type EnrollmentPaging, type FakeAnswer } from './routes.ts'
@@ -146,38 +147,19 @@ export class KnowBe4Fake {
 
   /** Serves a fault; false when the request should then be answered normally (a delay). */
   private async serveFault(fault: FakeFault, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry) {
-    switch (fault.kind) {
-      case 'status':
-        this.send(res, entry, fault.status, JSON.stringify({ message: fault.message ?? 'Fault injected' }))
+    const outcome = await resolveFault(fault, KNOWBE4_DIALECT)
+    switch (outcome.do) {
+      case 'answer':
+        if (fault.kind === 'rate_limit') this.rateLimited++
+        this.send(res, entry, outcome.status, outcome.body, outcome.headers)
         return true
-      case 'rate-limit': {
-        this.rateLimited++
-        const seconds = fault.retryAfterSeconds
-        const headers: Headers = seconds === undefined || seconds === null ? {} : { 'retry-after': String(seconds) }
-        this.send(res, entry, 429, JSON.stringify({ message: 'Too many requests were submitted' }), headers)
-        return true
-      }
-      case 'malformed-json':
-        this.send(res, entry, 200, '[{"enrollment_id": 1, "status": ')
-        return true
-      case 'bad-shape':
-        this.send(res, entry, 200, JSON.stringify(fault.body ?? { data: 'not a list', name: 42 }))
-        return true
-      case 'json':
-        this.send(res, entry, fault.status ?? 200, JSON.stringify(fault.body))
-        return true
-      case 'delay':
-        await new Promise((resolve) => setTimeout(resolve, fault.ms))
-        return false
-      case 'hold':
-        fault.onHeld?.()
-        await fault.until.catch(() => undefined)
+      case 'serve':
         return false
       case 'hang':
         this.hanging.add(res)
         res.on('close', () => this.hanging.delete(res))
         return true
-      case 'reset':
+      case 'drop':
         req.socket.destroy()
         return true
     }

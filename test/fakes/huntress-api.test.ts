@@ -175,10 +175,10 @@ describe('the fake completion certificate', () => {
 
 describe('HuntressFake.inject', () => {
   it.each([
-    [{ type: 'status', status: 503 } as const, 503],
-    [{ type: 'rate-limit', retryAfter: 7 } as const, 429],
+    [{ kind: 'status', status: 503 } as const, 503],
+    [{ kind: 'rate_limit', retryAfter: 7 } as const, 429],
   ])('answers the injected %o once, then normally', async (fault, status) => {
-    fake.inject(fault, { match: '/accounts' })
+    fake.inject(fault, { path: '/accounts' })
 
     const first = await get('/accounts')
     const second = await get('/accounts')
@@ -188,8 +188,8 @@ describe('HuntressFake.inject', () => {
   })
 
   it('serves malformed and schema-breaking JSON', async () => {
-    fake.inject({ type: 'malformed-json' })
-    fake.inject({ type: 'schema-break' })
+    fake.inject({ kind: 'malformed_json' })
+    fake.inject({ kind: 'bad_shape' })
 
     const malformed = await (await get('/accounts')).text()
     const broken = (await (await get('/accounts')).json()) as { meta: { page: unknown } }
@@ -199,14 +199,14 @@ describe('HuntressFake.inject', () => {
   })
 
   it('resets the connection', async () => {
-    fake.inject({ type: 'reset' })
+    fake.inject({ kind: 'drop' })
 
     await expect(get('/accounts')).rejects.toThrow()
   })
 
   it('lets requests through first with `after`, and logs every request with its status', async () => {
     fake.clearRequests()
-    fake.inject({ type: 'status', status: 500 }, { after: 1, match: /accounts$/ })
+    fake.inject({ kind: 'status', status: 500 }, { after: 1, path: /accounts$/ })
 
     await get('/accounts')
     await get('/accounts')

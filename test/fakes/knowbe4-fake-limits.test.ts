@@ -120,8 +120,8 @@ describe('KnowBe4 fake: faults and counting', () => {
 
   it('serves malformed JSON, contract-breaking JSON and any body', async () => {
     const server = await start()
-    server.inject({ kind: 'malformed-json' })
-    server.inject({ kind: 'bad-shape' })
+    server.inject({ kind: 'malformed_json' })
+    server.inject({ kind: 'bad_shape' })
     server.inject({ kind: 'json', body: [{ odd: true }], status: 202 })
 
     const malformed = await (await get(server, '/v1/users')).text()
@@ -135,8 +135,8 @@ describe('KnowBe4 fake: faults and counting', () => {
 
   it('serves a 429 with or without Retry-After and counts it', async () => {
     const server = await start()
-    server.inject({ kind: 'rate-limit', retryAfterSeconds: 7 })
-    server.inject({ kind: 'rate-limit' })
+    server.inject({ kind: 'rate_limit', retryAfter: 7 })
+    server.inject({ kind: 'rate_limit' })
 
     const first = await get(server, '/v1/account')
     const second = await get(server, '/v1/account')
@@ -148,7 +148,7 @@ describe('KnowBe4 fake: faults and counting', () => {
 
   it('resets the connection, hangs, or answers late', async () => {
     const server = await start()
-    server.inject({ kind: 'reset' })
+    server.inject({ kind: 'drop' })
     server.inject({ kind: 'hang' })
     server.inject({ kind: 'delay', ms: 30 })
 

@@ -136,7 +136,7 @@ describe('certificates', () => {
   })
 
   it('asks Huntress for a fresh link once when a download link expired on the way', async () => {
-    h.fake.inject({ type: 'status', status: 403 }, { match: '/files/certificates/' })
+    h.fake.inject({ kind: 'status', status: 403 }, { path: '/files/certificates/' })
     h.fake.clearRequests()
 
     const run = await syncOk()
@@ -149,7 +149,7 @@ describe('certificates', () => {
   })
 
   it('a certificate Huntress cannot give leaves trainproof\'s own page, and the sync goes on', async () => {
-    h.fake.inject({ type: 'status', status: 404 }, { match: '/completion-certificate', times: 10 })
+    h.fake.inject({ kind: 'status', status: 404 }, { path: '/completion-certificate', times: 10 })
 
     await syncOk()
 

@@ -20,7 +20,7 @@ describe('Huntress: the end of a sync and the targeted re-check', () => {
 
     let release!: () => void
     const held = new Promise<void>((resolve) =>
-      h.fake.inject({ type: 'hold', until: new Promise<void>((r) => (release = r)), onHeld: resolve }, { match: 'completion-certificate' }),
+      h.fake.inject({ kind: 'hold', until: new Promise<void>((r) => (release = r)), onHeld: resolve }, { path: 'completion-certificate' }),
     )
     const syncing = h.sync(connection.id)
     await held

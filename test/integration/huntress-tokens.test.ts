@@ -27,7 +27,7 @@ describe('an access token that expires in the middle of a sync', () => {
     const before = { sealed: stored().sealed, secret: storedSecret() }
     // The fourth API request (an activity list, after the assignments and the two selected
     // assignments' learner lists) finds every access token expired: 401.
-    h.fake.inject({ type: 'expire-access-tokens' }, { match: '/api/v1/', after: 3 })
+    h.fake.inject({ kind: 'expire_token' }, { path: '/api/v1/', after: 3 })
     h.fake.clearRequests()
 
     const run = await h.sync(connection.id)

@@ -74,7 +74,7 @@ describe('KnowBe4 rate limits shared with other clients of the token', () => {
     const connection = await connect()
     await select('security_awareness', connection.id, [campaignId(connection, campaigns[0]!.id)])
     // Someone else's burst answered with a short Retry-After, in the middle of the first sync.
-    fake.inject({ kind: 'rate-limit', retryAfterSeconds: 1 }, { after: 10 })
+    fake.inject({ kind: 'rate_limit', retryAfter: 1 }, { after: 10 })
 
     const first = await sync(connection.id)
     const second = await sync(connection.id)
@@ -91,7 +91,7 @@ describe('KnowBe4 rate limits shared with other clients of the token', () => {
     const { campaigns } = seedWorkedExample(fake)
     const connection = await connect()
     await select('security_awareness', connection.id, [campaignId(connection, campaigns.a.id)])
-    fake.inject({ kind: 'rate-limit', retryAfterSeconds: 6 * 3600 }, { times: 1 })
+    fake.inject({ kind: 'rate_limit', retryAfter: 6 * 3600 }, { times: 1 })
     const slept = clock.slept
 
     const run = await sync(connection.id)
@@ -106,7 +106,7 @@ describe('KnowBe4 rate limits shared with other clients of the token', () => {
     const { campaigns } = seedWorkedExample(fake)
     const connection = await connect()
     await select('security_awareness', connection.id, [campaignId(connection, campaigns.a.id)])
-    fake.inject({ kind: 'rate-limit' }, { times: 100 })
+    fake.inject({ kind: 'rate_limit' }, { times: 100 })
     const slept = clock.slept
 
     const run = await sync(connection.id)

@@ -200,7 +200,7 @@ describe('HuntressSession tokens', () => {
   it('renews an access token that expires mid-listing, storing the rotated pair before using it', async () => {
     const large = seedLargeTenant(fake, { learners: 250 })
     const id = large.assignments[0]?.id ?? ''
-    fake.inject({ type: 'expire-access-tokens' }, { match: '/learners', after: 1 })
+    fake.inject({ kind: 'expire_token' }, { path: '/learners', after: 1 })
     const { session, client, saves, connection } = await open()
 
     const rows = await session.listEnrollments([campaign(id)])
@@ -256,13 +256,13 @@ describe('HuntressSession tokens', () => {
 
 describe('HuntressSession rate limits and faults', () => {
   it.each([
-    ['a 429 with Retry-After', { type: 'rate-limit', retryAfter: 0 } as const],
-    ['a 429 without Retry-After', { type: 'rate-limit' } as const],
-    ['a 503', { type: 'status', status: 503 } as const],
+    ['a 429 with Retry-After', { kind: 'rate_limit', retryAfter: 0 } as const],
+    ['a 429 without Retry-After', { kind: 'rate_limit' } as const],
+    ['a 503', { kind: 'status', status: 503 } as const],
   ])('retries %s and completes', async (_name, fault) => {
     seedWorkedExample(fake)
     const { session, client } = await open()
-    fake.inject(fault, { match: '/assignments', times: 2 })
+    fake.inject(fault, { path: '/assignments', times: 2 })
 
     const actual = await session.listCampaigns()
 
@@ -273,7 +273,7 @@ describe('HuntressSession rate limits and faults', () => {
   it('gives up with rate_limited when Retry-After asks for longer than it will wait', async () => {
     seedWorkedExample(fake)
     const { session } = await open()
-    fake.inject({ type: 'rate-limit', retryAfter: 3600 }, { match: '/assignments' })
+    fake.inject({ kind: 'rate_limit', retryAfter: 3600 }, { path: '/assignments' })
 
     const actual = session.listCampaigns()
 
@@ -281,12 +281,12 @@ describe('HuntressSession rate limits and faults', () => {
   })
 
   it.each([
-    ['malformed JSON', { type: 'malformed-json' } as const],
-    ['JSON that breaks the contract', { type: 'schema-break' } as const],
+    ['malformed JSON', { kind: 'malformed_json' } as const],
+    ['JSON that breaks the contract', { kind: 'bad_shape' } as const],
   ])('fails with bad_response on %s', async (_name, fault) => {
     seedWorkedExample(fake)
     const { session } = await open()
-    fake.inject(fault, { match: '/assignments' })
+    fake.inject(fault, { path: '/assignments' })
 
     const actual = session.listCampaigns()
 
@@ -298,7 +298,7 @@ describe('HuntressSession rate limits and faults', () => {
     const { ctx } = await open()
     const impatient = createHuntressHttp({ baseUrl: fake.url, limits: [], timeoutMs: 50, retry: { baseDelayMs: 1, maxBackoffMs: 2 } })
     const slow = adapter.open({ ...ctx, http: impatient })
-    fake.inject({ type: 'slow', delayMs: 1_000 }, { match: '/assignments' })
+    fake.inject({ kind: 'delay', ms: 1_000 }, { path: '/assignments' })
 
     const actual = await slow.listCampaigns()
 
@@ -309,7 +309,7 @@ describe('HuntressSession rate limits and faults', () => {
   it('retries a reset connection', async () => {
     seedWorkedExample(fake)
     const { session } = await open()
-    fake.inject({ type: 'reset' }, { match: '/assignments' })
+    fake.inject({ kind: 'drop' }, { path: '/assignments' })
 
     const actual = await session.listCampaigns()
 
@@ -335,7 +335,7 @@ describe('HuntressSession.certificate', () => {
   it('asks for a fresh link once when the first one has expired', async () => {
     const example = seedWorkedExample(fake)
     const { session, client } = await open()
-    fake.inject({ type: 'status', status: 410 }, { match: '/files/certificates' })
+    fake.inject({ kind: 'status', status: 410 }, { path: '/files/certificates' })
 
     const bytes = await session.certificate?.({
       campaignExternalId: example.assignments.a.id,

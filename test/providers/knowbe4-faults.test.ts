@@ -26,14 +26,14 @@ describe('knowbe4 session: failures become ProviderErrors', () => {
     ['503 every time', { kind: 'status', status: 503 }, 3, 'server', 3],
     ['403', { kind: 'status', status: 403 }, 1, 'forbidden', 1],
     ['404', { kind: 'status', status: 404 }, 1, 'not_found', 1],
-    ['a body that is not JSON', { kind: 'malformed-json' }, 1, 'bad_response', 1],
-    ['JSON that breaks the contract', { kind: 'bad-shape' }, 1, 'bad_response', 1],
+    ['a body that is not JSON', { kind: 'malformed_json' }, 1, 'bad_response', 1],
+    ['JSON that breaks the contract', { kind: 'bad_shape' }, 1, 'bad_response', 1],
     ['rows missing a status', { kind: 'json', body: [{ enrollment_id: 1, user: null }] }, 1, 'bad_response', 1],
     ['a 200 saying Invalid Token', { kind: 'json', body: { message: 'Invalid Token' } }, 1, 'auth', 1],
     // 429s are bounded by patience, not attempts: a minute between tries, 6 minutes in all.
-    ['429 without Retry-After every time', { kind: 'rate-limit' }, 7, 'rate_limited', 7],
-    ['429 asking to wait an hour', { kind: 'rate-limit', retryAfterSeconds: 3_600 }, 1, 'rate_limited', 1],
-    ['a reset connection every time', { kind: 'reset' }, 3, 'network', 3],
+    ['429 without Retry-After every time', { kind: 'rate_limit' }, 7, 'rate_limited', 7],
+    ['429 asking to wait an hour', { kind: 'rate_limit', retryAfter: 3_600 }, 1, 'rate_limited', 1],
+    ['a reset connection every time', { kind: 'drop' }, 3, 'network', 3],
   ])('%s → %s', async (_case, fault, times, kind, requests) => {
     const fake = await startFake()
     const { campaigns } = seedWorkedExample(fake)
@@ -62,9 +62,9 @@ describe('knowbe4 session: failures become ProviderErrors', () => {
   it.each<[string, FakeFault]>([
     ['503', { kind: 'status', status: 503 }],
     ['500', { kind: 'status', status: 500 }],
-    ['429 with Retry-After: 0', { kind: 'rate-limit', retryAfterSeconds: 0 }],
-    ['429 without Retry-After', { kind: 'rate-limit' }],
-    ['a reset', { kind: 'reset' }],
+    ['429 with Retry-After: 0', { kind: 'rate_limit', retryAfter: 0 }],
+    ['429 without Retry-After', { kind: 'rate_limit' }],
+    ['a reset', { kind: 'drop' }],
     ['a slow answer', { kind: 'delay', ms: 50 }],
   ])('recovers from %s twice in a row', async (_case, fault) => {
     const fake = await startFake()

@@ -48,13 +48,13 @@ const kb4 = (name: string, fault: FakeFault, expected: Outcome, times = 20): Cas
 const KNOWBE4: Case<KnowBe4Fake>[] = [
   kb4('500 on every attempt', { kind: 'status', status: 500 }, server),
   kb4('503 on every attempt', { kind: 'status', status: 503 }, server),
-  kb4('a 429 storm', { kind: 'rate-limit' }, limited, 200),
-  kb4('a 429 asking to wait an hour', { kind: 'rate-limit', retryAfterSeconds: 3_600 }, limited),
+  kb4('a 429 storm', { kind: 'rate_limit' }, limited, 200),
+  kb4('a 429 asking to wait an hour', { kind: 'rate_limit', retryAfter: 3_600 }, limited),
   kb4('a request that never answers (timeout)', { kind: 'hang' }, timeout),
-  kb4('malformed JSON', { kind: 'malformed-json' }, bad),
-  kb4('JSON that breaks the schema', { kind: 'bad-shape' }, bad),
+  kb4('malformed JSON', { kind: 'malformed_json' }, bad),
+  kb4('JSON that breaks the schema', { kind: 'bad_shape' }, bad),
   kb4('rows that break the schema', { kind: 'json', body: [{ enrollment_id: 'x', user: { email: 42 } }] }, bad),
-  kb4('a connection reset', { kind: 'reset' }, network),
+  kb4('a connection reset', { kind: 'drop' }, network),
   {
     name: 'the token revoked mid-sync',
     expected: reauth,
@@ -71,25 +71,25 @@ const KNOWBE4: Case<KnowBe4Fake>[] = [
 const hun = (name: string, fault: Fault, expected: Outcome, times = 20): Case<HuntressFake> => ({
   name,
   expected,
-  arm: (fake, match) => fake.inject(fault, { times, match }),
+  arm: (fake, path) => fake.inject(fault, { times, path }),
 })
 
 const HUNTRESS: Case<HuntressFake>[] = [
-  hun('500 on every attempt', { type: 'status', status: 500 }, server),
-  hun('503 on every attempt', { type: 'status', status: 503 }, server),
-  hun('a 429 storm', { type: 'rate-limit', retryAfter: 0 }, limited, 200),
-  hun('a 429 asking to wait an hour', { type: 'rate-limit', retryAfter: 3_600 }, limited),
-  hun('an answer slower than the timeout', { type: 'slow', delayMs: 1_500 }, timeout),
-  hun('malformed JSON', { type: 'malformed-json' }, bad),
-  hun('JSON that breaks the schema', { type: 'schema-break' }, bad),
-  hun('a connection reset', { type: 'reset' }, network),
+  hun('500 on every attempt', { kind: 'status', status: 500 }, server),
+  hun('503 on every attempt', { kind: 'status', status: 503 }, server),
+  hun('a 429 storm', { kind: 'rate_limit', retryAfter: 0 }, limited, 200),
+  hun('a 429 asking to wait an hour', { kind: 'rate_limit', retryAfter: 3_600 }, limited),
+  hun('an answer slower than the timeout', { kind: 'delay', ms: 1_500 }, timeout),
+  hun('malformed JSON', { kind: 'malformed_json' }, bad),
+  hun('JSON that breaks the schema', { kind: 'bad_shape' }, bad),
+  hun('a connection reset', { kind: 'drop' }, network),
   {
     name: 'the grant revoked mid-sync (access token refused, refresh token dead)',
     expected: reauth,
     recovers: false,
     arm: (fake, match) => {
       fake.revokeRefreshTokens()
-      fake.inject({ type: 'expire-access-tokens' }, { match })
+      fake.inject({ kind: 'expire_token' }, { path: match })
     },
   },
 ]

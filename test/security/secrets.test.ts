@@ -73,7 +73,7 @@ beforeAll(async () => {
   expect((await d.api('/connections', { method: 'POST', json: { provider: 'knowbe4', region: 'zz', apiToken: BODY_TOKEN, extra: BODY_TOKEN } })).status).toBe(400)
   kb4.inject({ kind: 'status', status: 500 }, { times: 10 })
   expect((await d.api(`/connections/${ids.knowbe4}/sync`, { method: 'POST' })).body.ok).toBe(false)
-  hun.inject({ type: 'malformed-json' }, { match: /learners$/ })
+  hun.inject({ kind: 'malformed_json' }, { path: /learners$/ })
   expect((await d.api(`/connections/${ids.huntress}/sync`, { method: 'POST' })).body.ok).toBe(false)
   for (const role of ['admin', 'access_reviewer', 'employee']) {
     const answer = await d.api('/tokens', { method: 'POST', json: { role, email: role === 'employee' ? 'wizard@example.com' : undefined } })
