@@ -24,22 +24,16 @@ module.exports = {
       // Providers translate a wire API into records; persistence, config and HTTP belong to the callers.
       name: 'providers-know-no-store-config-routes-sync',
       severity: 'error',
-      from: { path: '^daemon/providers/', pathNot: '^daemon/providers/(registry|huntress/index)\\.ts$' },
+      from: { path: '^daemon/providers/', pathNot: '^daemon/providers/registry\\.ts$' },
       to: { path: '^daemon/(store/|config\\.ts$|routes/|sync/)' },
     },
     {
-      // Known exception: the registry is the seam that builds adapters, typed by Config and StoredConnection.
+      // Known exception: the registry is the seam that builds adapters, typed by StoredConnection.
+      // It does not read config.ts: config.ts reads each provider's own variables through it.
       name: 'provider-registry-reads-only-config-and-connection-types',
       severity: 'error',
       from: { path: '^daemon/providers/registry\\.ts$' },
-      to: { path: '^daemon/(store/(?!schema\\.ts$)|routes/|sync/)' },
-    },
-    {
-      // Known exception until issue 11 (item 3): Huntress checks its base-URL setting and throws ConfigError.
-      name: 'huntress-reads-only-config-error',
-      severity: 'error',
-      from: { path: '^daemon/providers/huntress/index\\.ts$' },
-      to: { path: '^daemon/(store/|routes/|sync/)' },
+      to: { path: '^daemon/(store/(?!schema\\.ts$)|config\\.ts$|routes/|sync/)' },
     },
     {
       // The sync pipeline runs one way: certificates come before the sync that commits them.
