@@ -12,6 +12,7 @@ import {
   currentSettings,
   daemonUrl,
   identity,
+  knownProviders,
   lastCheck,
   oauthOutcome,
   pairingToken,
@@ -48,6 +49,7 @@ export function createHandlers(client: DaemonClient): Handlers {
       if (!settings.daemonUrlLocked) await daemonUrl.setValue(checkDaemonUrl(url))
       await pairingToken.setValue(token.trim())
       await tokenId.setValue(null)
+      await knownProviders.setValue(null)
       try {
         return await keepToken(client, token.trim(), null, null)
       } catch (error) {

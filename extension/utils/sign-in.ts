@@ -4,7 +4,7 @@ import { DaemonError, type DaemonClient } from './daemon-client.ts'
 import { parseRedirect, type RedirectContext } from './oauth-redirect.ts'
 import { RequestError } from './protocol.ts'
 import { drawBadge, dropToken, refresh } from './refresh.ts'
-import { identity, lastCheck, onboardingOpened, pairingToken, signedOutReason, signInOutcome, tokenId } from './storage.ts'
+import { identity, knownProviders, lastCheck, onboardingOpened, pairingToken, signedOutReason, signInOutcome, tokenId } from './storage.ts'
 
 /** The path of `identity.getRedirectURL`: `https://<id>.chromiumapp.org/oidc` in Chrome. */
 export const OIDC_REDIRECT_PATH = 'oidc'
@@ -72,5 +72,7 @@ export async function signOut(client: DaemonClient): Promise<void> {
 export async function forget(reason: string | null): Promise<void> {
   await dropToken(reason)
   await lastCheck.setValue(null)
+  // The next daemon may speak other providers.
+  await knownProviders.setValue(null)
   await drawBadge({ kind: 'unpaired', at: now() })
 }
