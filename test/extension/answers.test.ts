@@ -29,6 +29,13 @@ const myTrainings = {
 }
 const connection = { id: 'k1', provider: 'knowbe4', label: 'KnowBe4 (us)', status: 'connected', lastSyncAt: null, lastError: null }
 const campaign = { id: 'k1:7', connectionId: 'k1', externalId: '7', name: 'Annual', status: 'In Progress', importable: true, notImportableReason: null, trainings: ['hipaa'] }
+const description = {
+  id: 'knowbe4',
+  displayName: 'KnowBe4',
+  brand: { color: '#d2541b', darkColor: '#ff8a50', mark: 'KB4' },
+  connect: { kind: 'token', fields: [{ name: 'region', label: 'Region', type: 'select', options: [{ value: 'us', label: 'US' }], required: true }] },
+  portal: { field: 'region', urls: { us: 'https://training.knowbe4.com' } },
+}
 const training = { id: 'hipaa', connectionId: 'k1', campaignIds: ['c1'], recurrence: { kind: 'fixed', month: 2, day: 28 }, graceDays: 30 }
 
 const cases = [
@@ -55,6 +62,13 @@ const cases = [
     { ...training, recurrence: { kind: 'rolling', months: 0 } },
     { ...training, recurrence: { kind: 'weekly' } },
     { ...training, campaignIds: [1] },
+  ]],
+  ['ProviderDescription', answers.ProviderDescription, api.ProviderDescription, description, [
+    { ...description, id: 'Know Be 4' },
+    { ...description, brand: { ...description.brand, color: 'orange' } },
+    { ...description, connect: { kind: 'saml' } },
+    { ...description, connect: { kind: 'token', fields: [{ name: 'region', label: 'Region', type: 'select', required: true }] } },
+    { ...description, portal: undefined },
   ]],
   ['Me', answers.Me, api.Me, { role: 'admin', email: null }, [{ role: 'root', email: null }, { role: 'admin' }]],
   ['ErrorBody', answers.ErrorBody, errors.ErrorBody, { error: { code: 'x', message: 'Nope.', details: { choices: [] } } }, [
