@@ -8,7 +8,7 @@ import { FaultInjector, type Fault, type FaultOptions, type RequestLogEntry } fr
 import { OAuthState, type OAuthClient } from './oauth-state.ts'
 import { oauthRoutes } from './oauth-routes.ts'
 import { HuntressTenant } from './tenant.ts'
-import { learnerPortalPage } from '../learner-portal.ts'
+import { learnerPortalPage } from '../kit/learner-portal.ts'
 
 export type { Fault, FaultOptions, RequestLogEntry } from './faults.ts'
 export type { OAuthClient } from './oauth-state.ts'

@@ -6,7 +6,7 @@ import { FaultQueue, KNOWBE4_DIALECT, type FakeFault, type FaultOptions } from '
 import { KnowBe4Tenant } from './model.ts'
 import { RateLimiter, REAL_LIMITS, type FakeLimits } from './rate-limiter.ts'
 import { route, type EnrollmentPaging, type FakeAnswer } from './routes.ts'
-import { learnerPortalPage } from '../learner-portal.ts'
+import { learnerPortalPage } from '../kit/learner-portal.ts'
 
 /** The sandbox learner portal (a browser page, not part of the Reporting API; not logged as an API request). */
 export const LEARNER_PORTAL_PATH = '/learner'
