@@ -72,10 +72,10 @@ module.exports = {
       to: { path: '^daemon/', circular: true },
     },
     {
-      // TODO(issue 11, item 1): only services touch the store and the vault; make this an error once the
-      // service layer exists. A warning for now: every route file imports store/audit.ts or store/schema.ts.
+      // Only services (daemon/services/) touch the store and the vault; routes validate, call a service
+      // and answer. Types come from shared/ or from the services.
       name: 'routes-know-no-store-or-vault',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^daemon/routes/' },
       to: { path: '^daemon/(store|secrets)/' },
     },

@@ -13,7 +13,8 @@ import type { Logger } from './log.ts'
 import { BEARER_SCHEME } from './routes/define.ts'
 import { connectionRoutes } from './routes/connections.ts'
 import { evidenceRoutes } from './routes/evidence.ts'
-import type { Deps } from './routes/deps.ts'
+import type { Deps } from './services/deps.ts'
+import { createServices } from './services/index.ts'
 import { oauthRoutes } from './routes/oauth.ts'
 import { authRoutes } from './routes/auth.ts'
 import { grantRoutes } from './routes/grants.ts'
@@ -39,17 +40,18 @@ export function createApp(deps: Deps) {
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
   app.use('*', readPrincipal(store, adminTokenHash, deps))
 
+  const services = createServices(deps)
   const api = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook })
-    .route('/', systemRoutes(deps))
-    .route('/', tokenRoutes(deps))
-    .route('/', grantRoutes(deps))
-    .route('/', authRoutes(deps))
-    .route('/', connectionRoutes(deps))
-    .route('/', oauthRoutes(deps))
-    .route('/', providerRoutes(deps))
-    .route('/', trainingRoutes(deps))
-    .route('/', personnelRoutes(deps))
-    .route('/', evidenceRoutes(deps))
+    .route('/', systemRoutes(services))
+    .route('/', tokenRoutes(services))
+    .route('/', grantRoutes(services))
+    .route('/', authRoutes(services))
+    .route('/', connectionRoutes(services))
+    .route('/', oauthRoutes(services))
+    .route('/', providerRoutes(services))
+    .route('/', trainingRoutes(services))
+    .route('/', personnelRoutes(services))
+    .route('/', evidenceRoutes(services))
   app.route(API_BASE, api)
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER_SCHEME, {
     type: 'http',

@@ -11,7 +11,7 @@ import { CertificateStore } from './certificates/store.ts'
 import { ConfigError, type Config } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
 import { ProviderRegistry } from './providers/registry.ts'
-import type { Deps } from './routes/deps.ts'
+import type { Deps } from './services/deps.ts'
 import { ensureDataDir, Vault } from './secrets/vault.ts'
 import { Store } from './store/store.ts'
 import { writeDurably } from './store/durable.ts'
@@ -19,7 +19,7 @@ import { Scheduler } from './sync/scheduler.ts'
 import { Rechecks } from './sync/recheck.ts'
 import { SyncService } from './sync/service.ts'
 import { Sessions, type HttpTuning } from './sync/session.ts'
-import { audit } from './store/audit.ts'
+import { auditor } from './services/audit.ts'
 
 export const VERSION = '0.1.0'
 
@@ -129,7 +129,7 @@ async function bootstrapAdminToken(store: Store, dataDir: string): Promise<strin
   const at = new Date().toISOString()
   await store.update((db) => {
     db.tokens.push({ id: 'bootstrap', hash: hashToken(token), role: 'admin', email: null, label: 'bootstrap', createdAt: at, expiresAt: null, lastUsedAt: null, via: 'bootstrap' })
-    audit(db, 'trainproof', 'token.bootstrap', { file }, at)
+    auditor(db, 'trainproof', at)('token.bootstrap', { file })
   }, { tokens: true })
   await writeDurably(file, `${token}\n`, { mode: 0o600 })
   await chmod(file, 0o600)

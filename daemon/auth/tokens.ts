@@ -1,16 +1,13 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
-import type { TokenInfo, TokenVia } from '../../shared/api.ts'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { TokenInfo } from '../../shared/api.ts'
 import type { Role } from '../../shared/domain.ts'
-import type { Db, StoredToken } from '../store/schema.ts'
+import type { StoredToken } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
-import { audit } from '../store/audit.ts'
 
 export type Principal = { role: Role; email: string | null; tokenId: string; actor: string }
 
 /** The id under which the TRAINPROOF_ADMIN_TOKEN principal appears; it is not a stored token. */
 export const ENV_TOKEN_ID = 'env'
-
-const DAY_MS = 24 * 60 * 60 * 1000
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
@@ -49,40 +46,6 @@ function tokenIndex(store: Store): Map<string, StoredToken> {
     cache = { store, revision: store.revision, index: new Map(store.data.tokens.map((item) => [item.hash, item])) }
   }
   return cache.index
-}
-
-export type IssueInput = { role: Role; email: string | null; label: string; expiresInDays: number | null; via: TokenVia }
-
-/** Adds a token inside a store update (and drops expired ones); returns the secret, shown once. */
-export function addToken(db: Db, input: IssueInput, actor: string, now: Date): { token: string; stored: StoredToken } {
-  const token = newToken()
-  const at = now.toISOString()
-  const stored: StoredToken = {
-    id: randomUUID(),
-    hash: hashToken(token),
-    role: input.role,
-    email: input.email,
-    label: input.label,
-    createdAt: at,
-    expiresAt: input.expiresInDays === null ? null : new Date(now.getTime() + input.expiresInDays * DAY_MS).toISOString(),
-    lastUsedAt: null,
-    via: input.via,
-  }
-  dropExpired(db, now)
-  db.tokens.push(stored)
-  const action = input.via === 'oidc' ? 'auth.signed_in' : 'token.issued'
-  audit(db, actor, action, { tokenId: stored.id, role: stored.role, email: stored.email, label: stored.label, expiresAt: stored.expiresAt }, at)
-  return { token, stored }
-}
-
-export async function issueToken(store: Store, input: IssueInput, actor: string, now: Date): Promise<{ token: string; stored: StoredToken }> {
-  return store.update((db) => addToken(db, input, actor, now), { tokens: true })
-}
-
-/** Expired tokens answer 401 already; they leave the file with the next token change. */
-function dropExpired(db: Db, now: Date): void {
-  const live = db.tokens.filter((token) => !isExpired(token, now))
-  if (live.length !== db.tokens.length) db.tokens.splice(0, db.tokens.length, ...live)
 }
 
 export function tokenInfo(token: StoredToken, lastUsedAt: string | null): TokenInfo {

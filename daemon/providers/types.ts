@@ -58,12 +58,30 @@ export interface DirectConnect<Settings, Secret> {
 export interface OAuthConnect<Settings, Secret> {
   /** The provider's authorize URL for a browser to open. */
   authorizeUrl(input: { redirectUri: string; state: string; codeChallenge: string }): string
-  /** Exchanges an authorization code for tokens and picks the account the tokens see. */
+  /**
+   * Exchanges an authorization code for tokens and picks the account the tokens see; when they
+   * see several and `accountId` names none of them, answers which ones the admin may choose from.
+   */
   exchange(
     input: { code: string; redirectUri: string; codeVerifier: string; accountId?: string },
     http: ProviderHttp,
-  ): Promise<NewConnection<Settings, Secret>>
+  ): Promise<NewConnection<Settings, Secret> | AccountChoice>
 }
+
+/**
+ * The outcome of an OAuth exchange whose login reads several accounts (a partner login) and was
+ * not told which one: exchanging again with the same code, redirect URI and verifier plus an
+ * `accountId` of these finishes without a second login.
+ */
+export type AccountChoice = {
+  kind: 'choose_account'
+  accounts: { id: string; name: string }[]
+  /** True when an `accountId` was given but is not one of them. */
+  unknownChoice: boolean
+}
+
+export const isAccountChoice = (outcome: object): outcome is AccountChoice =>
+  (outcome as Partial<AccountChoice>).kind === 'choose_account'
 
 export interface SessionContext<Settings, Secret> {
   settings: Settings

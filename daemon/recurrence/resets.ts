@@ -1,7 +1,7 @@
 import { DEFAULT_GRACE_DAYS, TRAINING_IDS, type Enrollment, type Recurrence, type TrainingId } from '../../shared/domain.ts'
 import type { PersonEnrollments } from '../../shared/evaluator.ts'
 import { dueDate, nextReset, previewReset } from '../../shared/recurrence.ts'
-import { audit } from '../store/audit.ts'
+import { auditor } from '../services/audit.ts'
 import type { Db, Retraining, StoredPerson } from '../store/schema.ts'
 
 /** Annual retraining against the db: who a rule would reset (preview), applying due resets, and what a sync may count after one. */
@@ -46,7 +46,7 @@ export function applyDueResets(db: Db, now: Date, actor: string, only?: Training
       if (resetAt === null || resetAt.getTime() > now.getTime()) continue
       delete person.records[training]
       db.retraining[person.email] = { ...db.retraining[person.email], [training]: { resetAt: resetAt.toISOString(), dueAt } }
-      audit(db, actor, 'person.reset', { email: person.email, training, by: 'recurrence', rule, previousStatus: 'compliant', compliantAt, resetAt: resetAt.toISOString(), dueAt }, at)
+      auditor(db, actor, at)('person.reset', { email: person.email, training, by: 'recurrence', rule, previousStatus: 'compliant', compliantAt, resetAt: resetAt.toISOString(), dueAt })
       done.push({ email: person.email, at })
     }
   }

@@ -3,10 +3,9 @@ import { z } from 'zod'
 import { AuthMethods, AuthorizeAnswer, CreatedToken, OidcCallbackBody, OidcStartBody } from '../../shared/api.ts'
 import type { OidcSignIn } from '../auth/oidc/client.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
-import { addToken } from '../auth/tokens.ts'
 import { AppError } from '../errors.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
-import type { Deps } from './deps.ts'
+import type { Services } from '../services/index.ts'
 
 const methods = defineRoute(ACCESS.public, {
   method: 'get',
@@ -48,7 +47,7 @@ function configured(oidc: OidcSignIn | null): OidcSignIn {
   return oidc
 }
 
-export function authRoutes({ store, now, oidc, config }: Deps) {
+export function authRoutes({ oidc, tokens }: Services) {
   return new OpenAPIHono<AuthEnv>()
     .openapi(methods, (c) => c.json({ oidc: oidc ? { issuer: oidc.issuer } : null }, 200))
     .openapi(start, async (c) => {
@@ -57,11 +56,6 @@ export function authRoutes({ store, now, oidc, config }: Deps) {
     })
     .openapi(callback, async (c) => {
       const who = await configured(oidc).finish(c.req.valid('json'))
-      const { token, stored } = await store.update((db) => {
-        const role = db.grants.find((grant) => grant.email === who.email)?.role ?? 'employee'
-        const label = who.name ?? who.email
-        return addToken(db, { role, email: who.email, label, expiresInDays: config.sessionDays, via: 'oidc' }, `${role}:${who.email}`, now())
-      }, { tokens: true })
-      return c.json({ token, id: stored.id, role: stored.role, email: stored.email, expiresAt: stored.expiresAt }, 201)
+      return c.json(await tokens.signIn(who), 201)
     })
 }

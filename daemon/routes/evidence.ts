@@ -4,11 +4,8 @@ import { z } from 'zod'
 import { ComplianceHistory, EvidenceQuery } from '../../shared/api.ts'
 import { TrainingId } from '../../shared/domain.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
-import { complianceHistory } from '../evidence/history.ts'
-import { evidencePack } from '../evidence/pack.ts'
-import { invalidRequest } from '../errors.ts'
 import { defineRoute, json } from './define.ts'
-import type { Deps } from './deps.ts'
+import type { Services } from '../services/index.ts'
 
 const evidence = defineRoute(ACCESS.staff, {
   method: 'get',
@@ -30,19 +27,15 @@ const history = defineRoute(ACCESS.staff, {
   responses: { 200: json(ComplianceHistory, 'One point per UTC day, oldest first, up to today.') },
 })
 
-export function evidenceRoutes({ store, providers, certificates, log, version, now }: Deps) {
+export function evidenceRoutes({ evidence: service }: Services) {
   return new OpenAPIHono<AuthEnv>()
     .openapi(evidence, (c) => {
       const window = c.req.valid('query')
-      if (window.to < window.from) throw invalidRequest(`to (${window.to}) is before from (${window.from}).`)
-      const zip = evidencePack({ providers, certificates, log, version }, store.data, window, now(), c.req.raw.signal)
+      const zip = service.pack(window, c.req.raw.signal)
       return c.body(Readable.toWeb(zip) as ReadableStream<Uint8Array>, 200, {
         'content-type': 'application/zip',
         'content-disposition': `attachment; filename="trainproof-evidence-${window.from}-${window.to}.zip"`,
       })
     })
-    .openapi(history, (c) => {
-      const { training } = c.req.valid('query')
-      return c.json(complianceHistory(store.data, training, now()), 200)
-    })
+    .openapi(history, (c) => c.json(service.history(c.req.valid('query').training), 200))
 }

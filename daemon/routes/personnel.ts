@@ -1,17 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { MeTrainingsQuery, PersonnelQuery, ResetBody } from '../../shared/api.ts'
-import { Email, MyTrainings, Person, TRAINING_NAMES, TrainingId, type ProviderId } from '../../shared/domain.ts'
-import { ACCESS, isStaff, type AuthEnv } from '../auth/roles.ts'
-import type { Principal } from '../auth/tokens.ts'
-import { recordCertificate } from '../evidence/certificate.ts'
-import { currentRecord, toMyTrainings, toPerson, trainingStatus, unknownPerson } from '../compliance/views.ts'
-import { AppError, notFound } from '../errors.ts'
-import type { Db, StoredRecord } from '../store/schema.ts'
+import { Email, MyTrainings, Person, TrainingId } from '../../shared/domain.ts'
+import { ACCESS, type AuthEnv } from '../auth/roles.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
-import type { Deps } from './deps.ts'
-import { audit } from '../store/audit.ts'
-import { clearRetraining } from '../recurrence/resets.ts'
+import type { Services } from '../services/index.ts'
 
 const EmailParam = z.object({ email: Email })
 
@@ -82,111 +75,22 @@ const certificate = defineRoute(ACCESS.selfOrStaff, {
   },
 })
 
-/** Whose trainings a request is about: the token's own, or (staff only) the one asked for. */
-function whose(principal: Principal, asked: string | undefined): string {
-  if (asked !== undefined && asked !== principal.email && !isStaff(principal)) {
-    throw new AppError('forbidden', 'An employee token may only read its own trainings.')
-  }
-  const email = asked ?? principal.email
-  if (email === null) throw new AppError('invalid_request', 'This token has no e-mail: add ?email=.')
-  return email
-}
-
-/**
- * A value derived from the db, recomputed only after the store changed: sorting 100,000 e-mails
- * or parsing connection settings on every request cost more than the request itself (BENCHMARKS.md).
- */
-function perRevision<T>(store: Deps['store'], compute: (db: Db) => T): () => T {
-  let cached: { revision: number; people: Db['people']; value: T } | null = null
-  return () => {
-    const db = store.data
-    if (cached?.revision !== store.revision || cached.people !== db.people) {
-      cached = { revision: store.revision, people: db.people, value: compute(db) }
-    }
-    return cached.value
-  }
-}
-
-export function personnelRoutes({ store, providers, certificates, rechecks }: Deps) {
-  const sortedEmails = perRevision(store, (db) => Object.keys(db.people).sort())
-  const portals = perRevision(store, (db) => {
-    const urls = {} as Record<TrainingId, string | null>
-    for (const training of Object.keys(TRAINING_NAMES) as TrainingId[]) {
-      const connection = db.connections.find((item) => item.id === db.trainings[training].connectionId)
-      urls[training] = connection ? providers.portalUrl(connection) : null
-    }
-    return urls
-  })
-  const portalUrl = (_db: Db) => {
-    const urls = portals()
-    return (training: TrainingId) => urls[training]
-  }
+export function personnelRoutes({ people }: Services) {
   return new OpenAPIHono<AuthEnv>()
     .openapi(myTrainings, (c) => {
-      const email = whose(c.get('principal')!, c.req.valid('query').email)
-      const db = store.data
-      return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
+      const email = people.whose(c.get('principal')!, c.req.valid('query').email)
+      return c.json(people.myTrainings(email), 200)
     })
-    .openapi(recheck, async (c) => {
-      const principal = c.get('principal')!
-      const email = principal.email
-      if (email === null) throw new AppError('invalid_request', 'This employee token has no e-mail.')
-      await rechecks.run(email, principal.actor)
-      const db = store.data
-      return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
-    })
-    .openapi(list, (c) => {
-      const { training, status, limit, offset = 0 } = c.req.valid('query')
-      const db = store.data
-      const emails = sortedEmails()
-      if (status === undefined) {
-        const page = emails.slice(offset, limit === undefined ? undefined : offset + limit)
-        return c.json(page.map((email) => toPerson(db, db.people[email]!)), 200)
-      }
-      const trainings = training ? [training] : (Object.keys(TRAINING_NAMES) as TrainingId[])
-      const people = []
-      let skipped = 0
-      for (const email of emails) {
-        const person = db.people[email]!
-        if (!trainings.some((id) => trainingStatus(db, person, id).status === status)) continue
-        if (skipped++ < offset) continue
-        people.push(toPerson(db, person))
-        if (limit !== undefined && people.length >= limit) break
-      }
-      return c.json(people, 200)
-    })
-    .openapi(one, (c) => {
-      const { email } = c.req.valid('param')
-      const person = store.data.people[email]
-      if (!person) throw notFound(`Person ${email}`)
-      return c.json(toPerson(store.data, person), 200)
-    })
+    .openapi(recheck, async (c) => c.json(await people.recheck(c.get('principal')!), 200))
+    .openapi(list, (c) => c.json(people.list(c.req.valid('query')), 200))
+    .openapi(one, (c) => c.json(people.one(c.req.valid('param').email), 200))
     .openapi(reset, async (c) => {
       const { email } = c.req.valid('param')
-      const { training } = c.req.valid('json')
-      const actor = c.get('principal')!.actor
-      const person = await store.update((db) => {
-        const found = db.people[email]
-        if (!found) throw notFound(`Person ${email}`)
-        const previous = found.records[training]
-        delete found.records[training]
-        clearRetraining(db, email, training)
-        audit(db, actor, 'person.reset', { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null })
-        return toPerson(db, found)
-      }, { people: [email] })
-      return c.json(person, 200)
+      return c.json(await people.reset(email, c.req.valid('json').training, c.get('principal')!.actor), 200)
     })
     .openapi(certificate, async (c) => {
       const { email, trainingId } = c.req.valid('param')
-      const principal = c.get('principal')!
-      if (!isStaff(principal) && principal.email !== email) {
-        throw new AppError('forbidden', 'An employee token may only read its own certificates.')
-      }
-      const db = store.data
-      const person = db.people[email]
-      const record = person ? currentRecord(db, person, trainingId) : null
-      if (!person || !record || record.status !== 'compliant') throw notFound(`A certificate of ${email} for ${trainingId}`)
-      const pdf = await recordCertificate({ providers, certificates }, db, person, trainingId, record)
+      const pdf = await people.certificate(c.get('principal')!, email, trainingId)
       return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/pdf',
         'content-disposition': `attachment; filename="${trainingId}-${email.replace(/[^a-z0-9.@_-]/g, '_')}.pdf"`,

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ProviderDescription } from '../../shared/api.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
 import { defineRoute, json } from './define.ts'
-import type { Deps } from './deps.ts'
+import type { Services } from '../services/index.ts'
 
 // Any token: admins render connect forms from it, employees the brand of their provider.
 const list = defineRoute(ACCESS.anyToken, {
@@ -14,6 +14,6 @@ const list = defineRoute(ACCESS.anyToken, {
   responses: { 200: json(z.array(ProviderDescription), 'Provider descriptions, in registry order.') },
 })
 
-export function providerRoutes({ providers }: Deps) {
+export function providerRoutes({ providers }: Services) {
   return new OpenAPIHono<AuthEnv>().openapi(list, (c) => c.json(providers.descriptions(), 200))
 }

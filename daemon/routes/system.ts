@@ -3,9 +3,8 @@ import { z } from 'zod'
 import { Health, Me } from '../../shared/api.ts'
 import { AuditEvent } from '../../shared/domain.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
-import { auditPage } from '../store/audit.ts'
 import { defineRoute, json } from './define.ts'
-import type { Deps } from './deps.ts'
+import type { Services } from '../services/index.ts'
 
 const health = defineRoute(ACCESS.public, {
   method: 'get',
@@ -37,7 +36,7 @@ const audit = defineRoute(ACCESS.staff, {
   responses: { 200: json(z.array(AuditEvent), 'Audit events.') },
 })
 
-export function systemRoutes({ store, version }: Deps) {
+export function systemRoutes({ audit: log, version }: Services) {
   return new OpenAPIHono<AuthEnv>()
     .openapi(health, (c) => c.json({ ok: true as const, version }, 200))
     .openapi(me, (c) => {
@@ -46,6 +45,6 @@ export function systemRoutes({ store, version }: Deps) {
     })
     .openapi(audit, (c) => {
       const { limit, before } = c.req.valid('query')
-      return c.json(auditPage(store.data, limit, before), 200)
+      return c.json(log.page(limit, before), 200)
     })
 }

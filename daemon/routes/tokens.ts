@@ -1,13 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { CreatedToken, CreateTokenBody, TokenInfo } from '../../shared/api.ts'
-import { WRITE_ROLES, type Role } from '../../shared/domain.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
-import { isExpired, issueToken, tokenInfo } from '../auth/tokens.ts'
-import { AppError, notFound } from '../errors.ts'
-import { audit } from '../store/audit.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
-import type { Deps } from './deps.ts'
+import type { Services } from '../services/index.ts'
 
 const IdParam = z.object({ id: z.string().min(1).max(200) })
 
@@ -37,35 +33,12 @@ const revoke = defineRoute(ACCESS.anyToken, {
   responses: { 204: { description: 'Revoked.' }, 404: json(z.object({}), 'No live token has this id.') },
 })
 
-const canWrite = (role: Role) => (WRITE_ROLES as readonly Role[]).includes(role)
-
-export function tokenRoutes({ store, now, activity }: Deps) {
+export function tokenRoutes({ tokens }: Services) {
   return new OpenAPIHono<AuthEnv>()
-    .openapi(create, async (c) => {
-      const body = c.req.valid('json')
-      const email = body.email ?? null
-      const label = body.label ?? email ?? body.role
-      const input = { role: body.role, email, label, expiresInDays: body.expiresInDays ?? null, via: 'issued' as const }
-      const { token, stored } = await issueToken(store, input, c.get('principal')!.actor, now())
-      return c.json({ token, id: stored.id, role: stored.role, email: stored.email, expiresAt: stored.expiresAt }, 201)
-    })
-    .openapi(list, (c) => {
-      const at = now()
-      const live = store.data.tokens.filter((token) => !isExpired(token, at))
-      return c.json(live.map((token) => tokenInfo(token, activity.lastUsed(token.id))), 200)
-    })
+    .openapi(create, async (c) => c.json(await tokens.issue(c.req.valid('json'), c.get('principal')!.actor), 201))
+    .openapi(list, (c) => c.json(tokens.list(), 200))
     .openapi(revoke, async (c) => {
-      const { id } = c.req.valid('param')
-      const principal = c.get('principal')!
-      const own = principal.tokenId === id
-      if (!own && !canWrite(principal.role)) throw new AppError('forbidden', `A ${principal.role} token may only revoke itself.`)
-      await store.update((db) => {
-        const index = db.tokens.findIndex((token) => token.id === id && !isExpired(token, now()))
-        if (index < 0) throw notFound('Token')
-        const [gone] = db.tokens.splice(index, 1)
-        audit(db, principal.actor, own ? 'token.signed_out' : 'token.revoked', { tokenId: id, role: gone!.role, email: gone!.email, label: gone!.label }, now().toISOString())
-      }, { tokens: true })
-      activity.forget(id)
+      await tokens.revoke(c.get('principal')!, c.req.valid('param').id)
       return c.body(null, 204)
     })
 }

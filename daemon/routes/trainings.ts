@@ -1,14 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { PutTrainingBody, RecurrencePreview, RecurrencePreviewBody } from '../../shared/api.ts'
-import { TRAINING_IDS, TrainingConfig, TrainingId } from '../../shared/domain.ts'
+import { TrainingConfig, TrainingId } from '../../shared/domain.ts'
 import { ACCESS, type AuthEnv } from '../auth/roles.ts'
-import { invalidRequest } from '../errors.ts'
-import type { Db } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
-import type { Deps } from './deps.ts'
-import { audit } from '../store/audit.ts'
-import { applyDueResets, previewResets } from '../recurrence/resets.ts'
+import type { Services } from '../services/index.ts'
 
 const list = defineRoute(ACCESS.staff, {
   method: 'get',
@@ -36,50 +32,15 @@ const preview = defineRoute(ACCESS.staff, {
   responses: { 200: json(RecurrencePreview, 'The resets, soonest first; `at` is now for those already due.') },
 })
 
-/** Checks a new selection against the db; throws a 400 naming what is wrong, before anything changes. */
-function checkSelection(db: Db, body: PutTrainingBody): void {
-  if (body.connectionId === null) {
-    if (body.campaignIds.length > 0) throw invalidRequest('campaignIds must be empty when connectionId is null.')
-    return
-  }
-  if (!db.connections.some((connection) => connection.id === body.connectionId)) {
-    throw invalidRequest(`connectionId: no connection ${body.connectionId}.`)
-  }
-  for (const id of body.campaignIds) {
-    const campaign = db.campaigns.find((item) => item.id === id)
-    if (!campaign || campaign.connectionId !== body.connectionId) {
-      throw invalidRequest(`campaignIds: ${id} is not a campaign of connection ${body.connectionId}.`)
-    }
-    if (!campaign.importable) throw invalidRequest(`campaignIds: ${campaign.name} cannot be imported (${campaign.status}).`)
-  }
-}
-
-export function trainingRoutes({ store, now }: Deps) {
+export function trainingRoutes({ trainings }: Services) {
   return new OpenAPIHono<AuthEnv>()
-    .openapi(list, (c) => c.json(TRAINING_IDS.map((id) => store.data.trainings[id]), 200))
+    .openapi(list, (c) => c.json(trainings.list(), 200))
     .openapi(put, async (c) => {
       const { trainingId } = c.req.valid('param')
-      const body = c.req.valid('json')
-      const actor = c.get('principal')!.actor
-      const saved = await store.update((db) => {
-        checkSelection(db, body)
-        const previous = db.trainings[trainingId]
-        const config: TrainingConfig = { id: trainingId, connectionId: body.connectionId, campaignIds: [...new Set(body.campaignIds)] }
-        const recurrence = body.recurrence ?? previous.recurrence
-        const graceDays = body.graceDays ?? previous.graceDays
-        if (recurrence) config.recurrence = recurrence
-        if (graceDays !== undefined) config.graceDays = graceDays
-        db.trainings[trainingId] = config
-        audit(db, actor, 'training.selected', { ...config })
-        // A saved rule applies at once to those already due (the preview showed them with at = now).
-        applyDueResets(db, now(), actor, trainingId)
-        return config
-      }, { people: 'all' })
-      return c.json(saved, 200)
+      return c.json(await trainings.save(trainingId, c.req.valid('json'), c.get('principal')!.actor), 200)
     })
     .openapi(preview, (c) => {
       const { trainingId } = c.req.valid('param')
-      const { recurrence } = c.req.valid('json')
-      return c.json({ resets: previewResets(store.data, trainingId, recurrence, now()) }, 200)
+      return c.json(trainings.preview(trainingId, c.req.valid('json').recurrence), 200)
     })
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ProviderError } from '../../daemon/errors.ts'
+import { isAccountChoice, type AccountChoice, type NewConnection } from '../../daemon/providers/types.ts'
 import {
-  AccountChoiceRequiredError,
   createHuntressAdapter,
   createHuntressHttp,
   newPkce,
@@ -10,6 +10,12 @@ import {
 import { decideAuthorization } from '../../fakes/huntress/browser.ts'
 import { startHuntressFake, type HuntressFake } from '../../fakes/huntress/index.ts'
 import { seedWorkedExample } from '../../fakes/huntress/seed.ts'
+
+/** The connection an exchange built; fails the test when it asked for an account choice instead. */
+function connected<C extends NewConnection<unknown, unknown>>(outcome: C | AccountChoice): C {
+  if (isAccountChoice(outcome)) throw new Error(`expected a connection, got a choice of ${outcome.accounts.length} accounts`)
+  return outcome
+}
 
 const REDIRECT = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/'
 let fake: HuntressFake
@@ -58,7 +64,7 @@ describe('HuntressAdapter.oauth.exchange', () => {
     const example = seedWorkedExample(fake)
     const client = http()
 
-    const actual = await adapter.oauth.exchange(await authorize(), client)
+    const actual = connected(await adapter.oauth.exchange(await authorize(), client))
 
     expect(actual.label).toBe('Example Corp')
     expect(actual.settings).toEqual({ baseUrl: fake.url, accountId: example.account.id, accountName: 'Example Corp' })
@@ -72,12 +78,12 @@ describe('HuntressAdapter.oauth.exchange', () => {
     fake.tenant.addAccount({ name: 'Demo', type: 'demo' })
     const input = await authorize()
 
-    const failure = await adapter.oauth.exchange(input, http()).catch((error: unknown) => error)
-    const actual = await adapter.oauth.exchange({ ...input, accountId: beta.id }, http())
+    const choice = await adapter.oauth.exchange(input, http())
+    const actual = connected(await adapter.oauth.exchange({ ...input, accountId: beta.id }, http()))
 
-    expect(failure).toBeInstanceOf(AccountChoiceRequiredError)
-    const choices = (failure as AccountChoiceRequiredError).details?.choices as { name: string }[]
-    expect(choices.map((choice) => choice.name)).toEqual(['Alpha', 'Beta'])
+    expect(choice).toMatchObject({ kind: 'choose_account', unknownChoice: false })
+    const choices = (choice as AccountChoice).accounts
+    expect(choices.map((item) => item.name)).toEqual(['Alpha', 'Beta'])
     expect(actual.settings.accountId).toBe(beta.id)
     expect(fake.requestCount('/oauth/token')).toBe(1)
   })

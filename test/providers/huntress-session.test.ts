@@ -10,7 +10,7 @@ import {
   type HuntressSecret,
   type HuntressSettings,
 } from '../../daemon/providers/huntress/index.ts'
-import type { RemoteCampaign, SessionContext } from '../../daemon/providers/types.ts'
+import { isAccountChoice, type RemoteCampaign, type SessionContext } from '../../daemon/providers/types.ts'
 import { decideAuthorization } from '../../fakes/huntress/browser.ts'
 import { ASSIGNMENT_STATUSES, startHuntressFake, type HuntressFake } from '../../fakes/huntress/index.ts'
 import { seedLargeTenant, seedWorkedExample } from '../../fakes/huntress/seed.ts'
@@ -34,7 +34,9 @@ async function connect() {
   const pkce = await newPkce()
   const url = adapter.oauth.authorizeUrl({ redirectUri: REDIRECT, state: pkce.state, codeChallenge: pkce.codeChallenge })
   const { code } = await decideAuthorization(url)
-  return adapter.oauth.exchange({ code: code ?? '', redirectUri: REDIRECT, codeVerifier: pkce.codeVerifier }, http())
+  const outcome = await adapter.oauth.exchange({ code: code ?? '', redirectUri: REDIRECT, codeVerifier: pkce.codeVerifier }, http())
+  if (isAccountChoice(outcome)) throw new Error('expected one account, got a choice')
+  return outcome
 }
 
 /**

@@ -1,31 +1,10 @@
 import { AppError } from '../../errors.ts'
 import type { ProviderHttp } from '../../http/provider-http.ts'
-import type { NewConnection } from '../types.ts'
+import type { AccountChoice, NewConnection } from '../types.ts'
 import { HuntressClient } from './client.ts'
 import { HUNTRESS } from './config.ts'
 import { exchangeCode, type HuntressOAuthClient } from './oauth.ts'
 import { HuntressAccountSchema, type HuntressAccount, type HuntressSecret, type HuntressSettings } from './schemas.ts'
-
-export type HuntressAccountChoice = { id: string; name: string }
-
-/**
- * The login sees several accounts (a partner login) and the daemon did not say which one.
- * `details.choices` lists them; calling `exchange` again with the same code, redirect URI and
- * verifier plus an `accountId` finishes without a second login (the tokens wait in memory for
- * ten minutes; the code itself is already spent).
- */
-export class AccountChoiceRequiredError extends AppError {
-  override name = 'AccountChoiceRequiredError'
-  constructor(choices: HuntressAccountChoice[], unknownChoice: boolean) {
-    super(
-      'account_choice_required',
-      unknownChoice
-        ? 'That Huntress account is not one this login can read; choose one of the accounts listed.'
-        : 'This Huntress login can read several accounts; choose the one trainproof should use.',
-      { details: { choices } },
-    )
-  }
-}
 
 type ExchangeInput = { code: string; redirectUri: string; codeVerifier: string; accountId?: string }
 type Grant = { secret: HuntressSecret; accounts: HuntressAccount[]; key: string; expiresAt: number }
@@ -61,7 +40,8 @@ const keyOf = (input: ExchangeInput) => `${input.redirectUri}\n${input.codeVerif
 /**
  * Exchanges the code (one request), lists the accounts the tokens see (one request a page),
  * skips sandbox and demo accounts and builds the connection for the only one left, or the one
- * asked for.
+ * asked for. Several left and none asked for (or an unknown one): the accounts to choose from;
+ * the tokens wait in memory for ten minutes, as the code itself is already spent.
  */
 export async function connectHuntress(
   client: HuntressOAuthClient,
@@ -69,7 +49,7 @@ export async function connectHuntress(
   input: ExchangeInput,
   http: ProviderHttp,
   now: () => number,
-): Promise<NewConnection<HuntressSettings, HuntressSecret>> {
+): Promise<NewConnection<HuntressSettings, HuntressSecret> | AccountChoice> {
   let grant = pending.take(input)
   if (!grant) {
     const secret = await exchangeCode(client, http, input, now)
@@ -91,10 +71,8 @@ export async function connectHuntress(
       : undefined
   if (!chosen) {
     pending.keep(input, grant)
-    throw new AccountChoiceRequiredError(
-      usable.map((account) => ({ id: String(account.id), name: account.attributes.name })),
-      input.accountId !== undefined,
-    )
+    const accounts = usable.map((account) => ({ id: String(account.id), name: account.attributes.name }))
+    return { kind: 'choose_account', accounts, unknownChoice: input.accountId !== undefined }
   }
   pending.drop(input.code)
   const accountName = chosen.attributes.name

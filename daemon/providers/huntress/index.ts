@@ -9,7 +9,6 @@ import { buildAuthorizeUrl, type HuntressOAuthClient } from './oauth.ts'
 import { HuntressSecretSchema, HuntressSettingsSchema, type HuntressSecret, type HuntressSettings } from './schemas.ts'
 import { HuntressSession } from './session.ts'
 
-export { AccountChoiceRequiredError, type HuntressAccountChoice } from './connect.ts'
 export { HUNTRESS, HUNTRESS_RATE_LIMITS } from './config.ts'
 export { buildAuthorizeUrl, newPkce, type Pkce } from './oauth.ts'
 export type { HuntressSecret, HuntressSettings } from './schemas.ts'

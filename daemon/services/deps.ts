@@ -10,7 +10,7 @@ import type { Sessions } from '../sync/session.ts'
 import type { Rechecks } from '../sync/recheck.ts'
 import type { CertificateStore } from '../certificates/store.ts'
 
-/** What the routes need, built once in main.ts (or a test) and passed to createApp. */
+/** What the services (and so the routes) need, built once in server.ts (or a test) and passed to createApp. */
 export type Deps = {
   config: Config
   store: Store

@@ -1,0 +1,125 @@
+import { TRAINING_NAMES, type MyTrainings, type Person, type Status, type TrainingId } from '../../shared/domain.ts'
+import { isStaff } from '../auth/roles.ts'
+import type { Principal } from '../auth/tokens.ts'
+import { currentRecord, toMyTrainings, toPerson, trainingStatus, unknownPerson } from '../compliance/views.ts'
+import { AppError, notFound } from '../errors.ts'
+import { recordCertificate } from '../evidence/certificate.ts'
+import { clearRetraining } from '../recurrence/resets.ts'
+import type { Db } from '../store/schema.ts'
+import type { Store } from '../store/store.ts'
+import { auditor } from './audit.ts'
+import type { Deps } from './deps.ts'
+
+export type PersonnelFilter = { training?: TrainingId | undefined; status?: Status | undefined; limit?: number | undefined; offset?: number | undefined }
+
+/**
+ * A value derived from the db, recomputed only after the store changed: sorting 100,000 e-mails
+ * or parsing connection settings on every request cost more than the request itself (BENCHMARKS.md).
+ */
+function perRevision<T>(store: Store, compute: (db: Db) => T): () => T {
+  let cached: { revision: number; people: Db['people']; value: T } | null = null
+  return () => {
+    const db = store.data
+    if (cached?.revision !== store.revision || cached.people !== db.people) {
+      cached = { revision: store.revision, people: db.people, value: compute(db) }
+    }
+    return cached.value
+  }
+}
+
+/** The sorted e-mails and, for each page, the people of `filter` (status: any training matches). */
+function select(db: Db, emails: string[], { training, status, limit, offset = 0 }: PersonnelFilter): Person[] {
+  if (status === undefined) {
+    const page = emails.slice(offset, limit === undefined ? undefined : offset + limit)
+    return page.map((email) => toPerson(db, db.people[email]!))
+  }
+  const trainings = training ? [training] : (Object.keys(TRAINING_NAMES) as TrainingId[])
+  const people: Person[] = []
+  let skipped = 0
+  for (const email of emails) {
+    const person = db.people[email]!
+    if (!trainings.some((id) => trainingStatus(db, person, id).status === status)) continue
+    if (skipped++ < offset) continue
+    people.push(toPerson(db, person))
+    if (limit !== undefined && people.length >= limit) break
+  }
+  return people
+}
+
+/** People: the employee's own view, the staff lists, a reset of sticky compliance, certificates. */
+export function createPeopleService({ store, providers, certificates, rechecks }: Pick<Deps, 'store' | 'providers' | 'certificates' | 'rechecks'>) {
+  const sortedEmails = perRevision(store, (db) => Object.keys(db.people).sort())
+  const portals = perRevision(store, (db) => {
+    const urls = {} as Record<TrainingId, string | null>
+    for (const training of Object.keys(TRAINING_NAMES) as TrainingId[]) {
+      const connection = db.connections.find((item) => item.id === db.trainings[training].connectionId)
+      urls[training] = connection ? providers.portalUrl(connection) : null
+    }
+    return urls
+  })
+  const portalUrl = (_db: Db) => {
+    const urls = portals()
+    return (training: TrainingId) => urls[training]
+  }
+
+  /** One person's trainings as `GET /me/trainings` shows them (an unknown e-mail: nothing done yet). */
+  function myTrainings(email: string): MyTrainings {
+    const db = store.data
+    return toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db))
+  }
+
+  /** Clears a person's sticky compliance for one training; the next sync evaluates them afresh. */
+  async function reset(email: string, training: TrainingId, actor: string): Promise<Person> {
+    return store.update((db) => {
+      const found = db.people[email]
+      if (!found) throw notFound(`Person ${email}`)
+      const previous = found.records[training]
+      delete found.records[training]
+      clearRetraining(db, email, training)
+      auditor(db, actor)('person.reset', { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null })
+      return toPerson(db, found)
+    }, { people: [email] })
+  }
+
+  /** The certificate PDF of a compliant record (staff, or the employee themself). */
+  async function certificate(principal: Principal, email: string, trainingId: TrainingId): Promise<Uint8Array> {
+    if (!isStaff(principal) && principal.email !== email) {
+      throw new AppError('forbidden', 'An employee token may only read its own certificates.')
+    }
+    const db = store.data
+    const person = db.people[email]
+    const record = person ? currentRecord(db, person, trainingId) : null
+    if (!person || !record || record.status !== 'compliant') throw notFound(`A certificate of ${email} for ${trainingId}`)
+    return recordCertificate({ providers, certificates }, db, person, trainingId, record)
+  }
+
+  return {
+    /** Whose trainings a request is about: the token's own, or (staff only) the one asked for. */
+    whose(principal: Principal, asked: string | undefined): string {
+      if (asked !== undefined && asked !== principal.email && !isStaff(principal)) {
+        throw new AppError('forbidden', 'An employee token may only read its own trainings.')
+      }
+      const email = asked ?? principal.email
+      if (email === null) throw new AppError('invalid_request', 'This token has no e-mail: add ?email=.')
+      return email
+    },
+    myTrainings,
+    /** "I finished - check again": a targeted re-check of the employee's due trainings, then their view. */
+    async recheck(principal: Principal): Promise<MyTrainings> {
+      const email = principal.email
+      if (email === null) throw new AppError('invalid_request', 'This employee token has no e-mail.')
+      await rechecks.run(email, principal.actor)
+      return myTrainings(email)
+    },
+    list: (filter: PersonnelFilter): Person[] => select(store.data, sortedEmails(), filter),
+    one(email: string): Person {
+      const person = store.data.people[email]
+      if (!person) throw notFound(`Person ${email}`)
+      return toPerson(store.data, person)
+    },
+    reset,
+    certificate,
+  }
+}
+
+export type PeopleService = ReturnType<typeof createPeopleService>
