@@ -1,12 +1,5 @@
 import { z } from 'zod'
-import {
-  Evidence,
-  IsoTime,
-  TrainingStatus,
-  type CampaignProgress,
-  type Enrollment,
-  type TrainingId,
-} from './domain.ts'
+import { Evidence, IsoTime, TrainingStatus, type CampaignProgress, type Enrollment } from './domain.ts'
 
 /** A stored compliance record: the API's TrainingStatus plus the evidence behind it. */
 export const ComplianceRecord = TrainingStatus.extend({
@@ -17,139 +10,331 @@ export type ComplianceRecord = z.infer<typeof ComplianceRecord>
 
 export type SelectedCampaign = { id: string; name: string }
 
-/** A person's enrollments, grouped by campaign id. */
-export type PersonEnrollments = ReadonlyMap<string, readonly Enrollment[]>
-
-export type EvaluateInput = {
-  /** The training's selected campaigns (S). Empty when the training is not configured. */
-  selected: readonly SelectedCampaign[]
-  enrollments: PersonEnrollments
-  previous: ComplianceRecord | null
-  now: string
-}
-
 /** The status of a training that nobody configured, for a person with no sticky record. */
 export function notConfigured(now: string): ComplianceRecord {
-  return { ...emptyStatus('not_configured'), evidence: [], evaluatedAt: now }
-}
-
-function emptyStatus(status: 'not_configured' | 'not_enrolled'): TrainingStatus {
-  return { status, completed: 0, required: 0, compliantAt: null, sticky: false, campaigns: [] }
+  return { status: 'not_configured', completed: 0, required: 0, compliantAt: null, sticky: false, campaigns: [], evidence: [], evaluatedAt: now }
 }
 
 /**
- * The compliance rule for one person and one training (product.md):
- * only selected campaigns count; none enrolled → not_enrolled; all enrolled ones complete →
- * compliant; otherwise non_compliant with completed/required. A compliant record is sticky:
- * it is returned unchanged until an admin resets it.
- *
- * Runs once per person and training in every sync (300,000 times for 100,000 people), so it is
- * written as plain loops: no intermediate arrays, no object rest (bench/, BENCHMARKS.md).
+ * The sticky rule, the only place it is written: a compliant record stands unchanged until an
+ * admin (or a recurrence rule) resets it; nothing a sync or a re-check finds replaces it.
  */
-export function evaluateTraining({ selected, enrollments, previous, now }: EvaluateInput): ComplianceRecord {
-  if (previous?.sticky) return previous
-  if (selected.length === 0) return notConfigured(now)
+export function stands(record: { sticky: boolean } | null | undefined): boolean {
+  return record?.sticky === true
+}
 
-  const campaigns: CampaignProgress[] = []
-  const evidence: Evidence[] = []
-  let completed = 0
-  let compliantAt: string | null = null
-  for (const campaign of selected) {
-    const rows = enrollments.get(campaign.id)
-    if (!rows || rows.length === 0) continue
-    const progress = campaignOutcome(campaign, rows, evidence)
-    campaigns.push(progress)
-    if (!progress.completed) continue
-    completed++
-    if (compliantAt === null || (progress.completedAt as string) > compliantAt) compliantAt = progress.completedAt
-  }
-  if (campaigns.length === 0) return { ...emptyStatus('not_enrolled'), evidence: [], evaluatedAt: now }
+/** One enrollment as the evaluator reads it; who and which campaign come as indexes (RowTable). */
+export type EnrollmentRow = Pick<Enrollment, 'enrollmentId' | 'module' | 'moduleName' | 'completedAt'>
 
-  const compliant = completed === campaigns.length
-  return {
-    status: compliant ? 'compliant' : 'non_compliant',
-    completed,
-    required: campaigns.length,
-    compliantAt: compliant ? compliantAt : null,
-    sticky: compliant,
-    campaigns,
-    evidence: compliant ? evidence : [],
-    evaluatedAt: now,
-  }
+/**
+ * Enrollments with the person and the campaign of each row as small integers (interned once per
+ * e-mail and per campaign by whoever builds the table), so that grouping needs no string hashing.
+ */
+export type RowTable = {
+  /** How many people; every `person[i]` is below it. */
+  people: number
+  /** How many campaigns; every `campaign[i]` is below it. */
+  campaigns: number
+  person: Int32Array
+  campaign: Int32Array
+  rows: readonly EnrollmentRow[]
 }
 
 /**
- * A campaign is complete for a person when every module they are enrolled in has at least one
- * completed enrollment (re-enrolments add rows; any completed one counts). It was completed
- * when its last module was first completed. A complete campaign's evidence (one row per module,
- * in first-seen module order) is appended to `evidence`.
+ * E-mails interned to person indexes. Providers list each campaign's rows in the same order of
+ * people, so the person after the last one found is tried first: a string comparison instead of
+ * hashing a fresh string into a large table.
  */
-function campaignOutcome(campaign: SelectedCampaign, rows: readonly Enrollment[], evidence: Evidence[]): CampaignProgress {
-  if (rows.length === 1) {
-    // The usual case (one module, enrolled once): no per-module bookkeeping.
-    const row = rows[0] as Enrollment
-    if (row.completedAt === null) return incomplete(campaign)
-    evidence.push({
-      campaignId: campaign.id,
-      campaignName: campaign.name,
-      module: row.module,
-      moduleName: row.moduleName ?? row.module,
-      enrollmentId: row.enrollmentId,
-      completedAt: row.completedAt,
-    })
-    return { id: campaign.id, name: campaign.name, completed: true, completedAt: row.completedAt }
-  }
-  const firstDone = new Map<string, Enrollment | null>()
-  for (const row of rows) {
-    const best = firstDone.get(row.module)
-    if (row.completedAt === null) {
-      if (best === undefined) firstDone.set(row.module, null)
-    } else if (!best || row.completedAt < (best.completedAt as string)) {
-      // Enrollment times are UTC ISO strings (Z), so string order is time order.
-      firstDone.set(row.module, row)
+export class People {
+  readonly emails: string[] = []
+  private readonly index = new Map<string, number>()
+  private last = -1
+
+  /** The index of a person; a new one is appended. */
+  indexOf(email: string): number {
+    const guess = this.last + 1
+    if (guess < this.emails.length && this.emails[guess] === email) return (this.last = guess)
+    let index = this.index.get(email)
+    if (index === undefined) {
+      index = this.emails.push(email) - 1
+      this.index.set(email, index)
     }
+    return (this.last = index)
   }
-  for (const row of firstDone.values()) if (!row) return incomplete(campaign)
-  let completedAt: string | null = null
-  for (const [module, row] of firstDone) {
-    const done = row as Enrollment
-    const at = done.completedAt as string
-    evidence.push({ campaignId: campaign.id, campaignName: campaign.name, module, moduleName: done.moduleName ?? module, enrollmentId: done.enrollmentId, completedAt: at })
-    if (completedAt === null || at > completedAt) completedAt = at
-  }
-  return { id: campaign.id, name: campaign.name, completed: true, completedAt }
-}
 
-function incomplete(campaign: SelectedCampaign): CampaignProgress {
-  return { id: campaign.id, name: campaign.name, completed: false, completedAt: null }
+  /** The index of a person already interned, if any. */
+  find(email: string): number | undefined {
+    return this.index.get(email)
+  }
+
+  get size(): number {
+    return this.emails.length
+  }
 }
 
 /**
- * Groups enrollments by person (normalised e-mail) and campaign, dropping duplicate enrollment
- * ids (the first row of a campaign's id wins). Duplicates are tracked per campaign, and rows
- * arrive campaign by campaign, so the campaign's id set is looked up once per run of rows.
+ * Indexes rows that name their person by e-mail and their campaign by a string (`campaignOf`):
+ * the rows are kept as they are, the indexes go into typed arrays. Rows come campaign by
+ * campaign, so a campaign costs one lookup per run of rows.
  */
-export function groupEnrollments(enrollments: Iterable<Enrollment>): Map<string, Map<string, Enrollment[]>> {
-  const seenByCampaign = new Map<string, Set<string>>()
-  const byPerson = new Map<string, Map<string, Enrollment[]>>()
+export function tableOf<Row extends EnrollmentRow & { email: string }>(
+  rows: readonly Row[],
+  campaignOf: (row: Row) => string,
+  people = new People(),
+): { table: RowTable; people: People; campaignIds: string[] } {
+  const person = new Int32Array(rows.length)
+  const campaign = new Int32Array(rows.length)
+  const campaignIds: string[] = []
+  const campaignIndex = new Map<string, number>()
   let lastCampaign: string | null = null
-  let seen = new Set<string>()
-  for (const row of enrollments) {
-    if (row.campaignId !== lastCampaign) {
-      lastCampaign = row.campaignId
-      const known = seenByCampaign.get(lastCampaign)
-      if (known) seen = known
-      else seenByCampaign.set(lastCampaign, (seen = new Set()))
+  let lastIndex = -1
+  for (let at = 0; at < rows.length; at++) {
+    const row = rows[at] as Row
+    const id = campaignOf(row)
+    if (id !== lastCampaign) {
+      let index = campaignIndex.get(id)
+      if (index === undefined) {
+        index = campaignIds.push(id) - 1
+        campaignIndex.set(id, index)
+      }
+      lastCampaign = id
+      lastIndex = index
     }
-    if (seen.has(row.enrollmentId)) continue
-    seen.add(row.enrollmentId)
-    let byCampaign = byPerson.get(row.email)
-    if (!byCampaign) byPerson.set(row.email, (byCampaign = new Map()))
-    const list = byCampaign.get(row.campaignId)
-    if (list) list.push(row)
-    else byCampaign.set(row.campaignId, [row])
+    campaign[at] = lastIndex
+    person[at] = people.indexOf(row.email)
   }
-  return byPerson
+  return { table: { people: people.size, campaigns: campaignIds.length, person, campaign, rows }, people, campaignIds }
+}
+
+/** One training to evaluate for everyone in the table. */
+export type TrainingInput = {
+  /** The training's selected campaigns (S), each with its index in the table. Empty: nothing counts. */
+  selected: readonly (SelectedCampaign & { index: number })[]
+  /** A person's record so far; a sticky one stands (`stands`). */
+  previous?: (person: number) => ComplianceRecord | null | undefined
+  /** After a recurrence reset (epoch ms): completions before it count as not completed. */
+  countsFrom?: (person: number) => number | null | undefined
+}
+
+/** What the evaluation found for one person and one training. */
+export const Outcome = { none: 0, nonCompliant: 1, compliant: 2, stands: 3 } as const
+export type Outcome = (typeof Outcome)[keyof typeof Outcome]
+
+/**
+ * The compliance rule (product.md) for every person and training of a table, kept compact: one
+ * byte per person and training; records are built only when asked for (`record`).
+ *
+ * Only selected campaigns count; enrolled in none → no record (`not_enrolled`); a campaign is
+ * complete when each module the person is enrolled in has a completed enrollment (re-enrolments
+ * add rows; any completed one counts); all enrolled campaigns complete → compliant, which is
+ * sticky. A row repeated within a person's campaign (same enrollment id, e.g. live data shifting
+ * under the pages) counts once, its completed version winning: the one dedupe of the pipeline.
+ */
+export class Evaluation {
+  /** Rows of person p: `order[start[p]] … order[start[p + 1] - 1]`, duplicates left out. */
+  private readonly start: Int32Array
+  private readonly order: Int32Array
+  private readonly outcomes: Uint8Array
+  private readonly slots: Int32Array[]
+  /** Distinct enrollments in the table. */
+  readonly enrollments: number
+
+  constructor(
+    private readonly table: RowTable,
+    private readonly trainings: readonly TrainingInput[],
+  ) {
+    const { start, order, kept } = group(table)
+    this.start = start
+    this.order = order
+    this.enrollments = kept
+    this.slots = trainings.map(({ selected }) => {
+      const slot = new Int32Array(table.campaigns).fill(-1)
+      selected.forEach(({ index }, position) => {
+        if (index >= 0 && index < table.campaigns && slot[index] === -1) slot[index] = position
+      })
+      return slot
+    })
+    this.outcomes = new Uint8Array(table.people * trainings.length)
+    this.evaluateAll()
+  }
+
+  outcome(person: number, training: number): Outcome {
+    return this.outcomes[person * this.trainings.length + training] as Outcome
+  }
+
+  /** Whether the person has any enrollment in the table (selected or not). */
+  hasRows(person: number): boolean {
+    return person < this.table.people && (this.start[person + 1] as number) > (this.start[person] as number)
+  }
+
+  /** The person's record: the standing one, a new one, or null when enrolled in no selected campaign. */
+  record(person: number, training: number, now: string): ComplianceRecord | null {
+    const outcome = this.outcome(person, training)
+    const input = this.trainings[training] as TrainingInput
+    if (outcome === Outcome.stands) return input.previous?.(person) ?? null
+    if (outcome === Outcome.none) return null
+    const since = input.countsFrom?.(person) ?? null
+    const campaigns: CampaignProgress[] = []
+    const evidence: Evidence[] = []
+    let completed = 0
+    let compliantAt: string | null = null
+    for (const campaign of input.selected) {
+      const progress = this.progress(person, campaign, since, evidence)
+      if (!progress) continue
+      campaigns.push(progress)
+      if (!progress.completed) continue
+      completed++
+      if (compliantAt === null || (progress.completedAt as string) > compliantAt) compliantAt = progress.completedAt
+    }
+    const compliant = completed === campaigns.length
+    return {
+      status: compliant ? 'compliant' : 'non_compliant',
+      completed,
+      required: campaigns.length,
+      compliantAt: compliant ? compliantAt : null,
+      sticky: compliant,
+      campaigns,
+      evidence: compliant ? evidence : [],
+      evaluatedAt: now,
+    }
+  }
+
+  private evaluateAll(): void {
+    const { trainings, start, order, table } = this
+    const count = trainings.length
+    const seen = new Int32Array(table.campaigns)
+    const first = new Int32Array(table.campaigns)
+    const touched = new Int32Array(table.campaigns)
+    for (let person = 0; person < table.people; person++) {
+      const from = start[person] as number
+      const to = start[person + 1] as number
+      for (let training = 0; training < count; training++) {
+        const input = trainings[training] as TrainingInput
+        if (input.previous && stands(input.previous(person))) {
+          this.outcomes[person * count + training] = Outcome.stands
+          continue
+        }
+        if (from === to || input.selected.length === 0) continue
+        const slot = this.slots[training] as Int32Array
+        let required = 0
+        for (let at = from; at < to; at++) {
+          const campaign = table.campaign[order[at] as number] as number
+          if ((slot[campaign] as number) < 0) continue
+          if (seen[campaign] === 0) {
+            touched[required++] = campaign
+            first[campaign] = at
+          }
+          seen[campaign] = (seen[campaign] as number) + 1
+        }
+        if (required === 0) continue
+        const since = input.countsFrom?.(person) ?? null
+        let completed = 0
+        for (let index = 0; index < required; index++) {
+          const campaign = touched[index] as number
+          const done = seen[campaign] === 1 ? doneAt(table.rows[order[first[campaign] as number] as number] as EnrollmentRow, since) !== null : this.complete(first[campaign] as number, to, campaign, since)
+          if (done) completed++
+          seen[campaign] = 0
+        }
+        this.outcomes[person * count + training] = completed === required ? Outcome.compliant : Outcome.nonCompliant
+      }
+    }
+  }
+
+  /** Whether every module of the person's rows of `campaign` (from `from` to `to`) has a completion. */
+  private complete(from: number, to: number, campaign: number, since: number | null): boolean {
+    return this.modules(from, to, campaign, since).every((module) => module.done !== null)
+  }
+
+  /** Per module, in first-seen order: the earliest completed row, or null. */
+  private modules(from: number, to: number, campaign: number, since: number | null): { key: string; done: EnrollmentRow | null }[] {
+    const modules: { key: string; done: EnrollmentRow | null }[] = []
+    for (let at = from; at < to; at++) {
+      const index = this.order[at] as number
+      if (this.table.campaign[index] !== campaign) continue
+      const row = this.table.rows[index] as EnrollmentRow
+      const completedAt = doneAt(row, since)
+      let module = modules.find((item) => item.key === row.module)
+      if (!module) modules.push((module = { key: row.module, done: null }))
+      // Enrollment times are UTC ISO strings (Z), so string order is time order.
+      if (completedAt !== null && (module.done === null || completedAt < (doneAt(module.done, since) as string))) module.done = row
+    }
+    return modules
+  }
+
+  private progress(person: number, campaign: SelectedCampaign & { index: number }, since: number | null, evidence: Evidence[]): CampaignProgress | null {
+    const from = this.start[person] as number
+    const to = this.start[person + 1] as number
+    const modules = this.modules(from, to, campaign.index, since)
+    if (modules.length === 0) return null
+    let completedAt: string | null = null
+    for (const { done } of modules) {
+      if (done === null) return { id: campaign.id, name: campaign.name, completed: false, completedAt: null }
+    }
+    for (const { key, done } of modules) {
+      const row = done as EnrollmentRow
+      const at = row.completedAt as string
+      evidence.push({ campaignId: campaign.id, campaignName: campaign.name, module: key, moduleName: row.moduleName ?? key, enrollmentId: row.enrollmentId, completedAt: at })
+      if (completedAt === null || at > completedAt) completedAt = at
+    }
+    return { id: campaign.id, name: campaign.name, completed: true, completedAt }
+  }
+}
+
+/** A row's completion as it counts: none before the person's recurrence reset. */
+function doneAt(row: EnrollmentRow, since: number | null): string | null {
+  const at = row.completedAt
+  if (at === null || since === null) return at
+  return Date.parse(at) < since ? null : at
+}
+
+/**
+ * Groups rows by person with a counting sort (typed arrays, no hashing), keeping each person's
+ * rows in table order and dropping repeats of an enrollment id within a person's campaign (the
+ * completed version is kept).
+ */
+function group(table: RowTable): { start: Int32Array; order: Int32Array; kept: number } {
+  const { person, campaign, rows } = table
+  const length = rows.length
+  const start = new Int32Array(table.people + 1)
+  for (let index = 0; index < length; index++) {
+    const at = (person[index] as number) + 1
+    start[at] = (start[at] as number) + 1
+  }
+  for (let index = 0; index < table.people; index++) start[index + 1] = (start[index + 1] as number) + (start[index] as number)
+  const next = start.slice(0, table.people)
+  const order = new Int32Array(length)
+  for (let index = 0; index < length; index++) {
+    const who = person[index] as number
+    const at = next[who] as number
+    order[at] = index
+    next[who] = at + 1
+  }
+  // Drop repeats: compare with the person's earlier rows of the same campaign (a handful at most).
+  let kept = 0
+  let write = 0
+  for (let who = 0; who < table.people; who++) {
+    const from = start[who] as number
+    const to = start[who + 1] as number
+    start[who] = write
+    const first = write
+    for (let at = from; at < to; at++) {
+      const index = order[at] as number
+      const row = rows[index] as EnrollmentRow
+      let duplicate = false
+      for (let earlier = first; earlier < write; earlier++) {
+        const other = order[earlier] as number
+        if (campaign[other] !== campaign[index] || (rows[other] as EnrollmentRow).enrollmentId !== row.enrollmentId) continue
+        duplicate = true
+        // The completed version wins, in the place of the first.
+        if ((rows[other] as EnrollmentRow).completedAt === null && row.completedAt !== null) order[earlier] = index
+        break
+      }
+      if (!duplicate) order[write++] = index
+    }
+    kept += write - first
+  }
+  start[table.people] = write
+  return { start, order: order.subarray(0, write), kept }
 }
 
 export { countDue, isDue } from './constants.ts'

@@ -55,6 +55,8 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
       'daemon/providers/acme/index.ts': "import type { Config } from '../../config.ts'\nexport type C = Config\n",
       'daemon/config.ts': 'export interface Config { port: number }\n',
       'daemon/certificates/build.ts': "import { sync } from '../sync/run.ts'\nexport const build = sync\n",
+      'daemon/sync/plan.ts': "import type { Evaluated } from './evaluate.ts'\nexport type P = Evaluated\n",
+      'daemon/sync/evaluate.ts': 'export type Evaluated = { records: number }\n',
       'shared/domain.ts': "import { Popup } from '../extension/popup.tsx'\nexport const p = Popup\n",
       'fakes/kb4.ts': "import { a } from '../daemon/a.ts'\nexport const f = a\n",
     }
@@ -77,7 +79,8 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
         'extension-stays-a-client: extension/popup.tsx → daemon/sync/run.ts',
         'shared-depends-on-no-side: shared/domain.ts → extension/popup.tsx',
         'providers-know-no-store-config-routes-sync: daemon/providers/acme/index.ts → daemon/config.ts',
-        'certificates-before-sync-exception-stays-put: daemon/certificates/build.ts → daemon/sync/run.ts',
+        'certificates-before-sync: daemon/certificates/build.ts → daemon/sync/run.ts',
+        'sync-plan-imports-only-earlier-stages: daemon/sync/plan.ts → daemon/sync/evaluate.ts',
         'fakes-speak-the-wire: fakes/kb4.ts → daemon/a.ts',
         'no-daemon-cycles: daemon/a.ts → daemon/b.ts',
       ]) {

@@ -127,7 +127,7 @@ export function openHuntressSession(ctx: Ctx, client: HuntressClient | null, now
           }),
         )
         const completedAt = found ? toUtc(found.data.attributes.completedAt ?? new Date(now()).toISOString()) : null
-        rows.push({ enrollmentId: person.externalId, campaignId: assignmentId, module: assignmentId, email: person.email, completedAt })
+        rows.push({ enrollmentId: person.externalId, externalCampaignId: assignmentId, module: assignmentId, email: person.email, completedAt })
       }
       return rows
     },
