@@ -6,7 +6,8 @@
  */
 import { TRAINING_IDS } from '../shared/domain.ts'
 import type { Enrollment } from '../shared/domain.ts'
-import { Evaluation, Outcome, tableOf, type RowTable, type TrainingInput } from '../shared/evaluator.ts'
+import { Evaluation, Outcome, type TrainingInput } from '../shared/evaluator.ts'
+import { tableOf, type RowTable } from '../shared/row-table.ts'
 import { median, ms } from './stats.ts'
 
 const CONNECTION = '5f0c8a52-9d3e-4c1b-a7e2-3b6d1f0e9c41'

@@ -1,5 +1,6 @@
 import type { TrainingId } from '../../shared/domain.ts'
-import type { RowTable, SelectedCampaign, TrainingInput } from '../../shared/evaluator.ts'
+import type { SelectedCampaign, TrainingInput } from '../../shared/evaluator.ts'
+import type { RowTable } from '../../shared/row-table.ts'
 import type { Db, RecordSource, StoredConnection } from '../store/schema.ts'
 import type { Selection } from './fetch.ts'
 import type { Normalised } from './normalise.ts'

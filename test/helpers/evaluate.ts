@@ -1,5 +1,6 @@
 import type { Enrollment } from '../../shared/domain.ts'
-import { Evaluation, notConfigured, tableOf, type ComplianceRecord, type SelectedCampaign } from '../../shared/evaluator.ts'
+import { Evaluation, notConfigured, type ComplianceRecord, type SelectedCampaign } from '../../shared/evaluator.ts'
+import { tableOf } from '../../shared/row-table.ts'
 
 /**
  * The evaluator for one person and one training, from rows keyed by e-mail and campaign id (as

@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Enrollment } from '../../shared/domain.ts'
-import { Evaluation, Outcome, tableOf, type ComplianceRecord, type SelectedCampaign } from '../../shared/evaluator.ts'
+import { Evaluation, Outcome, type ComplianceRecord, type SelectedCampaign } from '../../shared/evaluator.ts'
+import { tableOf } from '../../shared/row-table.ts'
 import { evaluateRows } from '../helpers/evaluate.ts'
 
 const NOW = '2026-11-22T02:00:00.000Z'

@@ -1,0 +1,89 @@
+import type { Enrollment } from './domain.ts'
+
+/**
+ * Enrollments as the evaluator reads them: each row's person and campaign as small integers,
+ * interned once (by the sync's normalise step), so that grouping needs no string hashing.
+ */
+
+/** One enrollment as the evaluator reads it; who and which campaign come as indexes (RowTable). */
+export type EnrollmentRow = Pick<Enrollment, 'enrollmentId' | 'module' | 'moduleName' | 'completedAt'>
+
+/**
+ * Enrollments with the person and the campaign of each row as small integers (interned once per
+ * e-mail and per campaign by whoever builds the table), so that grouping needs no string hashing.
+ */
+export type RowTable = {
+  /** How many people; every `person[i]` is below it. */
+  people: number
+  /** How many campaigns; every `campaign[i]` is below it. */
+  campaigns: number
+  person: Int32Array
+  campaign: Int32Array
+  rows: readonly EnrollmentRow[]
+}
+
+/**
+ * E-mails interned to person indexes. Providers list each campaign's rows in the same order of
+ * people, so the person after the last one found is tried first: a string comparison instead of
+ * hashing a fresh string into a large table.
+ */
+export class People {
+  readonly emails: string[] = []
+  private readonly index = new Map<string, number>()
+  private last = -1
+
+  /** The index of a person; a new one is appended. */
+  indexOf(email: string): number {
+    const guess = this.last + 1
+    if (guess < this.emails.length && this.emails[guess] === email) return (this.last = guess)
+    let index = this.index.get(email)
+    if (index === undefined) {
+      index = this.emails.push(email) - 1
+      this.index.set(email, index)
+    }
+    return (this.last = index)
+  }
+
+  /** The index of a person already interned, if any. */
+  find(email: string): number | undefined {
+    return this.index.get(email)
+  }
+
+  get size(): number {
+    return this.emails.length
+  }
+}
+
+/**
+ * Indexes rows that name their person by e-mail and their campaign by a string (`campaignOf`):
+ * the rows are kept as they are, the indexes go into typed arrays. Rows come campaign by
+ * campaign, so a campaign costs one lookup per run of rows.
+ */
+export function tableOf<Row extends EnrollmentRow & { email: string }>(
+  rows: readonly Row[],
+  campaignOf: (row: Row) => string,
+  people = new People(),
+): { table: RowTable; people: People; campaignIds: string[] } {
+  const person = new Int32Array(rows.length)
+  const campaign = new Int32Array(rows.length)
+  const campaignIds: string[] = []
+  const campaignIndex = new Map<string, number>()
+  let lastCampaign: string | null = null
+  let lastIndex = -1
+  for (let at = 0; at < rows.length; at++) {
+    const row = rows[at] as Row
+    const id = campaignOf(row)
+    if (id !== lastCampaign) {
+      let index = campaignIndex.get(id)
+      if (index === undefined) {
+        index = campaignIds.push(id) - 1
+        campaignIndex.set(id, index)
+      }
+      lastCampaign = id
+      lastIndex = index
+    }
+    campaign[at] = lastIndex
+    person[at] = people.indexOf(row.email)
+  }
+  return { table: { people: people.size, campaigns: campaignIds.length, person, campaign, rows }, people, campaignIds }
+}
