@@ -54,6 +54,8 @@ export class Evaluation {
   private readonly order: Int32Array
   private readonly outcomes: Uint8Array
   private readonly slots: Int32Array[]
+  private readonly keys: string[] = []
+  private readonly done: number[] = []
   /** Distinct enrollments in the table. */
   readonly enrollments: number
 
@@ -122,6 +124,7 @@ export class Evaluation {
     const count = trainings.length
     const seen = new Int32Array(table.campaigns)
     const first = new Int32Array(table.campaigns)
+    const last = new Int32Array(table.campaigns)
     const touched = new Int32Array(table.campaigns)
     for (let person = 0; person < table.people; person++) {
       const from = start[person] as number
@@ -142,6 +145,7 @@ export class Evaluation {
             touched[required++] = campaign
             first[campaign] = at
           }
+          last[campaign] = at
           seen[campaign] = (seen[campaign] as number) + 1
         }
         if (required === 0) continue
@@ -149,7 +153,10 @@ export class Evaluation {
         let completed = 0
         for (let index = 0; index < required; index++) {
           const campaign = touched[index] as number
-          const done = seen[campaign] === 1 ? doneAt(table.rows[order[first[campaign] as number] as number] as EnrollmentRow, since) !== null : this.complete(first[campaign] as number, to, campaign, since)
+          const done =
+            seen[campaign] === 1
+              ? doneAt(table.rows[order[first[campaign] as number] as number] as EnrollmentRow, since) !== null
+              : this.complete(first[campaign] as number, last[campaign] as number, campaign, since)
           if (done) completed++
           seen[campaign] = 0
         }
@@ -158,9 +165,27 @@ export class Evaluation {
     }
   }
 
-  /** Whether every module of the person's rows of `campaign` (from `from` to `to`) has a completion. */
-  private complete(from: number, to: number, campaign: number, since: number | null): boolean {
-    return this.modules(from, to, campaign, since).every((module) => module.done !== null)
+  /**
+   * Whether every module of the person's rows of `campaign` (between `from` and `through`) has a
+   * counted completion. Scratch arrays instead of objects: this runs for every campaign a person
+   * has more than one row in (multi-module campaigns, re-enrolments).
+   */
+  private complete(from: number, through: number, campaign: number, since: number | null): boolean {
+    const { keys, done } = this
+    let count = 0
+    for (let at = from; at <= through; at++) {
+      const index = this.order[at] as number
+      if (this.table.campaign[index] !== campaign) continue
+      const row = this.table.rows[index] as EnrollmentRow
+      let module = 0
+      while (module < count && keys[module] !== row.module) module++
+      if (module === count) {
+        keys[count] = row.module
+        done[count++] = doneAt(row, since) === null ? 0 : 1
+      } else if (done[module] === 0 && doneAt(row, since) !== null) done[module] = 1
+    }
+    for (let module = 0; module < count; module++) if (done[module] === 0) return false
+    return true
   }
 
   /** Per module, in first-seen order: the earliest completed row, or null. */
@@ -227,29 +252,41 @@ function group(table: RowTable): { start: Int32Array; order: Int32Array; kept: n
     order[at] = index
     next[who] = at + 1
   }
-  // Drop repeats: compare with the person's earlier rows of the same campaign (a handful at most).
+  // Drop repeats: compare with the person's earlier rows of the same campaign only (a handful),
+  // found through a chain of kept positions per campaign.
+  const lastOf = new Int32Array(table.campaigns).fill(-1)
+  const previous = new Int32Array(length)
+  const touched = new Int32Array(table.campaigns)
   let kept = 0
   let write = 0
   for (let who = 0; who < table.people; who++) {
     const from = start[who] as number
     const to = start[who + 1] as number
     start[who] = write
-    const first = write
+    let campaigns = 0
     for (let at = from; at < to; at++) {
       const index = order[at] as number
-      const row = rows[index] as EnrollmentRow
-      let duplicate = false
-      for (let earlier = first; earlier < write; earlier++) {
-        const other = order[earlier] as number
-        if (campaign[other] !== campaign[index] || (rows[other] as EnrollmentRow).enrollmentId !== row.enrollmentId) continue
-        duplicate = true
-        // The completed version wins, in the place of the first.
-        if ((rows[other] as EnrollmentRow).completedAt === null && row.completedAt !== null) order[earlier] = index
-        break
+      const of = campaign[index] as number
+      const id = (rows[index] as EnrollmentRow).enrollmentId
+      let repeat = -1
+      for (let earlier = lastOf[of] as number; earlier >= 0; earlier = previous[earlier] as number) {
+        if ((rows[order[earlier] as number] as EnrollmentRow).enrollmentId === id) {
+          repeat = earlier
+          break
+        }
       }
-      if (!duplicate) order[write++] = index
+      if (repeat >= 0) {
+        // The completed version wins, in the place of the first.
+        if ((rows[order[repeat] as number] as EnrollmentRow).completedAt === null && (rows[index] as EnrollmentRow).completedAt !== null) order[repeat] = index
+        continue
+      }
+      if (lastOf[of] === -1) touched[campaigns++] = of
+      previous[write] = lastOf[of] as number
+      lastOf[of] = write
+      order[write++] = index
     }
-    kept += write - first
+    for (let at = 0; at < campaigns; at++) lastOf[touched[at] as number] = -1
+    kept += write - (start[who] as number)
   }
   start[table.people] = write
   return { start, order: order.subarray(0, write), kept }

@@ -34,8 +34,10 @@ export class People {
 
   /** The index of a person; a new one is appended. */
   indexOf(email: string): number {
-    const guess = this.last + 1
-    if (guess < this.emails.length && this.emails[guess] === email) return (this.last = guess)
+    const last = this.last
+    // A person's rows often follow each other (several modules), and campaigns list people in the same order.
+    if (last >= 0 && this.emails[last] === email) return last
+    if (last + 1 < this.emails.length && this.emails[last + 1] === email) return (this.last = last + 1)
     let index = this.index.get(email)
     if (index === undefined) {
       index = this.emails.push(email) - 1
