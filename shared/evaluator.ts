@@ -55,6 +55,9 @@ export class Evaluation {
   private readonly outcomes: Uint8Array
   private readonly slots: Int32Array[]
   private readonly keys: string[] = []
+  /** Scratch for `record`: a campaign's first and last position among one person's rows. */
+  private readonly firstAt: Int32Array
+  private readonly lastAt: Int32Array
   private readonly done: number[] = []
   /** Distinct enrollments in the table. */
   readonly enrollments: number
@@ -75,6 +78,8 @@ export class Evaluation {
       return slot
     })
     this.outcomes = new Uint8Array(table.people * trainings.length)
+    this.firstAt = new Int32Array(table.campaigns).fill(-1)
+    this.lastAt = new Int32Array(table.campaigns)
     this.evaluateAll()
   }
 
@@ -98,14 +103,25 @@ export class Evaluation {
     const evidence: Evidence[] = []
     let completed = 0
     let compliantAt: string | null = null
+    const { firstAt, lastAt } = this
+    const from = this.start[person] as number
+    const to = this.start[person + 1] as number
+    // Where each of the person's campaigns starts and ends among their rows (one pass, then reset).
+    for (let at = from; at < to; at++) {
+      const campaign = this.table.campaign[this.order[at] as number] as number
+      if (firstAt[campaign] === -1) firstAt[campaign] = at
+      lastAt[campaign] = at
+    }
     for (const campaign of input.selected) {
-      const progress = this.progress(person, campaign, since, evidence)
+      const first = campaign.index >= 0 ? (firstAt[campaign.index] ?? -1) : -1
+      const progress = first === -1 ? null : this.progress(campaign, first, lastAt[campaign.index] as number, since, evidence)
       if (!progress) continue
       campaigns.push(progress)
       if (!progress.completed) continue
       completed++
       if (compliantAt === null || (progress.completedAt as string) > compliantAt) compliantAt = progress.completedAt
     }
+    for (let at = from; at < to; at++) firstAt[this.table.campaign[this.order[at] as number] as number] = -1
     const compliant = completed === campaigns.length
     return {
       status: compliant ? 'compliant' : 'non_compliant',
@@ -189,9 +205,9 @@ export class Evaluation {
   }
 
   /** Per module, in first-seen order: the earliest completed row, or null. */
-  private modules(from: number, to: number, campaign: number, since: number | null): { key: string; done: EnrollmentRow | null }[] {
+  private modules(from: number, through: number, campaign: number, since: number | null): { key: string; done: EnrollmentRow | null }[] {
     const modules: { key: string; done: EnrollmentRow | null }[] = []
-    for (let at = from; at < to; at++) {
+    for (let at = from; at <= through; at++) {
       const index = this.order[at] as number
       if (this.table.campaign[index] !== campaign) continue
       const row = this.table.rows[index] as EnrollmentRow
@@ -204,10 +220,8 @@ export class Evaluation {
     return modules
   }
 
-  private progress(person: number, campaign: SelectedCampaign & { index: number }, since: number | null, evidence: Evidence[]): CampaignProgress | null {
-    const from = this.start[person] as number
-    const to = this.start[person + 1] as number
-    const modules = this.modules(from, to, campaign.index, since)
+  private progress(campaign: SelectedCampaign & { index: number }, from: number, through: number, since: number | null, evidence: Evidence[]): CampaignProgress | null {
+    const modules = this.modules(from, through, campaign.index, since)
     if (modules.length === 0) return null
     let completedAt: string | null = null
     for (const { done } of modules) {
