@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Evidence, IsoTime, TrainingStatus, type CampaignProgress } from './domain.ts'
-import type { EnrollmentRow, RowTable } from './row-table.ts'
+import { groupByPerson, type EnrollmentRow, type RowTable } from './row-table.ts'
 
 /** A stored compliance record: the API's TrainingStatus plus the evidence behind it. */
 export const ComplianceRecord = TrainingStatus.extend({
@@ -66,7 +66,7 @@ export class Evaluation {
     private readonly table: RowTable,
     private readonly trainings: readonly TrainingInput[],
   ) {
-    const { start, order, kept } = group(table)
+    const { start, order, kept } = groupByPerson(table)
     this.start = start
     this.order = order
     this.enrollments = kept
@@ -242,68 +242,6 @@ function doneAt(row: EnrollmentRow, since: number | null): string | null {
   const at = row.completedAt
   if (at === null || since === null) return at
   return Date.parse(at) < since ? null : at
-}
-
-/**
- * Groups rows by person with a counting sort (typed arrays, no hashing), keeping each person's
- * rows in table order and dropping repeats of an enrollment id within a person's campaign (the
- * completed version is kept).
- */
-function group(table: RowTable): { start: Int32Array; order: Int32Array; kept: number } {
-  const { person, campaign, rows } = table
-  const length = rows.length
-  const start = new Int32Array(table.people + 1)
-  for (let index = 0; index < length; index++) {
-    const at = (person[index] as number) + 1
-    start[at] = (start[at] as number) + 1
-  }
-  for (let index = 0; index < table.people; index++) start[index + 1] = (start[index + 1] as number) + (start[index] as number)
-  const next = start.slice(0, table.people)
-  const order = new Int32Array(length)
-  for (let index = 0; index < length; index++) {
-    const who = person[index] as number
-    const at = next[who] as number
-    order[at] = index
-    next[who] = at + 1
-  }
-  // Drop repeats: compare with the person's earlier rows of the same campaign only (a handful),
-  // found through a chain of kept positions per campaign.
-  const lastOf = new Int32Array(table.campaigns).fill(-1)
-  const previous = new Int32Array(length)
-  const touched = new Int32Array(table.campaigns)
-  let kept = 0
-  let write = 0
-  for (let who = 0; who < table.people; who++) {
-    const from = start[who] as number
-    const to = start[who + 1] as number
-    start[who] = write
-    let campaigns = 0
-    for (let at = from; at < to; at++) {
-      const index = order[at] as number
-      const of = campaign[index] as number
-      const id = (rows[index] as EnrollmentRow).enrollmentId
-      let repeat = -1
-      for (let earlier = lastOf[of] as number; earlier >= 0; earlier = previous[earlier] as number) {
-        if ((rows[order[earlier] as number] as EnrollmentRow).enrollmentId === id) {
-          repeat = earlier
-          break
-        }
-      }
-      if (repeat >= 0) {
-        // The completed version wins, in the place of the first.
-        if ((rows[order[repeat] as number] as EnrollmentRow).completedAt === null && (rows[index] as EnrollmentRow).completedAt !== null) order[repeat] = index
-        continue
-      }
-      if (lastOf[of] === -1) touched[campaigns++] = of
-      previous[write] = lastOf[of] as number
-      lastOf[of] = write
-      order[write++] = index
-    }
-    for (let at = 0; at < campaigns; at++) lastOf[touched[at] as number] = -1
-    kept += write - (start[who] as number)
-  }
-  start[table.people] = write
-  return { start, order: order.subarray(0, write), kept }
 }
 
 export { countDue, isDue } from './constants.ts'
