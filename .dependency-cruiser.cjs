@@ -3,6 +3,29 @@
 // TypeScript 7 ships no compiler API for dependency-cruiser, so .ts/.tsx are read through Babel
 // (test/architecture/babel.depcruise.cjs), which keeps `import type` lines: type-only imports count.
 
+/**
+ * The one-way sync (issue 11, item 2), one module per stage, in order. Each stage imports only the
+ * stages before it, and never the code that runs them (service, recheck, scheduler, sessions).
+ */
+const SYNC_STAGES = [
+  ['fetch', '^daemon/sync/fetch\\.ts$'],
+  ['normalise', '^daemon/sync/normalise\\.ts$'],
+  ['plan', '^daemon/sync/plan\\.ts$'],
+  ['evaluate', '^daemon/sync/evaluate\\.ts$'],
+  ['certificates', '^daemon/certificates/'],
+  ['commit', '^daemon/sync/commit\\.ts$'],
+]
+const SYNC_RUNNERS = '^daemon/sync/(service|recheck|scheduler|session|budget)\\.ts$'
+
+function syncStageRules() {
+  return SYNC_STAGES.map(([stage, path], index) => ({
+    name: `sync-${stage}-imports-only-earlier-stages`,
+    severity: 'error',
+    from: { path },
+    to: { path: [...SYNC_STAGES.slice(index + 1).map(([, later]) => later), SYNC_RUNNERS] },
+  }))
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -36,20 +59,14 @@ module.exports = {
       to: { path: '^daemon/(store/(?!schema\\.ts$)|config\\.ts$|routes/|sync/)' },
     },
     {
-      // The sync pipeline runs one way: certificates come before the sync that commits them.
-      // Known exception until issue 11 (item 2): certificates/store.ts is typed by the sync's session and plan.
+      // Certificates are stage 5 of the sync and know nothing of the stages around them: their
+      // input is typed by the store's record, their output goes back to whoever called.
       name: 'certificates-before-sync',
       severity: 'error',
       from: { path: '^daemon/certificates/' },
-      to: { path: '^daemon/sync/', pathNot: '^daemon/sync/(session|plan)\\.ts$' },
-    },
-    {
-      // ...and that exception stays confined to certificates/store.ts.
-      name: 'certificates-before-sync-exception-stays-put',
-      severity: 'error',
-      from: { path: '^daemon/certificates/(?!store\\.ts$)' },
       to: { path: '^daemon/sync/' },
     },
+    ...syncStageRules(),
     {
       // Production code never depends on the extension, the fakes, tests or benchmarks.
       name: 'daemon-ships-alone',

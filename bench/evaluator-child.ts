@@ -1,40 +1,40 @@
 /**
- * One evaluator measurement in a fresh process (so peak RSS is this run's): generates
- * people × trainings × campaigns enrollments the way a sync hands them over (flat strings from
- * JSON, campaign by campaign), times a bare scan of the rows and the evaluator over them.
+ * One evaluator measurement in a fresh process: generates people × trainings × campaigns
+ * enrollments the way a sync hands them over (flat strings from JSON, campaign by campaign),
+ * then runs alternating pairs of a bare scan and the evaluator over the same rows, so the ratio
+ * of the two comes from the same moments of the same process (drift cancels out).
  */
 import { TRAINING_IDS } from '../shared/domain.ts'
 import type { Enrollment } from '../shared/domain.ts'
-import { evaluateTraining, groupEnrollments, type SelectedCampaign } from '../shared/evaluator.ts'
-import { ms } from './stats.ts'
+import { Evaluation, Outcome, type TrainingInput } from '../shared/evaluator.ts'
+import { tableOf, type RowTable } from '../shared/row-table.ts'
+import { median, ms } from './stats.ts'
 
 const CONNECTION = '5f0c8a52-9d3e-4c1b-a7e2-3b6d1f0e9c41'
 const DATES = Array.from({ length: 28 }, (_, day) => new Date(Date.UTC(2026, 1, day + 1, 12)).toISOString())
-const NOW = '2026-03-01T00:00:00.000Z'
+const PAIRS = 3
 
 export type EvaluatorSample = {
   people: number
   enrollments: number
+  /** A bare scan reading the fields of every row (median of the pairs). */
   scanMs: number
-  /** One Map insert per row keyed by its e-mail: the part of grouping no algorithm avoids. */
-  emailMapMs: number
-  groupMs: number
+  /** The normalise step's part: each row's e-mail and campaign interned to indexes (one Map lookup per row). */
+  internMs: number
+  /** The evaluator: grouping (typed arrays), the repeat check and every person × training. */
   evaluateMs: number
-  totalMs: number
+  /** evaluateMs / scanMs, median of the per-pair ratios. */
   ratio: number
+  /** (internMs + evaluateMs) / scanMs, median of the per-pair ratios. */
+  ratioWithIntern: number
   dataRssMiB: number
   peakRssMiB: number
   compliant: number
 }
 
 /** Campaign ids per training: 100–104 for the first training, 105–109 for the next, … */
-function selectedOf(campaigns: number): SelectedCampaign[][] {
-  return TRAINING_IDS.map((_, training) =>
-    Array.from({ length: campaigns }, (_, index) => {
-      const external = 100 + training * campaigns + index
-      return { id: `${CONNECTION}:${external}`, name: `Campaign ${external}` }
-    }),
-  )
+function campaignIdsOf(campaigns: number): string[][] {
+  return TRAINING_IDS.map((_, training) => Array.from({ length: campaigns }, (_, index) => `${CONNECTION}:${100 + training * campaigns + index}`))
 }
 
 /**
@@ -49,17 +49,17 @@ function generate(people: number, campaigns: number, seed: number, modules = 1, 
   }
   const rows: Enrollment[] = []
   let id = 1_000_000
-  for (const [training, selected] of selectedOf(campaigns).entries()) {
+  for (const [training, selected] of campaignIdsOf(campaigns).entries()) {
     for (const campaign of selected) {
       const parts: string[] = []
       for (let person = 1; person <= people; person++) {
         const email = `user${String(person).padStart(6, '0')}@bench.example`
         for (let module = 0; module < modules; module++) {
-          const rows = random() < reenrolled ? 2 : 1
-          for (let row = 0; row < rows; row++) {
+          const count = random() < reenrolled ? 2 : 1
+          for (let row = 0; row < count; row++) {
             const done = random() < 0.8 ? JSON.stringify(DATES[Math.floor(random() * DATES.length)]) : 'null'
-            const key = modules === 1 ? `Module ${training}.${campaign.id.slice(-3)}` : `store_purchase:${training}${campaign.id.slice(-3)}${module}`
-            parts.push(`{"enrollmentId":"${id++}","campaignId":"${campaign.id}","email":"${email}","module":"${key}","completedAt":${done}}`)
+            const key = modules === 1 ? `Module ${training}.${campaign.slice(-3)}` : `store_purchase:${training}${campaign.slice(-3)}${module}`
+            parts.push(`{"enrollmentId":"${id++}","campaignId":"${campaign}","email":"${email}","module":"${key}","completedAt":${done}}`)
           }
         }
       }
@@ -79,60 +79,61 @@ function scan(rows: readonly Enrollment[]): number {
   return sum
 }
 
-function emailMap(rows: readonly Enrollment[]): number {
-  const seen = new Map<string, number>()
-  for (let index = 0; index < rows.length; index++) seen.set((rows[index] as Enrollment).email, index)
-  return seen.size
+/** What the sync's normalise step does: person and campaign of every row as indexes. */
+function intern(rows: readonly Enrollment[]): { table: RowTable; campaignIds: string[] } {
+  return tableOf(rows, (row) => row.campaignId)
 }
 
-function evaluate(rows: readonly Enrollment[], selected: readonly SelectedCampaign[][]) {
-  const started = process.hrtime.bigint()
-  const grouped = groupEnrollments(rows)
-  const groupMs = ms(started)
+function evaluate(table: RowTable, campaignIds: readonly string[], campaigns: number): number {
+  const index = new Map(campaignIds.map((id, at) => [id, at]))
+  const trainings: TrainingInput[] = campaignIdsOf(campaigns).map((ids) => ({
+    selected: ids.map((id) => ({ id, name: `Campaign ${id.slice(-3)}`, index: index.get(id) ?? -1 })),
+  }))
+  const evaluation = new Evaluation(table, trainings)
   let compliant = 0
-  for (const enrollments of grouped.values()) {
-    for (const campaigns of selected) {
-      if (evaluateTraining({ selected: campaigns, enrollments, previous: null, now: NOW }).status === 'compliant') compliant++
-    }
+  for (let person = 0; person < table.people; person++) {
+    for (let training = 0; training < trainings.length; training++) if (evaluation.outcome(person, training) === Outcome.compliant) compliant++
   }
-  return { groupMs, totalMs: ms(started), compliant }
+  return compliant
 }
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
 
 export function measure(people: number, campaigns: number, seed = 1, modules = 1, reenrolled = 0): EvaluatorSample {
-  const selected = selectedOf(campaigns)
   const warm = generate(2_000, campaigns, seed + 1, modules, reenrolled)
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     scan(warm)
-    emailMap(warm)
-    evaluate(warm, selected)
+    const { table, campaignIds } = intern(warm)
+    evaluate(table, campaignIds, campaigns)
   }
   const rows = generate(people, campaigns, seed, modules, reenrolled)
   gc()
   const dataRssMiB = process.memoryUsage().rss / 2 ** 20
   const scans: number[] = []
-  for (let round = 0; round < 3; round++) {
-    const started = process.hrtime.bigint()
+  const interns: number[] = []
+  const evaluates: number[] = []
+  let compliant = 0
+  for (let pair = 0; pair < PAIRS; pair++) {
+    gc()
+    const scanStarted = process.hrtime.bigint()
     if (scan(rows) < 0) throw new Error('unreachable')
-    scans.push(ms(started))
+    scans.push(ms(scanStarted))
+    gc()
+    const internStarted = process.hrtime.bigint()
+    const { table, campaignIds } = intern(rows)
+    interns.push(ms(internStarted))
+    const evaluateStarted = process.hrtime.bigint()
+    compliant = evaluate(table, campaignIds, campaigns)
+    evaluates.push(ms(evaluateStarted))
   }
-  gc()
-  const mapStarted = process.hrtime.bigint()
-  if (emailMap(rows) === 0) throw new Error('unreachable')
-  const emailMapMs = ms(mapStarted)
-  gc()
-  const { groupMs, totalMs, compliant } = evaluate(rows, selected)
-  const scanMs = scans.sort((a, b) => a - b)[1] as number
   return {
     people,
     enrollments: rows.length,
-    scanMs,
-    emailMapMs,
-    groupMs,
-    evaluateMs: totalMs - groupMs,
-    totalMs,
-    ratio: totalMs / scanMs,
+    scanMs: median(scans),
+    internMs: median(interns),
+    evaluateMs: median(evaluates),
+    ratio: median(evaluates.map((value, pair) => value / (scans[pair] as number))),
+    ratioWithIntern: median(evaluates.map((value, pair) => (value + (interns[pair] as number)) / (scans[pair] as number))),
     dataRssMiB,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     compliant,

@@ -1,12 +1,6 @@
 import { z } from 'zod'
-import {
-  Evidence,
-  IsoTime,
-  TrainingStatus,
-  type CampaignProgress,
-  type Enrollment,
-  type TrainingId,
-} from './domain.ts'
+import { Evidence, IsoTime, TrainingStatus, type CampaignProgress } from './domain.ts'
+import { groupByPerson, type EnrollmentRow, type RowTable } from './row-table.ts'
 
 /** A stored compliance record: the API's TrainingStatus plus the evidence behind it. */
 export const ComplianceRecord = TrainingStatus.extend({
@@ -17,139 +11,237 @@ export type ComplianceRecord = z.infer<typeof ComplianceRecord>
 
 export type SelectedCampaign = { id: string; name: string }
 
-/** A person's enrollments, grouped by campaign id. */
-export type PersonEnrollments = ReadonlyMap<string, readonly Enrollment[]>
-
-export type EvaluateInput = {
-  /** The training's selected campaigns (S). Empty when the training is not configured. */
-  selected: readonly SelectedCampaign[]
-  enrollments: PersonEnrollments
-  previous: ComplianceRecord | null
-  now: string
-}
-
 /** The status of a training that nobody configured, for a person with no sticky record. */
 export function notConfigured(now: string): ComplianceRecord {
-  return { ...emptyStatus('not_configured'), evidence: [], evaluatedAt: now }
-}
-
-function emptyStatus(status: 'not_configured' | 'not_enrolled'): TrainingStatus {
-  return { status, completed: 0, required: 0, compliantAt: null, sticky: false, campaigns: [] }
+  return { status: 'not_configured', completed: 0, required: 0, compliantAt: null, sticky: false, campaigns: [], evidence: [], evaluatedAt: now }
 }
 
 /**
- * The compliance rule for one person and one training (product.md):
- * only selected campaigns count; none enrolled → not_enrolled; all enrolled ones complete →
- * compliant; otherwise non_compliant with completed/required. A compliant record is sticky:
- * it is returned unchanged until an admin resets it.
+ * The sticky rule, the only place it is written: a compliant record stands unchanged until an
+ * admin (or a recurrence rule) resets it; nothing a sync or a re-check finds replaces it.
+ */
+export function stands(record: { sticky: boolean } | null | undefined): boolean {
+  return record?.sticky === true
+}
+
+/** One training to evaluate for everyone in the table. */
+export type TrainingInput = {
+  /** The training's selected campaigns (S), each with its index in the table. Empty: nothing counts. */
+  selected: readonly (SelectedCampaign & { index: number })[]
+  /** A person's record so far; a sticky one stands (`stands`). */
+  previous?: (person: number) => ComplianceRecord | null | undefined
+  /** After a recurrence reset (epoch ms): completions before it count as not completed. */
+  countsFrom?: (person: number) => number | null | undefined
+}
+
+/** What the evaluation found for one person and one training. */
+export const Outcome = { none: 0, nonCompliant: 1, compliant: 2, stands: 3 } as const
+export type Outcome = (typeof Outcome)[keyof typeof Outcome]
+
+/**
+ * The compliance rule (product.md) for every person and training of a table, kept compact: one
+ * byte per person and training; records are built only when asked for (`record`).
  *
- * Runs once per person and training in every sync (300,000 times for 100,000 people), so it is
- * written as plain loops: no intermediate arrays, no object rest (bench/, BENCHMARKS.md).
+ * Only selected campaigns count; enrolled in none → no record (`not_enrolled`); a campaign is
+ * complete when each module the person is enrolled in has a completed enrollment (re-enrolments
+ * add rows; any completed one counts); all enrolled campaigns complete → compliant, which is
+ * sticky. A row repeated within a person's campaign (same enrollment id, e.g. live data shifting
+ * under the pages) counts once, its completed version winning: the one dedupe of the pipeline.
  */
-export function evaluateTraining({ selected, enrollments, previous, now }: EvaluateInput): ComplianceRecord {
-  if (previous?.sticky) return previous
-  if (selected.length === 0) return notConfigured(now)
+export class Evaluation {
+  /** Rows of person p: `order[start[p]] … order[start[p + 1] - 1]`, duplicates left out. */
+  private readonly start: Int32Array
+  private readonly order: Int32Array
+  private readonly outcomes: Uint8Array
+  private readonly slots: Int32Array[]
+  private readonly keys: string[] = []
+  /** Scratch for `record`: a campaign's first and last position among one person's rows. */
+  private readonly firstAt: Int32Array
+  private readonly lastAt: Int32Array
+  private readonly done: number[] = []
+  /** Distinct enrollments in the table. */
+  readonly enrollments: number
 
-  const campaigns: CampaignProgress[] = []
-  const evidence: Evidence[] = []
-  let completed = 0
-  let compliantAt: string | null = null
-  for (const campaign of selected) {
-    const rows = enrollments.get(campaign.id)
-    if (!rows || rows.length === 0) continue
-    const progress = campaignOutcome(campaign, rows, evidence)
-    campaigns.push(progress)
-    if (!progress.completed) continue
-    completed++
-    if (compliantAt === null || (progress.completedAt as string) > compliantAt) compliantAt = progress.completedAt
-  }
-  if (campaigns.length === 0) return { ...emptyStatus('not_enrolled'), evidence: [], evaluatedAt: now }
-
-  const compliant = completed === campaigns.length
-  return {
-    status: compliant ? 'compliant' : 'non_compliant',
-    completed,
-    required: campaigns.length,
-    compliantAt: compliant ? compliantAt : null,
-    sticky: compliant,
-    campaigns,
-    evidence: compliant ? evidence : [],
-    evaluatedAt: now,
-  }
-}
-
-/**
- * A campaign is complete for a person when every module they are enrolled in has at least one
- * completed enrollment (re-enrolments add rows; any completed one counts). It was completed
- * when its last module was first completed. A complete campaign's evidence (one row per module,
- * in first-seen module order) is appended to `evidence`.
- */
-function campaignOutcome(campaign: SelectedCampaign, rows: readonly Enrollment[], evidence: Evidence[]): CampaignProgress {
-  if (rows.length === 1) {
-    // The usual case (one module, enrolled once): no per-module bookkeeping.
-    const row = rows[0] as Enrollment
-    if (row.completedAt === null) return incomplete(campaign)
-    evidence.push({
-      campaignId: campaign.id,
-      campaignName: campaign.name,
-      module: row.module,
-      moduleName: row.moduleName ?? row.module,
-      enrollmentId: row.enrollmentId,
-      completedAt: row.completedAt,
+  constructor(
+    private readonly table: RowTable,
+    private readonly trainings: readonly TrainingInput[],
+  ) {
+    const { start, order, kept } = groupByPerson(table)
+    this.start = start
+    this.order = order
+    this.enrollments = kept
+    this.slots = trainings.map(({ selected }) => {
+      const slot = new Int32Array(table.campaigns).fill(-1)
+      selected.forEach(({ index }, position) => {
+        if (index >= 0 && index < table.campaigns && slot[index] === -1) slot[index] = position
+      })
+      return slot
     })
-    return { id: campaign.id, name: campaign.name, completed: true, completedAt: row.completedAt }
+    this.outcomes = new Uint8Array(table.people * trainings.length)
+    this.firstAt = new Int32Array(table.campaigns).fill(-1)
+    this.lastAt = new Int32Array(table.campaigns)
+    this.evaluateAll()
   }
-  const firstDone = new Map<string, Enrollment | null>()
-  for (const row of rows) {
-    const best = firstDone.get(row.module)
-    if (row.completedAt === null) {
-      if (best === undefined) firstDone.set(row.module, null)
-    } else if (!best || row.completedAt < (best.completedAt as string)) {
+
+  outcome(person: number, training: number): Outcome {
+    return this.outcomes[person * this.trainings.length + training] as Outcome
+  }
+
+  /** Whether the person has any enrollment in the table (selected or not). */
+  hasRows(person: number): boolean {
+    return person < this.table.people && (this.start[person + 1] as number) > (this.start[person] as number)
+  }
+
+  /** The person's record: the standing one, a new one, or null when enrolled in no selected campaign. */
+  record(person: number, training: number, now: string): ComplianceRecord | null {
+    const outcome = this.outcome(person, training)
+    const input = this.trainings[training] as TrainingInput
+    if (outcome === Outcome.stands) return input.previous?.(person) ?? null
+    if (outcome === Outcome.none) return null
+    const since = input.countsFrom?.(person) ?? null
+    const campaigns: CampaignProgress[] = []
+    const evidence: Evidence[] = []
+    let completed = 0
+    let compliantAt: string | null = null
+    const { firstAt, lastAt } = this
+    const from = this.start[person] as number
+    const to = this.start[person + 1] as number
+    // Where each of the person's campaigns starts and ends among their rows (one pass, then reset).
+    for (let at = from; at < to; at++) {
+      const campaign = this.table.campaign[this.order[at] as number] as number
+      if (firstAt[campaign] === -1) firstAt[campaign] = at
+      lastAt[campaign] = at
+    }
+    for (const campaign of input.selected) {
+      const first = campaign.index >= 0 ? (firstAt[campaign.index] ?? -1) : -1
+      const progress = first === -1 ? null : this.progress(campaign, first, lastAt[campaign.index] as number, since, evidence)
+      if (!progress) continue
+      campaigns.push(progress)
+      if (!progress.completed) continue
+      completed++
+      if (compliantAt === null || (progress.completedAt as string) > compliantAt) compliantAt = progress.completedAt
+    }
+    for (let at = from; at < to; at++) firstAt[this.table.campaign[this.order[at] as number] as number] = -1
+    const compliant = completed === campaigns.length
+    return {
+      status: compliant ? 'compliant' : 'non_compliant',
+      completed,
+      required: campaigns.length,
+      compliantAt: compliant ? compliantAt : null,
+      sticky: compliant,
+      campaigns,
+      evidence: compliant ? evidence : [],
+      evaluatedAt: now,
+    }
+  }
+
+  private evaluateAll(): void {
+    const { trainings, start, order, table } = this
+    const count = trainings.length
+    const seen = new Int32Array(table.campaigns)
+    const first = new Int32Array(table.campaigns)
+    const last = new Int32Array(table.campaigns)
+    const touched = new Int32Array(table.campaigns)
+    for (let person = 0; person < table.people; person++) {
+      const from = start[person] as number
+      const to = start[person + 1] as number
+      for (let training = 0; training < count; training++) {
+        const input = trainings[training] as TrainingInput
+        if (input.previous && stands(input.previous(person))) {
+          this.outcomes[person * count + training] = Outcome.stands
+          continue
+        }
+        if (from === to || input.selected.length === 0) continue
+        const slot = this.slots[training] as Int32Array
+        let required = 0
+        for (let at = from; at < to; at++) {
+          const campaign = table.campaign[order[at] as number] as number
+          if ((slot[campaign] as number) < 0) continue
+          if (seen[campaign] === 0) {
+            touched[required++] = campaign
+            first[campaign] = at
+          }
+          last[campaign] = at
+          seen[campaign] = (seen[campaign] as number) + 1
+        }
+        if (required === 0) continue
+        const since = input.countsFrom?.(person) ?? null
+        let completed = 0
+        for (let index = 0; index < required; index++) {
+          const campaign = touched[index] as number
+          const done =
+            seen[campaign] === 1
+              ? doneAt(table.rows[order[first[campaign] as number] as number] as EnrollmentRow, since) !== null
+              : this.complete(first[campaign] as number, last[campaign] as number, campaign, since)
+          if (done) completed++
+          seen[campaign] = 0
+        }
+        this.outcomes[person * count + training] = completed === required ? Outcome.compliant : Outcome.nonCompliant
+      }
+    }
+  }
+
+  /**
+   * Whether every module of the person's rows of `campaign` (between `from` and `through`) has a
+   * counted completion. Scratch arrays instead of objects: this runs for every campaign a person
+   * has more than one row in (multi-module campaigns, re-enrolments).
+   */
+  private complete(from: number, through: number, campaign: number, since: number | null): boolean {
+    const { keys, done } = this
+    let count = 0
+    for (let at = from; at <= through; at++) {
+      const index = this.order[at] as number
+      if (this.table.campaign[index] !== campaign) continue
+      const row = this.table.rows[index] as EnrollmentRow
+      let module = 0
+      while (module < count && keys[module] !== row.module) module++
+      if (module === count) {
+        keys[count] = row.module
+        done[count++] = doneAt(row, since) === null ? 0 : 1
+      } else if (done[module] === 0 && doneAt(row, since) !== null) done[module] = 1
+    }
+    for (let module = 0; module < count; module++) if (done[module] === 0) return false
+    return true
+  }
+
+  /** Per module, in first-seen order: the earliest completed row, or null. */
+  private modules(from: number, through: number, campaign: number, since: number | null): { key: string; done: EnrollmentRow | null }[] {
+    const modules: { key: string; done: EnrollmentRow | null }[] = []
+    for (let at = from; at <= through; at++) {
+      const index = this.order[at] as number
+      if (this.table.campaign[index] !== campaign) continue
+      const row = this.table.rows[index] as EnrollmentRow
+      const completedAt = doneAt(row, since)
+      let module = modules.find((item) => item.key === row.module)
+      if (!module) modules.push((module = { key: row.module, done: null }))
       // Enrollment times are UTC ISO strings (Z), so string order is time order.
-      firstDone.set(row.module, row)
+      if (completedAt !== null && (module.done === null || completedAt < (doneAt(module.done, since) as string))) module.done = row
     }
+    return modules
   }
-  for (const row of firstDone.values()) if (!row) return incomplete(campaign)
-  let completedAt: string | null = null
-  for (const [module, row] of firstDone) {
-    const done = row as Enrollment
-    const at = done.completedAt as string
-    evidence.push({ campaignId: campaign.id, campaignName: campaign.name, module, moduleName: done.moduleName ?? module, enrollmentId: done.enrollmentId, completedAt: at })
-    if (completedAt === null || at > completedAt) completedAt = at
+
+  private progress(campaign: SelectedCampaign & { index: number }, from: number, through: number, since: number | null, evidence: Evidence[]): CampaignProgress | null {
+    const modules = this.modules(from, through, campaign.index, since)
+    if (modules.length === 0) return null
+    let completedAt: string | null = null
+    for (const { done } of modules) {
+      if (done === null) return { id: campaign.id, name: campaign.name, completed: false, completedAt: null }
+    }
+    for (const { key, done } of modules) {
+      const row = done as EnrollmentRow
+      const at = row.completedAt as string
+      evidence.push({ campaignId: campaign.id, campaignName: campaign.name, module: key, moduleName: row.moduleName ?? key, enrollmentId: row.enrollmentId, completedAt: at })
+      if (completedAt === null || at > completedAt) completedAt = at
+    }
+    return { id: campaign.id, name: campaign.name, completed: true, completedAt }
   }
-  return { id: campaign.id, name: campaign.name, completed: true, completedAt }
 }
 
-function incomplete(campaign: SelectedCampaign): CampaignProgress {
-  return { id: campaign.id, name: campaign.name, completed: false, completedAt: null }
-}
-
-/**
- * Groups enrollments by person (normalised e-mail) and campaign, dropping duplicate enrollment
- * ids (the first row of a campaign's id wins). Duplicates are tracked per campaign, and rows
- * arrive campaign by campaign, so the campaign's id set is looked up once per run of rows.
- */
-export function groupEnrollments(enrollments: Iterable<Enrollment>): Map<string, Map<string, Enrollment[]>> {
-  const seenByCampaign = new Map<string, Set<string>>()
-  const byPerson = new Map<string, Map<string, Enrollment[]>>()
-  let lastCampaign: string | null = null
-  let seen = new Set<string>()
-  for (const row of enrollments) {
-    if (row.campaignId !== lastCampaign) {
-      lastCampaign = row.campaignId
-      const known = seenByCampaign.get(lastCampaign)
-      if (known) seen = known
-      else seenByCampaign.set(lastCampaign, (seen = new Set()))
-    }
-    if (seen.has(row.enrollmentId)) continue
-    seen.add(row.enrollmentId)
-    let byCampaign = byPerson.get(row.email)
-    if (!byCampaign) byPerson.set(row.email, (byCampaign = new Map()))
-    const list = byCampaign.get(row.campaignId)
-    if (list) list.push(row)
-    else byCampaign.set(row.campaignId, [row])
-  }
-  return byPerson
+/** A row's completion as it counts: none before the person's recurrence reset. */
+function doneAt(row: EnrollmentRow, since: number | null): string | null {
+  const at = row.completedAt
+  if (at === null || since === null) return at
+  return Date.parse(at) < since ? null : at
 }
 
 export { countDue, isDue } from './constants.ts'

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { parseCampaignKey } from '../../shared/campaign-key.ts'
+import type { TrainingId } from '../../shared/domain.ts'
 import type { Logger } from '../log.ts'
+import type { ProviderSession } from '../providers/types.ts'
 import { writeDurably } from '../store/durable.ts'
-import type { StoredConnection } from '../store/schema.ts'
-import type { OpenedSession } from '../sync/session.ts'
-import type { SyncPlan } from '../sync/plan.ts'
+import type { StoredRecord } from '../store/schema.ts'
+import { evidenceDigest } from './pdf.ts'
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+
+/** A record that has just become compliant (the sync's stage 4 hands these over). */
+export type NewlyCompliant = { email: string; training: TrainingId; record: StoredRecord }
 
 /**
  * Provider certificates (PDF bytes), kept content-addressed by SHA-256 in DATA_DIR/certificates.
@@ -25,24 +30,34 @@ export class CertificateStore {
   }
 
   /**
-   * Downloads the provider's certificates for everyone a sync is about to make compliant and adds
-   * their hashes to the planned records. A failed download is logged and the record keeps no
-   * provider certificate (trainproof's own PDF still proves it); the sync goes on.
+   * Stage 5 of the sync: the evidence of every record about to become compliant, fixed. Each
+   * comes back as a new record with its evidence digest and the hashes of the provider's
+   * certificates, downloaded now. A failed download is logged and the record keeps no provider
+   * certificate (trainproof's own PDF still proves it); the sync goes on.
    */
-  async fetchFor(opened: OpenedSession, connection: StoredConnection, newlyCompliant: SyncPlan['newlyCompliant']): Promise<void> {
-    const download = opened.session.certificate?.bind(opened.session)
-    if (!download) return
-    for (const { email, record } of newlyCompliant) {
-      for (const evidence of record.evidence) {
-        const externalId = evidence.campaignId.slice(connection.id.length + 1)
-        try {
-          const bytes = await download({ campaignExternalId: externalId, enrollmentId: evidence.enrollmentId, email })
-          if (bytes) record.certificates.push(await this.put(bytes))
-        } catch (error) {
-          this.log.warn('certificate download failed', { connectionId: connection.id, campaign: externalId, error })
-        }
+  async certify(session: Pick<ProviderSession, 'certificate'>, connectionId: string, compliant: readonly NewlyCompliant[]): Promise<NewlyCompliant[]> {
+    const download = session.certificate?.bind(session)
+    const certified: NewlyCompliant[] = []
+    for (const { email, training, record } of compliant) {
+      const evidenceSha256 = evidenceDigest(record)
+      const certificates = download ? await this.download(download, connectionId, email, record) : [...record.certificates]
+      certified.push({ email, training, record: { ...record, certificates, evidenceSha256 } })
+    }
+    return certified
+  }
+
+  private async download(download: NonNullable<ProviderSession['certificate']>, connectionId: string, email: string, record: StoredRecord): Promise<string[]> {
+    const hashes = [...record.certificates]
+    for (const evidence of record.evidence) {
+      const campaignExternalId = parseCampaignKey(evidence.campaignId)?.externalCampaignId ?? evidence.campaignId
+      try {
+        const bytes = await download({ campaignExternalId, enrollmentId: evidence.enrollmentId, email })
+        if (bytes) hashes.push(await this.put(bytes))
+      } catch (error) {
+        this.log.warn('certificate download failed', { connectionId, campaign: campaignExternalId, error })
       }
     }
+    return hashes
   }
 
   async put(bytes: Uint8Array): Promise<string> {
@@ -63,5 +78,3 @@ export class CertificateStore {
     }
   }
 }
-
-

@@ -119,8 +119,11 @@ export type RemotePerson = {
   externalId?: string
 }
 
-/** An enrollment as the adapter normalised it; `campaignId` here is the campaign's externalId. */
-export type RemoteEnrollment = Enrollment & { name?: string }
+/**
+ * An enrollment as the adapter maps it: its campaign is the provider's own id (the sync turns it
+ * into trainproof's campaign key), and `name` is the person's name when the row carries it.
+ */
+export type RemoteEnrollment = Omit<Enrollment, 'campaignId'> & { externalCampaignId: string; name?: string }
 
 /** Whom a targeted re-check is about: their e-mail and their id at this connection, when known. */
 export type RecheckPerson = { email: string; externalId: string | null }
@@ -134,8 +137,9 @@ export interface ProviderSession {
    */
   listPeople(campaigns: readonly RemoteCampaign[]): Promise<RemotePerson[]>
   /**
-   * Enrollments of exactly these campaigns (never others), deduplicated, with e-mails
-   * normalised and people who are not active left out.
+   * Enrollments of exactly these campaigns (never others), with e-mails normalised and people who
+   * are not active left out. A row may repeat (live data shifting under the pages): the sync's
+   * evaluator counts an enrollment id once per person and campaign, its completed version winning.
    */
   listEnrollments(campaigns: readonly RemoteCampaign[]): Promise<RemoteEnrollment[]>
   /**

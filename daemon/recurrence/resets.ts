@@ -1,10 +1,9 @@
-import { DEFAULT_GRACE_DAYS, TRAINING_IDS, type Enrollment, type Recurrence, type TrainingId } from '../../shared/domain.ts'
-import type { PersonEnrollments } from '../../shared/evaluator.ts'
+import { DEFAULT_GRACE_DAYS, TRAINING_IDS, type Recurrence, type TrainingId } from '../../shared/domain.ts'
 import { dueDate, nextReset, previewReset } from '../../shared/recurrence.ts'
 import { auditor } from '../services/audit.ts'
-import type { Db, Retraining, StoredPerson } from '../store/schema.ts'
+import type { Db, StoredPerson } from '../store/schema.ts'
 
-/** Annual retraining against the db: who a rule would reset (preview), applying due resets, and what a sync may count after one. */
+/** Annual retraining against the db: who a rule would reset (preview), and applying due resets (what a sync may count after one: sync/plan.ts `countsFrom`). */
 
 export type PlannedReset = { email: string; at: string }
 
@@ -59,21 +58,4 @@ export function clearRetraining(db: Db, email: string, training: TrainingId): vo
   if (!entries?.[training]) return
   delete entries[training]
   if (Object.keys(entries).length === 0) delete db.retraining[email]
-}
-
-/**
- * A person's enrollments as a sync may count them after a recurrence reset: a completion
- * before the reset is treated as not completed (a re-enrolment completed since still counts).
- */
-export function sinceRetraining(enrollments: PersonEnrollments, retraining: Retraining | undefined): PersonEnrollments {
-  if (!retraining) return enrollments
-  const since = Date.parse(retraining.resetAt)
-  const counted = new Map<string, Enrollment[]>()
-  for (const [campaignId, rows] of enrollments) {
-    counted.set(
-      campaignId,
-      rows.map((row) => (row.completedAt !== null && Date.parse(row.completedAt) < since ? { ...row, completedAt: null } : row)),
-    )
-  }
-  return counted
 }

@@ -1,189 +1,83 @@
-import { TRAINING_IDS, type TrainingId } from '../../shared/domain.ts'
-import { evaluateTraining, groupEnrollments, type SelectedCampaign } from '../../shared/evaluator.ts'
-import type { RemoteCampaign, RemoteEnrollment, RemotePerson } from '../providers/types.ts'
-import type { Db, StoredCampaign, StoredConnection, StoredPerson, StoredRecord } from '../store/schema.ts'
-import { evidenceDigest } from '../certificates/pdf.ts'
-import { sinceRetraining } from '../recurrence/resets.ts'
-
-/** What one sync of one connection fetched from its provider. */
-export type Fetched = {
-  campaigns: RemoteCampaign[]
-  people: RemotePerson[]
-  enrollments: RemoteEnrollment[]
-}
-
-
-export const campaignId = (connectionId: string, externalId: string) => `${connectionId}:${externalId}`
-
-export function toStoredCampaigns(connectionId: string, remote: readonly RemoteCampaign[]): StoredCampaign[] {
-  return remote.map((campaign) => ({
-    id: campaignId(connectionId, campaign.externalId),
-    connectionId,
-    externalId: campaign.externalId,
-    name: campaign.name,
-    status: campaign.status,
-    importable: campaign.importable,
-    notImportableReason: campaign.importable ? null : campaign.notImportableReason,
-  }))
-}
-
-/** Replaces a connection's campaign list; selected campaigns that are gone leave every selection. */
-export function replaceCampaigns(db: Db, connectionId: string, campaigns: StoredCampaign[]): string[] {
-  db.campaigns = [...db.campaigns.filter((campaign) => campaign.connectionId !== connectionId), ...campaigns]
-  const present = new Set(campaigns.filter((campaign) => campaign.importable).map((campaign) => campaign.id))
-  const dropped: string[] = []
-  for (const id of TRAINING_IDS) {
-    const config = db.trainings[id]
-    if (config.connectionId !== connectionId) continue
-    const kept = config.campaignIds.filter((campaign) => present.has(campaign))
-    dropped.push(...config.campaignIds.filter((campaign) => !present.has(campaign)))
-    config.campaignIds = kept
-  }
-  return dropped
-}
+import type { TrainingId } from '../../shared/domain.ts'
+import type { SelectedCampaign, TrainingInput } from '../../shared/evaluator.ts'
+import type { RowTable } from '../../shared/row-table.ts'
+import type { Db, RecordSource, StoredConnection } from '../store/schema.ts'
+import type { Selection } from './fetch.ts'
+import type { Normalised } from './normalise.ts'
 
 /**
- * The selection a sync works with, taken when it starts: per training this connection serves,
- * its selected campaign ids. A sync fetches for exactly this and evaluates against exactly this;
- * a selection saved while it runs counts from the next sync.
+ * Stage 3: what to evaluate, decided against the db without changing it: per training the
+ * campaigns that count (with their table index), whom to evaluate and in which order, and what
+ * the evaluator must know of each person (their record so far, for the sticky rule; their
+ * recurrence reset, after which older completions stop counting).
  */
-export type Selection = ReadonlyMap<TrainingId, readonly string[]>
-
-export function snapshotSelection(db: Db, connectionId: string): Selection {
-  const selection = new Map<TrainingId, readonly string[]>()
-  for (const id of TRAINING_IDS) {
-    const config = db.trainings[id]
-    if (config.connectionId === connectionId) selection.set(id, [...config.campaignIds])
-  }
-  return selection
+export type Plan = {
+  connectionId: string
+  source: RecordSource
+  normalised: Normalised
+  /** The normalised table, counting also the people it has no rows of. */
+  table: RowTable
+  trainings: TrainingId[]
+  inputs: TrainingInput[]
+  /** Person index → e-mail. */
+  emails: readonly string[]
+  /** The people to evaluate (indexes), in the order their records are written. */
+  order: readonly number[]
 }
 
-/** The campaigns whose enrollments a sync must fetch: those of the selection. */
-export function selectedRemote(selection: Selection, connectionId: string, remote: readonly RemoteCampaign[]): RemoteCampaign[] {
-  const wanted = new Set<string>()
-  for (const campaigns of selection.values()) for (const campaign of campaigns) wanted.add(campaign)
-  return remote.filter((campaign) => campaign.importable && wanted.has(campaignId(connectionId, campaign.externalId)))
-}
-
-/** What a sync will change, computed before anything is written. */
-export type SyncPlan = {
-  campaigns: StoredCampaign[]
-  names: Map<string, string>
-  /** The provider's id of each listed person (for targeted re-checks). */
-  externalIds: Map<string, string>
-  /** Per training this connection serves: the new record of each person, or null to clear it. */
-  records: Map<TrainingId, Map<string, StoredRecord | null>>
-  stats: { campaigns: number; people: number; enrollments: number; evaluated: number }
-  newlyCompliant: { email: string; training: TrainingId; record: StoredRecord }[]
-}
+/** A training a re-check looks at, with the selection it had when the re-check started. */
+export type DueTraining = { training: TrainingId; campaignIds: readonly string[] }
 
 /**
- * Evaluates a fetched sync against the db without changing it: every non-sticky person, for each
- * training this connection serves. Sticky records are never touched.
+ * A sync: every person the db or the provider knows, for each training this connection serves,
+ * against the selected campaigns the provider still lists as importable.
  */
-export function planSync(db: Db, connection: StoredConnection, selection: Selection, fetched: Fetched, now: string): SyncPlan {
-  const campaigns = toStoredCampaigns(connection.id, fetched.campaigns)
+export function planSync(db: Db, connection: StoredConnection, selection: Selection, normalised: Normalised): Plan {
   const names = new Map<string, string>()
-  const externalIds = new Map<string, string>()
-  for (const person of fetched.people) {
-    names.set(person.email, person.name)
-    if (person.externalId !== undefined) externalIds.set(person.email, person.externalId)
-  }
-  for (const row of fetched.enrollments) if (!names.has(row.email)) names.set(row.email, row.name ?? row.email)
-
-  const grouped = groupEnrollments(
-    fetched.enrollments.map((row) => ({
-      enrollmentId: row.enrollmentId,
-      campaignId: campaignId(connection.id, row.campaignId),
-      email: row.email,
-      module: row.module,
-      ...(row.moduleName !== undefined ? { moduleName: row.moduleName } : {}),
-      completedAt: row.completedAt,
-    })),
-  )
-  const source = { provider: connection.provider, connectionId: connection.id, connectionLabel: connection.label }
-  const campaignNames = new Map(campaigns.map((campaign) => [campaign.id, campaign.name]))
-  const present = new Set(campaigns.filter((campaign) => campaign.importable).map((campaign) => campaign.id))
-  const everyone = new Set([...Object.keys(db.people), ...names.keys()])
-  const plan: SyncPlan = {
-    campaigns,
-    names,
-    externalIds,
-    records: new Map(),
-    stats: { campaigns: campaigns.length, people: names.size, enrollments: fetched.enrollments.length, evaluated: 0 },
-    newlyCompliant: [],
-  }
-  for (const [training, selectedIds] of selection) {
-    const selected: SelectedCampaign[] = selectedIds
-      .filter((id) => present.has(id))
-      .map((id) => ({ id, name: campaignNames.get(id) ?? id }))
-    const records = new Map<string, StoredRecord | null>()
-    plan.records.set(training, records)
-    for (const email of everyone) {
-      if (db.people[email]?.records[training]?.sticky) continue
-      const enrollments = grouped.get(email)
-      if (!enrollments || selected.length === 0) {
-        records.set(email, null)
-        continue
-      }
-      // After a reset by a recurrence rule, completions from before it no longer count.
-      const counted = sinceRetraining(enrollments, db.retraining[email]?.[training])
-      const evaluated = evaluateTraining({ selected, enrollments: counted, previous: null, now })
-      plan.stats.evaluated++
-      if (evaluated.status === 'not_enrolled') {
-        records.set(email, null)
-        continue
-      }
-      const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [], source, evidenceSha256: null }
-      if (record.sticky) record.evidenceSha256 = evidenceDigest(record)
-      records.set(email, record)
-      if (record.sticky) plan.newlyCompliant.push({ email, training, record })
-    }
-  }
-  return plan
+  for (const campaign of normalised.campaigns) if (campaign.importable) names.set(campaign.id, campaign.name)
+  const trainings = [...selection].map(([training, ids]) => ({ training, ids }))
+  const everyone = new Set([...Object.keys(db.people), ...normalised.names.keys()])
+  return planOf(db, connection, normalised, trainings, names, everyone)
 }
 
-/**
- * Writes a plan into the db. Synchronous: it runs inside one store update, so it lands whole.
- * Records written are stamped with the sync's end (`syncedAt`), the time their evidence stands for.
- */
-export function commitSync(db: Db, connectionId: string, plan: SyncPlan, syncedAt: string): { droppedFromSelection: string[] } {
-  const droppedFromSelection = replaceCampaigns(db, connectionId, plan.campaigns)
-  upsertPeople(db, connectionId, plan.names, plan.externalIds)
-  for (const [training, records] of plan.records) {
-    for (const [email, record] of records) {
-      const person = db.people[email]
-      if (!person || person.records[training]?.sticky) continue
-      if (record) {
-        record.evaluatedAt = syncedAt
-        person.records[training] = record
-      } else delete person.records[training]
-    }
-  }
-  pruneGone(db)
-  return { droppedFromSelection }
+/** A re-check: one person, their due trainings, against the campaigns the db knows. */
+export function planRecheck(db: Db, connection: StoredConnection, email: string, due: readonly DueTraining[], normalised: Normalised): Plan {
+  const names = new Map(db.campaigns.map((campaign) => [campaign.id, campaign.name]))
+  const trainings = due.map(({ training, campaignIds }) => ({ training, ids: campaignIds }))
+  return planOf(db, connection, normalised, trainings, names, [email])
 }
 
-function upsertPeople(db: Db, connectionId: string, names: ReadonlyMap<string, string>, externalIds: ReadonlyMap<string, string>): void {
-  for (const person of Object.values(db.people)) {
-    if (names.has(person.email)) continue
-    person.seenBy = person.seenBy.filter((id) => id !== connectionId)
-    delete person.externalIds[connectionId]
-  }
-  for (const [email, name] of names) {
-    const person: StoredPerson = db.people[email] ?? { email, name, seenBy: [], externalIds: {}, records: {} }
-    person.name = name || person.name
-    if (!person.seenBy.includes(connectionId)) person.seenBy.push(connectionId)
-    const externalId = externalIds.get(email)
-    if (externalId === undefined) delete person.externalIds[connectionId]
-    else person.externalIds[connectionId] = externalId
-    db.people[email] = person
-  }
-}
-
-/** People no provider lists any more and who hold no record are forgotten. */
-function pruneGone(db: Db): void {
-  for (const [email, person] of Object.entries(db.people)) {
-    if (person.seenBy.length === 0 && Object.keys(person.records).length === 0) delete db.people[email]
+function planOf(
+  db: Db,
+  connection: StoredConnection,
+  normalised: Normalised,
+  trainings: readonly { training: TrainingId; ids: readonly string[] }[],
+  campaignNames: ReadonlyMap<string, string>,
+  everyone: Iterable<string>,
+): Plan {
+  const keyIndex = new Map(normalised.campaignKeys.map((key, index) => [key, index]))
+  const { people } = normalised
+  const order: number[] = []
+  for (const email of everyone) order.push(people.indexOf(email))
+  const emails = people.emails
+  const inputs = trainings.map(({ training, ids }): TrainingInput => ({
+    selected: [...new Set(ids)]
+      .filter((id) => campaignNames.has(id))
+      .map((id): SelectedCampaign & { index: number } => ({ id, name: campaignNames.get(id) ?? id, index: keyIndex.get(id) ?? -1 })),
+    previous: (person) => db.people[emails[person] as string]?.records[training],
+    countsFrom: (person) => {
+      const reset = db.retraining[emails[person] as string]?.[training]
+      return reset ? Date.parse(reset.resetAt) : null
+    },
+  }))
+  return {
+    connectionId: connection.id,
+    source: { provider: connection.provider, connectionId: connection.id, connectionLabel: connection.label },
+    normalised,
+    table: { ...normalised.table, people: people.size },
+    trainings: trainings.map(({ training }) => training),
+    inputs,
+    emails,
+    order,
   }
 }

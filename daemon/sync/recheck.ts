@@ -1,31 +1,34 @@
-import { TRAINING_IDS, type TrainingId } from '../../shared/domain.ts'
-import { evaluateTraining, groupEnrollments, isDue } from '../../shared/evaluator.ts'
-import { evidenceDigest } from '../certificates/pdf.ts'
+import { TRAINING_IDS } from '../../shared/domain.ts'
+import { isDue } from '../../shared/evaluator.ts'
 import type { CertificateStore } from '../certificates/store.ts'
 import { trainingStatus } from '../compliance/views.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import type { RemoteCampaign, RemoteEnrollment } from '../providers/types.ts'
+import type { RemoteCampaign } from '../providers/types.ts'
 import { audit } from '../store/audit.ts'
-import type { Db, StoredRecord } from '../store/schema.ts'
+import type { Db } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
 import { DailyBudget } from './budget.ts'
-import { campaignId } from './plan.ts'
-import { sinceRetraining } from '../recurrence/resets.ts'
+import { commitRecheck } from './commit.ts'
+import { evaluatePlan, type Compliant, type Evaluated } from './evaluate.ts'
+import { fetchPerson } from './fetch.ts'
+import { normalise } from './normalise.ts'
+import { planRecheck, type DueTraining } from './plan.ts'
 import type { Sessions } from './session.ts'
 
 /** One re-check per person per minute: enough for "I just finished", too little to hammer a provider. */
 export const RECHECK_INTERVAL_MS = 60_000
 
-type Due = { training: TrainingId; campaignIds: readonly string[] }
+type Due = DueTraining
 
 /**
  * "I finished — check again": a targeted check of one person's due trainings, never a sync.
  * Per connection behind a due training it asks the provider for that person's enrollments in the
  * selected campaigns only (`ProviderSession.enrollmentsOf`: a few requests whatever the tenant's
- * size), evaluates them with the evaluator and writes the person's records under the usual rules
- * (sticky stays sticky; a selection changed meanwhile wins). Limited per person, and kept out of
- * the provider's daily budget share the nightly sync needs.
+ * size) and runs them through the sync's own stages (normalise → plan → evaluate → certificates
+ * → commit) for this one person, under the usual rules (sticky stays sticky; a selection changed
+ * meanwhile wins). Limited per person, and kept out of the provider's daily budget share the
+ * nightly sync needs.
  */
 export class Rechecks {
   private readonly last = new Map<string, number>()
@@ -55,35 +58,25 @@ export class Rechecks {
     const person = db.people[email]
     if (!connection || !person) return
     const opened = this.deps.sessions.open(connection)
-    const enrollmentsOf = opened.session.enrollmentsOf?.bind(opened.session)
-    if (!enrollmentsOf) return
+    if (!opened.session.enrollmentsOf) return
     const budget = opened.adapter.dailyBudget?.(seatsOf(db, connectionId))
     if (budget !== undefined) this.budget.admit(db, connectionId, budget)
     const campaigns = remoteCampaigns(db, connectionId, due)
-    let records: Map<TrainingId, StoredRecord | null>
+    let evaluated: Evaluated
+    let certified: Compliant[]
     try {
-      const rows = await enrollmentsOf({ email, externalId: person.externalIds[connectionId] ?? null }, campaigns)
-      if (rows === null) return
-      records = evaluate(db, connection, email, due, rows, new Date(this.now()).toISOString())
-      const newlyCompliant = [...records].flatMap(([training, record]) => (record?.sticky ? [{ email, training, record }] : []))
-      await this.deps.certificates.fetchFor(opened, connection, newlyCompliant)
+      const fetched = await fetchPerson(opened.session, { email, externalId: person.externalIds[connectionId] ?? null }, campaigns)
+      if (fetched === null) return
+      const plan = planRecheck(db, connection, email, due, normalise(connectionId, fetched))
+      evaluated = evaluatePlan(plan, new Date(this.now()).toISOString())
+      certified = await this.deps.certificates.certify(opened.session, connectionId, evaluated.newlyCompliant)
     } finally {
       this.budget.record(connectionId, opened.http.requests)
     }
     const now = new Date(this.now()).toISOString()
     await this.deps.store.update((db) => {
-      const stored = db.people[email]
-      if (!stored) return
-      const changed: Partial<Record<TrainingId, string>> = {}
-      for (const { training, campaignIds } of due) {
-        const config = db.trainings[training]
-        if (config.connectionId !== connectionId || !sameList(config.campaignIds, campaignIds)) continue // the next sync counts
-        if (stored.records[training]?.sticky) continue
-        const record = records.get(training) ?? null
-        if (record) stored.records[training] = record
-        else delete stored.records[training]
-        changed[training] = record?.status ?? 'not_enrolled'
-      }
+      if (!db.people[email]) return
+      const changed = commitRecheck(db, email, due, evaluated, certified)
       audit(db, actor, 'person.rechecked', { email, connectionId, requests: opened.http.requests, statuses: changed }, now)
     }, { people: [email] })
   }
@@ -112,32 +105,9 @@ function remoteCampaigns(db: Db, connectionId: string, due: readonly Due[]): Rem
     .map(({ externalId, name, status, importable, notImportableReason }) => ({ externalId, name, status, importable, notImportableReason }))
 }
 
-/** The person's new record per due training; null where they are enrolled in none of its campaigns. */
-function evaluate(db: Db, connection: Db['connections'][number], email: string, due: readonly Due[], rows: readonly RemoteEnrollment[], now: string) {
-  const grouped = groupEnrollments(rows.map((row) => ({ ...row, campaignId: campaignId(connection.id, row.campaignId) })))
-  const names = new Map(db.campaigns.map((campaign) => [campaign.id, campaign.name]))
-  const source = { provider: connection.provider, connectionId: connection.id, connectionLabel: connection.label }
-  const records = new Map<TrainingId, StoredRecord | null>()
-  for (const { training, campaignIds } of due) {
-    const selected = campaignIds.filter((id) => names.has(id)).map((id) => ({ id, name: names.get(id)! }))
-    const enrollments = sinceRetraining(grouped.get(email) ?? new Map(), db.retraining[email]?.[training])
-    const evaluated = evaluateTraining({ selected, enrollments, previous: null, now })
-    if (evaluated.status === 'not_enrolled' || evaluated.status === 'not_configured') {
-      records.set(training, null)
-      continue
-    }
-    const record: StoredRecord = { ...evaluated, connectionId: connection.id, certificates: [], source, evidenceSha256: null }
-    if (record.sticky) record.evidenceSha256 = evidenceDigest(record)
-    records.set(training, record)
-  }
-  return records
-}
-
 /** People this connection listed at its last sync: a lower bound of its licensed seats. */
 function seatsOf(db: Db, connectionId: string): number {
   let seats = 0
   for (const person of Object.values(db.people)) if (person.seenBy.includes(connectionId)) seats++
   return seats
 }
-
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, index) => item === b[index])

@@ -4,10 +4,13 @@ import type { Logger } from '../log.ts'
 import type { StoredConnection } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
 import type { CertificateStore } from '../certificates/store.ts'
-import { commitSync, planSync, replaceCampaigns, selectedRemote, snapshotSelection, toStoredCampaigns, type Fetched, type Selection } from './plan.ts'
-import type { Sessions } from './session.ts'
 import { audit } from '../store/audit.ts'
-import { syncChanges } from './changes.ts'
+import { commitSync, replaceCampaigns, syncChanges } from './commit.ts'
+import { evaluatePlan } from './evaluate.ts'
+import { fetchSync, snapshotSelection } from './fetch.ts'
+import { normalise, toStoredCampaigns } from './normalise.ts'
+import { planSync } from './plan.ts'
+import type { Sessions } from './session.ts'
 
 export type SyncDeps = {
   store: Store
@@ -19,8 +22,10 @@ export type SyncDeps = {
 }
 
 /**
- * Runs syncs one at a time: fetch everything first, then apply it in one store update. A failure
- * before that update changes no record; it only marks the connection and writes the audit log.
+ * Runs syncs one at a time, each through the one-way pipeline: fetch → normalise → plan →
+ * evaluate → certificates → commit (one module per stage, each importing only the ones before
+ * it). Everything is fetched and evaluated first, then applied in one store update; a failure
+ * before that update changes no record, it only marks the connection and writes the audit log.
  */
 export class SyncService {
   private queue: Promise<unknown> = Promise.resolve()
@@ -89,21 +94,24 @@ export class SyncService {
     let opened: ReturnType<Sessions['open']> | null = null
     try {
       opened = this.deps.sessions.open(connection, this.abort.signal)
-      const fetched = await this.fetch(opened.session, connectionId, selection)
-      const plan = planSync(this.deps.store.data, connection, selection, fetched, this.time())
-      await this.deps.certificates.fetchFor(opened, connection, plan.newlyCompliant)
+      const fetched = await fetchSync(opened.session, connectionId, selection)
+      const normalised = normalise(connectionId, fetched)
+      const plan = planSync(this.deps.store.data, connection, selection, normalised)
+      const evaluated = evaluatePlan(plan, this.time())
+      const certified = await this.deps.certificates.certify(opened.session, connectionId, evaluated.newlyCompliant)
       await this.deps.store.backup()
-      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt: startedAt, requests: opened.http.requests, error: null, changes: syncChanges(this.deps.store.data, plan) }
+      const changes = syncChanges(this.deps.store.data, normalised.names, evaluated)
+      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt: startedAt, requests: opened.http.requests, error: null, changes }
       await this.deps.store.update((db) => {
         // The end of the whole sync: everything fetched, evaluated and downloaded; the write is next.
         const finishedAt = this.time()
         run.finishedAt = finishedAt
         const stored = db.connections.find((item) => item.id === connectionId)
         if (!stored) throw notFound(`Connection ${connectionId}`)
-        const { droppedFromSelection } = commitSync(db, connectionId, plan, finishedAt)
+        const { droppedFromSelection } = commitSync(db, normalised, evaluated, certified, finishedAt)
         Object.assign(stored, { status: 'connected', lastSyncAt: finishedAt, lastError: null })
         db.syncRuns.push(run)
-        const detail = { connectionId, requests: run.requests, ...plan.stats, newlyCompliant: plan.newlyCompliant.length, droppedFromSelection }
+        const detail = { connectionId, requests: run.requests, ...evaluated.stats, newlyCompliant: evaluated.newlyCompliant.length, droppedFromSelection }
         audit(db, actor, 'sync.completed', detail, finishedAt)
       }, { people: 'all' })
       this.deps.log.info('sync completed', { connectionId, requests: run.requests })
@@ -111,14 +119,6 @@ export class SyncService {
     } catch (error) {
       return this.recordFailure(connectionId, actor, error, { startedAt, requests: opened?.http.requests ?? 0 })
     }
-  }
-
-  private async fetch(session: ReturnType<Sessions['open']>['session'], connectionId: string, selection: Selection): Promise<Fetched> {
-    const campaigns = await session.listCampaigns()
-    const selected = selectedRemote(selection, connectionId, campaigns)
-    const people = await session.listPeople(selected)
-    const enrollments = selected.length > 0 ? await session.listEnrollments(selected) : []
-    return { campaigns, people, enrollments }
   }
 
   private async recordFailure(

@@ -1,6 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Enrollment } from '../../shared/domain.ts'
-import { evaluateTraining } from '../../shared/evaluator.ts'
 import { ProviderError } from '../../daemon/errors.ts'
 import {
   createHuntressAdapter,
@@ -14,6 +12,7 @@ import { isAccountChoice, type RemoteCampaign, type SessionContext } from '../..
 import { decideAuthorization } from '../../fakes/huntress/browser.ts'
 import { ASSIGNMENT_STATUSES, startHuntressFake, type HuntressFake } from '../../fakes/huntress/index.ts'
 import { seedLargeTenant, seedWorkedExample } from '../../fakes/huntress/seed.ts'
+import { evaluateRows } from '../helpers/evaluate.ts'
 import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 const REDIRECT = 'http://127.0.0.1/callback'
@@ -76,22 +75,16 @@ describe('HuntressSession.listEnrollments', () => {
 
     const actual = Object.fromEntries(
       ['astronaut', 'wizard', 'hero', 'ninja'].map((name) => {
-        const mine = rows.filter((row) => row.email === `${name}@example.com`)
-        const byCampaign = new Map<string, Enrollment[]>()
-        for (const row of mine) byCampaign.set(row.campaignId, [...(byCampaign.get(row.campaignId) ?? []), row])
-        const record = evaluateTraining({
-          selected: [{ id: a.id, name: 'A' }, { id: b.id, name: 'B' }],
-          enrollments: byCampaign,
-          previous: null,
-          now: '2026-01-01T00:00:00.000Z',
-        })
+        const keyed = rows.map(({ externalCampaignId, ...row }) => ({ ...row, campaignId: externalCampaignId }))
+        const selected = [{ id: a.id, name: 'A' }, { id: b.id, name: 'B' }]
+        const record = evaluateRows(keyed, `${name}@example.com`, selected, { now: '2026-01-01T00:00:00.000Z' })
         return [name, `${record.status} ${record.completed}/${record.required}`]
       }),
     )
     expect(actual).toEqual({ astronaut: 'compliant 2/2', wizard: 'non_compliant 1/2', hero: 'compliant 1/1', ninja: 'non_compliant 0/1' })
     expect(rows).toContainEqual({
       enrollmentId: example.learners.astronaut.id,
-      campaignId: a.id,
+      externalCampaignId: a.id,
       module: a.id,
       email: 'astronaut@example.com',
       name: 'Astronaut Example',
@@ -141,7 +134,7 @@ describe('HuntressSession.listEnrollments', () => {
 
     const rows = await session.listEnrollments([campaign(example.assignments.a.id), campaign(example.assignments.b.id)])
 
-    expect(new Set(rows.map((row) => row.campaignId))).toEqual(new Set([example.assignments.b.id]))
+    expect(new Set(rows.map((row) => row.externalCampaignId))).toEqual(new Set([example.assignments.b.id]))
   })
 })
 

@@ -4,7 +4,7 @@ import { Pacer } from '../../daemon/http/pacer.ts'
 import { ProviderHttp } from '../../daemon/http/provider-http.ts'
 import { knowbe4, knowbe4Limits } from '../../daemon/providers/knowbe4/index.ts'
 import type { RemoteCampaign, RemoteEnrollment } from '../../daemon/providers/types.ts'
-import { evaluateTraining, groupEnrollments } from '../../shared/evaluator.ts'
+import { evaluateRows } from '../helpers/evaluate.ts'
 import { VirtualClock } from '../helpers/virtual-clock.ts'
 import { openSession, queriesTo, settingsFor, startFake } from './knowbe4-harness.ts'
 
@@ -17,7 +17,7 @@ function remote(id: number, name = `Campaign ${id}`): RemoteCampaign {
 
 function summary(rows: readonly RemoteEnrollment[], names: Record<string, string>) {
   return rows
-    .map((row) => [row.email, names[row.campaignId], row.moduleName, row.completedAt] as const)
+    .map((row) => [row.email, names[row.externalCampaignId], row.moduleName, row.completedAt] as const)
     .sort((a, b) => a.join().localeCompare(b.join()))
 }
 
@@ -48,14 +48,9 @@ describe('knowbe4 session: the worked example', () => {
     ])
 
     const selectedRefs = selected.map((campaign) => ({ id: String(campaign.id), name: campaign.name }))
-    const byPerson = groupEnrollments(rows)
+    const keyed = rows.map(({ externalCampaignId, ...row }) => ({ ...row, campaignId: externalCampaignId }))
     const outcome = (email: string) => {
-      const record = evaluateTraining({
-        selected: selectedRefs,
-        enrollments: byPerson.get(email) ?? new Map(),
-        previous: null,
-        now: '2026-03-01T00:00:00.000Z',
-      })
+      const record = evaluateRows(keyed, email, selectedRefs, { now: '2026-03-01T00:00:00.000Z' })
       return [record.status, record.completed, record.required]
     }
     expect(outcome('astronaut@example.com')).toEqual(['compliant', 2, 2])
@@ -152,7 +147,7 @@ describe('knowbe4 session: modules, re-enrolments and people', () => {
       ['mixed.case@example.com', 'One', '2026-03-01T10:00:00.000Z'],
       ['mixed.case@example.com', 'Two', null],
     ])
-    expect(rows.every((row) => row.campaignId === String(campaign.id) && /^\d+$/.test(row.enrollmentId))).toBe(true)
+    expect(rows.every((row) => row.externalCampaignId === String(campaign.id) && /^\d+$/.test(row.enrollmentId))).toBe(true)
     expect(fake.count(ENROLLMENTS)).toBe(1)
   })
 

@@ -1,7 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Enrollment } from '../../shared/domain.ts'
-import { evaluateTraining, groupEnrollments, type ComplianceRecord, type SelectedCampaign } from '../../shared/evaluator.ts'
+import { Evaluation, Outcome, type ComplianceRecord, type SelectedCampaign } from '../../shared/evaluator.ts'
+import { tableOf } from '../../shared/row-table.ts'
+import { evaluateRows } from '../helpers/evaluate.ts'
 
 const NOW = '2026-11-22T02:00:00.000Z'
 const A = { id: 'A', name: 'Campaign A' }
@@ -14,8 +16,7 @@ function row(email: string, campaignId: string, done: string | null, module = 'm
 }
 
 function evaluate(selected: SelectedCampaign[], rows: Enrollment[], email: string, previous: ComplianceRecord | null = null) {
-  const enrollments = groupEnrollments(rows).get(email) ?? new Map()
-  return evaluateTraining({ selected, enrollments, previous, now: NOW })
+  return evaluateRows(rows, email, selected, { previous, now: NOW })
 }
 
 describe('the worked example (product.md)', () => {
@@ -39,7 +40,7 @@ describe('the worked example (product.md)', () => {
   })
 })
 
-describe('evaluateTraining', () => {
+describe('the evaluator, one person', () => {
   it('is not_enrolled when enrolled in no selected campaign', () => {
     const actual = evaluate([A], [row('p', 'C', '2026-01-01T00:00:00.000Z')], 'p')
     expect(actual).toMatchObject({ status: 'not_enrolled', completed: 0, required: 0, campaigns: [] })
@@ -73,10 +74,60 @@ describe('evaluateTraining', () => {
     expect(actual).toBe(sticky)
   })
 
-  it('drops duplicate enrollment ids', () => {
-    const one = row('p', 'A', null)
-    const grouped = groupEnrollments([one, { ...one }])
-    expect(grouped.get('p')?.get('A')).toHaveLength(1)
+  it('counts a repeated enrollment id once, its completed version winning wherever it comes', () => {
+    const open = row('p', 'A', null, 'phishing')
+    const done = { ...open, completedAt: '2026-02-01T00:00:00.000Z' }
+    for (const rows of [[open, done], [done, open], [open, { ...open }, done]]) {
+      const actual = evaluate([A], rows, 'p')
+      expect([actual.status, actual.evidence.map((item) => item.enrollmentId)]).toEqual(['compliant', [open.enrollmentId]])
+    }
+    const twice = tableOf([open, { ...open }, row('p', 'A', null)], (item) => item.campaignId)
+    expect(new Evaluation(twice.table, []).enrollments).toBe(2)
+  })
+
+  it('does not count completions from before a recurrence reset, but one since does', () => {
+    const rows = [row('p', 'A', '2026-01-01T00:00:00.000Z'), row('p', 'A', null)]
+    const countsFrom = Date.parse('2026-06-01T00:00:00.000Z')
+    expect(evaluateRows(rows, 'p', [A], { now: NOW, countsFrom }).status).toBe('non_compliant')
+    const again = [...rows, row('p', 'A', '2026-07-01T00:00:00.000Z')]
+    expect(evaluateRows(again, 'p', [A], { now: NOW, countsFrom })).toMatchObject({ status: 'compliant', compliantAt: '2026-07-01T00:00:00.000Z' })
+  })
+})
+
+describe('the evaluator, everyone at once', () => {
+  const rows = [
+    row('ann', 'A', '2026-01-01T00:00:00.000Z'),
+    row('bob', 'A', null),
+    row('ann', 'B', null),
+    row('cy', 'C', '2026-01-01T00:00:00.000Z'),
+  ]
+  const { table, people, campaignIds } = tableOf(rows, (item) => item.campaignId)
+  const index = (id: string) => campaignIds.indexOf(id)
+
+  it('gives one outcome per person and training, and a record only when asked', () => {
+    const evaluation = new Evaluation(table, [
+      { selected: [{ ...A, index: index('A') }] },
+      { selected: [{ ...A, index: index('A') }, { ...B, index: index('B') }] },
+    ])
+    const outcomes = people.emails.map((email) => [email, evaluation.outcome(people.indexOf(email), 0), evaluation.outcome(people.indexOf(email), 1)])
+    expect(outcomes).toEqual([
+      ['ann', Outcome.compliant, Outcome.nonCompliant],
+      ['bob', Outcome.nonCompliant, Outcome.nonCompliant],
+      ['cy', Outcome.none, Outcome.none],
+    ])
+    expect(evaluation.record(people.indexOf('cy'), 0, NOW)).toBeNull()
+    expect(evaluation.record(people.indexOf('ann'), 1, NOW)).toMatchObject({ status: 'non_compliant', completed: 1, required: 2 })
+  })
+
+  it('lets a standing (sticky) record stand, and only that one', () => {
+    const sticky = evaluate([A], [row('x', 'A', '2025-01-01T00:00:00.000Z')], 'x')
+    const ann = people.indexOf('ann')
+    const evaluation = new Evaluation(table, [
+      { selected: [{ ...B, index: index('B') }], previous: (person) => (person === ann ? sticky : { ...sticky, sticky: false }) },
+    ])
+    expect(evaluation.outcome(ann, 0)).toBe(Outcome.stands)
+    expect(evaluation.record(ann, 0, NOW)).toBe(sticky)
+    expect(evaluation.outcome(people.indexOf('bob'), 0)).toBe(Outcome.none)
   })
 })
 

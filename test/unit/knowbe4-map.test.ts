@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
   aliasIndex,
-  dedupeEnrollments,
   isDone,
   toRemoteEnrollment,
   toRemotePerson,
   type EnrollmentContext,
 } from '../../daemon/providers/knowbe4/map.ts'
 import type { Kb4Enrollment } from '../../daemon/providers/knowbe4/schemas.ts'
-import type { RemoteEnrollment } from '../../daemon/providers/types.ts'
 
 const OBSERVED = '2026-04-01T02:00:00.000Z'
 const ctx: EnrollmentContext = { campaignId: '10', aliases: new Map(), activeUserIds: null, observedAt: OBSERVED }
@@ -44,7 +42,7 @@ describe('toRemoteEnrollment', () => {
   it('normalises the e-mail and keeps the completion date of a done row', () => {
     expect(toRemoteEnrollment(row(), ctx)).toEqual({
       enrollmentId: '1',
-      campaignId: '10',
+      externalCampaignId: '10',
       email: 'ann@example.com',
       module: expect.stringContaining('Module'),
       moduleName: 'Module',
@@ -94,18 +92,6 @@ describe('toRemoteEnrollment', () => {
     const aliases = new Map([['ann@example.com', 'ann.lee@example.com']])
 
     expect(toRemoteEnrollment(row(), { ...ctx, aliases })?.email).toBe('ann.lee@example.com')
-  })
-})
-
-describe('dedupeEnrollments', () => {
-  const base: RemoteEnrollment = { enrollmentId: '1', campaignId: '10', email: 'a@x', module: 'M', completedAt: null }
-
-  it('keeps one row per enrollment id, preferring its completed version', () => {
-    const done = { ...base, completedAt: OBSERVED }
-
-    const actual = dedupeEnrollments([base, done, base, { ...base, enrollmentId: '2' }])
-
-    expect(actual).toEqual([done, { ...base, enrollmentId: '2' }])
   })
 })
 

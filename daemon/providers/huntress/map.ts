@@ -55,7 +55,7 @@ export function toEnrollments(
     seen.add(learnerId)
     rows.push({
       enrollmentId: learnerId,
-      campaignId: assignmentId,
+      externalCampaignId: assignmentId,
       module: assignmentId,
       email: person.email,
       name: person.name,

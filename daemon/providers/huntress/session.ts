@@ -135,7 +135,7 @@ export class HuntressSession implements ProviderSession {
         }),
       )
       const completedAt = found ? toUtc(found.data.attributes.completedAt ?? new Date(this.now()).toISOString()) : null
-      rows.push({ enrollmentId: person.externalId, campaignId: assignmentId, module: assignmentId, email: person.email, completedAt })
+      rows.push({ enrollmentId: person.externalId, externalCampaignId: assignmentId, module: assignmentId, email: person.email, completedAt })
     }
     return rows
   }

@@ -53,26 +53,13 @@ export function toRemoteEnrollment(row: Kb4Enrollment, ctx: EnrollmentContext): 
   const name = fullName(row.user)
   return {
     enrollmentId: row.enrollment_id,
-    campaignId: ctx.campaignId,
+    externalCampaignId: ctx.campaignId,
     email: ctx.aliases.get(email) ?? email,
     module: moduleKey(row),
     moduleName: moduleName(row),
     completedAt: done ? (row.completion_date ?? ctx.observedAt) : null,
     ...(name ? { name } : {}),
   }
-}
-
-/**
- * Rows keyed by enrollment id. A row seen twice (live data shifting under the pages) keeps its
- * completed version.
- */
-export function dedupeEnrollments(rows: Iterable<RemoteEnrollment>): RemoteEnrollment[] {
-  const byId = new Map<string, RemoteEnrollment>()
-  for (const row of rows) {
-    const seen = byId.get(row.enrollmentId)
-    if (!seen || (seen.completedAt === null && row.completedAt !== null)) byId.set(row.enrollmentId, row)
-  }
-  return [...byId.values()]
 }
 
 /** Alias → primary e-mail. An alias that is someone's own e-mail, or claimed twice, keeps its first owner. */

@@ -3,7 +3,7 @@ import type { ProviderHttp } from '../../http/provider-http.ts'
 import type { ProviderSession, RecheckPerson, RemoteCampaign, RemoteEnrollment, RemotePerson } from '../types.ts'
 import { KnowBe4Client, type KnowBe4Target } from './client.ts'
 import { PROVIDER_NAME } from './config.ts'
-import { aliasIndex, dedupeEnrollments, toRemoteCampaign, toRemoteEnrollment, toRemotePerson } from './map.ts'
+import { aliasIndex, toRemoteCampaign, toRemoteEnrollment, toRemotePerson } from './map.ts'
 
 export type KnowBe4SessionOptions = {
   /** The sync's clock, for done rows without a completion date (default: now). */
@@ -71,7 +71,7 @@ export class KnowBe4Session implements ProviderSession {
         if (mapped) rows.push(mapped)
       }
     }
-    return dedupeEnrollments(rows)
+    return rows
   }
 
   /**
@@ -91,6 +91,6 @@ export class KnowBe4Session implements ProviderSession {
       // The id names the person: their row is theirs even when it shows another (alias) e-mail.
       if (mapped) rows.push({ ...mapped, email: person.email })
     }
-    return dedupeEnrollments(rows)
+    return rows
   }
 }
