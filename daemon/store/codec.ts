@@ -40,9 +40,19 @@ export class CodecError extends Error {
   override name = 'CodecError'
 }
 
+/** Times repeat a lot (one evaluatedAt per sync, one completion date per campaign wave): cache. */
+const TIME_CACHE = 100_000
+const encodedTimes = new Map<string, Time>()
+
 function encodeTime(value: string): Time {
-  const ms = Date.parse(value)
-  return Number.isFinite(ms) && new Date(ms).toISOString() === value ? ms : value
+  let found = encodedTimes.get(value)
+  if (found === undefined) {
+    const ms = Date.parse(value)
+    found = Number.isFinite(ms) && new Date(ms).toISOString() === value ? ms : value
+    if (encodedTimes.size >= TIME_CACHE) encodedTimes.clear()
+    encodedTimes.set(value, found)
+  }
+  return found
 }
 
 /** Interns strings for one file: `take` gives an index, `fresh` the strings new since last asked. */
@@ -120,6 +130,8 @@ export function encodeRetraining(email: string, of: RetrainingOf): unknown[] {
  */
 export class Decoder {
   private readonly strings: string[] = []
+  /** Decoded times, shared: equal times become one string in memory. */
+  private readonly times = new Map<number, string>()
   where = ''
 
   addStrings(values: unknown): void {
@@ -142,13 +154,14 @@ export class Decoder {
     const recordRows = this.tuple(tuple[4], TRAINING_IDS.length, 'records')
     const records: Partial<Record<TrainingId, StoredRecord>> = {}
     TRAINING_IDS.forEach((training, index) => {
-      if (recordRows[index] !== 0) records[training] = this.record(recordRows[index], `${email} ${training}`)
+      if (recordRows[index] !== 0) records[training] = this.record(recordRows[index], email, training)
     })
     return { email, name, seenBy, externalIds, records }
   }
 
-  private record(row: unknown, who: string): StoredRecord {
-    const t = this.tuple(row, 13, `record of ${who}`)
+  private record(row: unknown, email: string, training: TrainingId): StoredRecord {
+    const who = { toString: () => `${email} ${training}` }
+    const t = this.tuple(row, 13, 'record')
     const status = STATUSES[this.int(t[0], 'status')] as Status | undefined
     if (status === undefined) this.fail(`${who}: unknown status`)
     const campaignsFlat = this.list(t[5], 'campaigns')
@@ -265,8 +278,14 @@ export class Decoder {
 
   private time(value: unknown, what: string): string {
     if (typeof value === 'number') {
-      if (!Number.isInteger(value) || Math.abs(value) > 8.64e15) this.fail(`${what} is not a time`)
-      return new Date(value).toISOString()
+      let found = this.times.get(value)
+      if (found === undefined) {
+        if (!Number.isInteger(value) || Math.abs(value) > 8.64e15) this.fail(`${what} is not a time`)
+        found = new Date(value).toISOString()
+        if (this.times.size >= TIME_CACHE) this.times.clear()
+        this.times.set(value, found)
+      }
+      return found
     }
     if (typeof value !== 'string' || !IsoTime.safeParse(value).success) this.fail(`${what} is not a time`)
     return value

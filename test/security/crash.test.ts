@@ -171,8 +171,10 @@ async function restartAndCheck(dir: string, connectionId: string, answered: bool
     const outcome: Outcome | null = found === pre ? 'pre' : found === post ? 'post' : null
     if (outcome === null) figures.mixed++
     expect(outcome, 'the db holds a mix of pre- and post-sync data').not.toBeNull()
-    for (const file of readdirSync(dir).filter((name) => name.startsWith('trainproof.json'))) {
-      expect((statSync(join(dir, file)).mode & 0o777).toString(8), file).toBe('600')
+    // Every file of the store and of its backups (folders of files) is private.
+    for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.startsWith('trainproof.'))) {
+      const stats = statSync(join(dir, file))
+      expect((stats.mode & 0o777).toString(8), file).toBe(stats.isDirectory() ? '700' : '600')
     }
     const run = (await sync(restarted, connectionId)) as SyncRun
     expect(run.ok).toBe(true)
