@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises'
+import { link, mkdir, readdir, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { Low } from 'lowdb'
 import { AppError } from '../errors.ts'
-import { copyDurably, syncDir } from './durable.ts'
+import { copyDurably, copyPrefixDurably, syncDir } from './durable.ts'
 import { appendAt } from './files.ts'
 import { scopeGuard, ScopeError } from './guard.ts'
 import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile } from './load.ts'
@@ -111,8 +111,10 @@ export class Store {
       if (c.auditBytes > 0) copies.push([files.audit, c.auditBytes])
       for (const [from, length] of copies) {
         const to = join(fresh, basename(from))
-        await copyDurably(from, to)
-        if (length !== null) await truncate(to, length)
+        // The people file never changes once written: a hard link is a copy that costs nothing.
+        if (from === files.people(c.people)) await link(from, to).catch(() => copyDurably(from, to))
+        else if (length !== null) await copyPrefixDurably(from, to, length)
+        else await copyDurably(from, to)
       }
       await syncDir(fresh)
       await rm(backupName(this.file, BACKUPS), { recursive: true, force: true })
