@@ -7,9 +7,11 @@ export type StoreSample = {
   people: number
   bytes: number
   loadMs: number
+  loadCpuMs: number
   resetMs: number
   tokenMs: number
   commitMs: number
+  commitCpuMs: number
   longestStallMs: number
   histogramMaxMs: number
 }
@@ -46,8 +48,8 @@ export async function benchStore(runs: number, sizes: readonly number[] = STORE_
         const sample = await child<StoreSample>(['measure', file])
         samples.push(sample)
         log(
-          `store ${people} people, run ${run}/${runs}: ${round(sample.bytes / 2 ** 20, 1)} MiB, load ${round(sample.loadMs, 0)} ms, ` +
-            `reset ${round(sample.resetMs, 1)} ms, token ${round(sample.tokenMs, 1)} ms, commit ${round(sample.commitMs, 0)} ms, longest stall ${round(sample.longestStallMs, 1)} ms`,
+          `store ${people} people, run ${run}/${runs}: ${round(sample.bytes / 2 ** 20, 1)} MiB, load ${round(sample.loadMs, 0)} ms (cpu ${round(sample.loadCpuMs, 0)}), ` +
+            `reset ${round(sample.resetMs, 1)} ms, token ${round(sample.tokenMs, 1)} ms, commit ${round(sample.commitMs, 0)} ms (cpu ${round(sample.commitCpuMs, 0)}), longest stall ${round(sample.longestStallMs, 1)} ms`,
         )
       }
       bySize[people] = { median: medians(samples), runs: samples }
@@ -61,6 +63,8 @@ export async function benchStore(runs: number, sizes: readonly number[] = STORE_
     bytesPerPerson: round(m.bytes / Number(people), 0),
     loadUsPerPerson: round((m.loadMs * 1000) / Number(people), 2),
     commitUsPerPerson: round((m.commitMs * 1000) / Number(people), 2),
+    loadCpuUsPerPerson: round((m.loadCpuMs * 1000) / Number(people), 2),
+    commitCpuUsPerPerson: round((m.commitCpuMs * 1000) / Number(people), 2),
   }))
   const at = (people: number) => bySize[people]?.median
   const hundred = at(100_000)
