@@ -201,7 +201,8 @@ export class Store {
     }
     await this.commitConfig(next)
     this.committed = next
-    await this.tidy()
+    // Committed: leftovers that cannot be removed now are removed at the next commit or start.
+    await this.tidy().catch(() => undefined)
   }
 
   private async commitConfig(next: Committed): Promise<void> {
