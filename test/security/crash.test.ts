@@ -217,7 +217,7 @@ describe(`kill -9 during a sync of ${USERS} people`, () => {
     ...spread(90, SOAK ? 20 : 10).map((percent) => ({ kind: 'timer' as const, ms: Math.round((perSync.commitMs * percent) / 100) })),
   ]
 
-  it('survives every kill point: restarts, validates, never mixes, then syncs whole', { timeout: SOAK ? 3_600_000 : 420_000 }, async () => {
+  it('survives every kill point: restarts, validates, never mixes, then syncs whole', { timeout: SOAK ? 3_600_000 : 900_000 }, async () => {
     const outcomes: Record<string, Outcome> = {}
     for (const trigger of triggers()) outcomes[JSON.stringify(trigger)] = await crashAt(trigger)
 
