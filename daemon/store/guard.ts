@@ -1,5 +1,16 @@
-import type { ChangeScope } from './store.ts'
 import type { Db } from './schema.ts'
+
+/**
+ * What a change touches besides the configuration (connections, campaigns, trainings, grants,
+ * schedule, sync runs, OAuth states), which any change may edit. The store writes only what a
+ * change names, so a change must name every person (or `'all'`) whose entry, records or
+ * retraining it edits, and `tokens` when it adds, removes or edits a token. Audit events are
+ * found by the store itself (the log is append-only).
+ */
+export type ChangeScope = {
+  people?: readonly string[] | 'all'
+  tokens?: boolean
+}
 
 /** The guard runs under vitest, on dbs small enough that a snapshot per update costs nothing. */
 const GUARD_MAX_PEOPLE = 5_000

@@ -4,23 +4,13 @@ import { Low } from 'lowdb'
 import { AppError } from '../errors.ts'
 import { copyDurably, copyPrefixDurably, syncDir } from './durable.ts'
 import { appendAt } from './files.ts'
-import { scopeGuard, ScopeError } from './guard.ts'
+import { type ChangeScope, scopeGuard, ScopeError } from './guard.ts'
 import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile } from './load.ts'
 import { type Committed, ConfigFile, type Db, emptyDb, type JournalLine, SCHEMA_VERSION, TokensFile } from './schema.ts'
 
 export { StoreError } from './load.ts'
 
-/**
- * What a change touches besides the configuration (connections, campaigns, trainings, grants,
- * schedule, sync runs, OAuth states), which any change may edit. The store writes only what a
- * change names, so a change must name every person (or `'all'`) whose entry, records or
- * retraining it edits, and `tokens` when it adds, removes or edits a token. Audit events are
- * found by the store itself (the log is append-only).
- */
-export type ChangeScope = {
-  people?: readonly string[] | 'all'
-  tokens?: boolean
-}
+export type { ChangeScope } from './guard.ts'
 
 /** Sync runs are a status history, not the audit log: the newest few hundred are enough. */
 const MAX_SYNC_RUNS = 500
