@@ -2,7 +2,8 @@ import autocannon, { type Result } from 'autocannon'
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hashToken } from '../daemon/auth/tokens.ts'
-import type { Db, StoredToken } from '../daemon/store/schema.ts'
+import type { StoredToken } from '../daemon/store/schema.ts'
+import { readStoreFiles, writeDb } from '../daemon/store/store.ts'
 import { ADMIN_TOKEN } from './sync.ts'
 import { forkScript, log, median, nextMessage, OUT_DIR, round, stopChild } from './stats.ts'
 
@@ -19,7 +20,7 @@ async function prepareDataDir(dbDir: string, count: number): Promise<{ dataDir: 
   const dataDir = join(OUT_DIR, 'api-data')
   await rm(dataDir, { recursive: true, force: true })
   await mkdir(dataDir, { recursive: true })
-  const db = JSON.parse(await readFile(join(dbDir, 'trainproof.json'), 'utf8')) as Db
+  const db = await readStoreFiles(join(dbDir, 'trainproof.json'))
   const emails = Object.keys(db.people)
   const step = Math.max(1, Math.floor(emails.length / count))
   const employees = Array.from({ length: Math.min(count, emails.length) }, (_, index) => ({
@@ -30,7 +31,7 @@ async function prepareDataDir(dbDir: string, count: number): Promise<{ dataDir: 
   db.tokens.push(
     ...employees.map(({ token, email }, index): StoredToken => ({ id: `bench-${index}`, hash: hashToken(token), role: 'employee', email, label: 'bench', createdAt, expiresAt: null, lastUsedAt: null, via: 'issued' })),
   )
-  await writeFile(join(dataDir, 'trainproof.json'), JSON.stringify(db))
+  await writeDb(join(dataDir, 'trainproof.json'), db)
   await copyFile(join(dbDir, 'secret.key'), join(dataDir, 'secret.key')).catch(() => undefined)
   return { dataDir, employees, people: emails.length }
 }

@@ -31,7 +31,7 @@ await daemon.deps.store.update((db) => {
     })
     db.people[email] = StoredPerson.parse({ email, name: `Person ${index}`, seenBy: ['c1'], records: { security_awareness: record } })
   }
-})
+}, { people: 'all' })
 global.gc?.()
 const baseRss = process.memoryUsage().rss
 let peakRss = baseRss

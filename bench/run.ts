@@ -75,8 +75,7 @@ for (const part of parts) {
       result = await benchApi(dbDir, { runs, seconds: Number(values.seconds), connections: Number(values.connections), tokens: Number(values.tokens) })
       break
     case 'store':
-      await ensureDb()
-      result = await benchStore(dbDir, runs)
+      result = await benchStore(runs)
       break
     case 'extension-size':
       result = await benchExtensionSize(runs)

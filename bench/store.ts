@@ -1,64 +1,86 @@
-import { copyFile, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeDurably } from '../daemon/store/durable.ts'
-import { Store } from '../daemon/store/store.ts'
-import { log, medians, ms, round } from './stats.ts'
+import { forkScript, log, medians, nextMessage, round } from './stats.ts'
 
 export type StoreSample = {
-  loadMs: number
-  writeMs: number
-  /** JSON.stringify of the db alone. */
-  stringifyMs: number
-  /** The same text written durably (temp file, fsync, rename, fsync of the directory). */
-  durableWriteMs: number
-  /** The same text written as before issue 10 (temp file + rename, no fsync). */
-  plainWriteMs: number
-  fileMiB: number
   people: number
+  bytes: number
+  loadMs: number
+  loadCpuMs: number
+  resetMs: number
+  tokenMs: number
+  commitMs: number
+  commitCpuMs: number
+  longestStallMs: number
+  histogramMaxMs: number
+}
+
+export const STORE_SIZES = [10_000, 100_000, 300_000] as const
+
+async function child<T>(args: string[]): Promise<T> {
+  const process = forkScript('store-sample.ts', args, ['--expose-gc', '--max-old-space-size=6144'])
+  const exited = new Promise<number | null>((resolve) => process.on('exit', resolve))
+  try {
+    return await nextMessage<T>(process)
+  } finally {
+    await exited
+  }
 }
 
 /**
- * `Store.open` (read, JSON.parse, zod validation of the whole db) and one `update` that changes
- * nothing (JSON.stringify, then the durable write: temp file, fsync, rename, fsync of the
- * directory) on a copy of the 100,000-person db; and the write alone with and without fsync.
+ * The store at 10,000 / 100,000 / 300,000 people: a synthetic db (two selected KnowBe4
+ * campaigns, half the people compliant with two modules, three records a person, 100 tokens) is
+ * written once per size through the Store API; then each sample runs in a fresh process
+ * (`node --expose-gc`): open (read + validate every file), one reset (a journal line), one token
+ * (the tokens file), one full commit (the people file), and the longest event-loop stall during
+ * that commit. Medians of `runs` samples per size, and a growth table (cost per person).
  */
-export async function benchStore(dbDir: string, runs: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'trainproof-store-bench-'))
-  const file = join(dir, 'trainproof.json')
-  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
-  try {
-    await copyFile(join(dbDir, 'trainproof.json'), file)
-    const samples: StoreSample[] = []
-    for (let run = 1; run <= runs; run++) {
-      gc()
-      let started = process.hrtime.bigint()
-      const store = await Store.open(file)
-      const loadMs = ms(started)
-      started = process.hrtime.bigint()
-      await store.update(() => undefined)
-      const writeMs = ms(started)
-      started = process.hrtime.bigint()
-      const text = JSON.stringify(store.data)
-      const stringifyMs = ms(started)
-      started = process.hrtime.bigint()
-      await writeDurably(join(dir, 'durable.json'), text)
-      const durableWriteMs = ms(started)
-      started = process.hrtime.bigint()
-      await writeFile(join(dir, 'plain.json.tmp'), text)
-      await rename(join(dir, 'plain.json.tmp'), join(dir, 'plain.json'))
-      const plainWriteMs = ms(started)
-      const people = Object.keys(store.data.people).length
-      const sample = { loadMs, writeMs, stringifyMs, durableWriteMs, plainWriteMs, fileMiB: (await stat(file)).size / 2 ** 20, people }
-      samples.push(sample)
-      log(
-        `store run ${run}/${runs}: load ${round(loadMs, 0)} ms, write ${round(writeMs, 0)} ms ` +
-          `(stringify ${round(stringifyMs, 0)} ms; durable write ${round(durableWriteMs, 0)} ms vs plain ${round(plainWriteMs, 0)} ms), ${round(sample.fileMiB, 1)} MiB`,
-      )
+export async function benchStore(runs: number, sizes: readonly number[] = STORE_SIZES) {
+  const bySize: Record<string, { median: StoreSample; runs: StoreSample[] }> = {}
+  for (const people of sizes) {
+    const dir = await mkdtemp(join(tmpdir(), 'trainproof-store-bench-'))
+    const file = join(dir, 'trainproof.json')
+    try {
+      await child(['generate', String(people), file])
+      const samples: StoreSample[] = []
+      for (let run = 1; run <= runs; run++) {
+        const sample = await child<StoreSample>(['measure', file])
+        samples.push(sample)
+        log(
+          `store ${people} people, run ${run}/${runs}: ${round(sample.bytes / 2 ** 20, 1)} MiB, load ${round(sample.loadMs, 0)} ms (cpu ${round(sample.loadCpuMs, 0)}), ` +
+            `reset ${round(sample.resetMs, 1)} ms, token ${round(sample.tokenMs, 1)} ms, commit ${round(sample.commitMs, 0)} ms (cpu ${round(sample.commitCpuMs, 0)}), longest stall ${round(sample.longestStallMs, 1)} ms`,
+        )
+      }
+      bySize[people] = { median: medians(samples), runs: samples }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
     }
-    const median = medians(samples)
-    return { runs: samples, median, targets: { 'load ≤ 1.5 s': median.loadMs <= 1_500, 'write ≤ 1 s': median.writeMs <= 1_000 } }
-  } finally {
-    await rm(dir, { recursive: true, force: true })
   }
+  const growth = Object.entries(bySize).map(([people, { median: m }]) => ({
+    people: Number(people),
+    mib: round(m.bytes / 2 ** 20, 1),
+    bytesPerPerson: round(m.bytes / Number(people), 0),
+    loadUsPerPerson: round((m.loadMs * 1000) / Number(people), 2),
+    commitUsPerPerson: round((m.commitMs * 1000) / Number(people), 2),
+    loadCpuUsPerPerson: round((m.loadCpuMs * 1000) / Number(people), 2),
+    commitCpuUsPerPerson: round((m.commitCpuMs * 1000) / Number(people), 2),
+  }))
+  const at = (people: number) => bySize[people]?.median
+  const hundred = at(100_000)
+  const most = at(300_000)
+  const targets = hundred && most
+    ? {
+        'db ≤ 40 MiB at 100k': hundred.bytes / 2 ** 20 <= 40,
+        'load+validate ≤ 1.5 s at 100k': hundred.loadMs <= 1_500,
+        'reset ≤ 50 ms at 100k': hundred.resetMs <= 50,
+        'token ≤ 50 ms at 100k': hundred.tokenMs <= 50,
+        'full commit ≤ 1 s at 100k': hundred.commitMs <= 1_000,
+        'longest stall ≤ 50 ms at 100k': hundred.longestStallMs <= 50,
+        'load ≤ 4 s at 300k': most.loadMs <= 4_000,
+        'write ≤ 3 s at 300k': most.commitMs <= 3_000,
+      }
+    : {}
+  const median100k = hundred ?? Object.values(bySize)[0]?.median
+  return { median: median100k, bySize: Object.fromEntries(Object.entries(bySize).map(([people, value]) => [people, value.median])), growth, runsBySize: bySize, targets, note: `median of ${runs} samples per size, each in a fresh node --expose-gc process` }
 }

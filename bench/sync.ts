@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../daemon/config.ts'
@@ -120,7 +120,8 @@ async function syncOnce(scenario: SyncScenario, fake: ReturnType<typeof forkScri
     const stats = await ask<FakeStats>(fake, { kind: 'stats' } satisfies FakeCommand)
     if (keepDb) {
       await mkdir(keepDb, { recursive: true })
-      for (const file of ['trainproof.json', 'secret.key']) await copyFile(join(dataDir, file), join(keepDb, file))
+      // The store's files (store v2: several) and the vault key.
+      for (const file of (await readdir(dataDir)).filter((name) => name === 'secret.key' || /^trainproof\.(json|(people|journal|tokens)\.\d+\.jsonl?|audit\.jsonl)$/.test(name))) await copyFile(join(dataDir, file), join(keepDb, file))
     }
 
     const selected = scenario.perTraining * TRAINING_IDS.length

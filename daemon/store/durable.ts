@@ -66,3 +66,16 @@ async function writeAndSync(file: string, data: string | Uint8Array, mode: numbe
     await handle.close()
   }
 }
+
+/** Copies the first `length` bytes of `from` to `to` and flushes the copy (append-only files). */
+export async function copyPrefixDurably(from: string, to: string, length: number): Promise<void> {
+  const source = await open(from, 'r')
+  try {
+    const buffer = Buffer.alloc(length)
+    const { bytesRead } = await source.read(buffer, 0, length, 0)
+    if (bytesRead !== length) throw new Error(`${from} is shorter than ${length} bytes`)
+    await writeAndSync(to, buffer, 0o600, 'w')
+  } finally {
+    await source.close()
+  }
+}

@@ -14,8 +14,12 @@ import {
 } from '../../shared/domain.ts'
 import { ComplianceRecord } from '../../shared/evaluator.ts'
 
-/** The db file's layout. Bump SCHEMA_VERSION and add a migration in store.ts when it changes. */
-export const SCHEMA_VERSION = 1
+/**
+ * The db's layout on disk. Version 1 was one JSON file holding everything; version 2 splits it
+ * into files by how they change (store.ts). Bump SCHEMA_VERSION and add a migration in
+ * migrate.ts when it changes.
+ */
+export const SCHEMA_VERSION = 2
 
 export const StoredToken = z.object({
   id: z.string(),
@@ -95,28 +99,69 @@ export const StoredGrant = z.object({
 })
 export type StoredGrant = z.infer<typeof StoredGrant>
 
-export const DbSchema = z.object({
-  version: z.literal(SCHEMA_VERSION),
-  tokens: z.array(StoredToken),
+/** The configuration: small, changed by admins, validated by zod on load. */
+const configShape = {
   connections: z.array(StoredConnection),
   campaigns: z.array(StoredCampaign),
   trainings: z.object(Object.fromEntries(TRAINING_IDS.map((id) => [id, TrainingConfig])) as Record<TrainingId, typeof TrainingConfig>),
-  people: z.record(z.string(), StoredPerson),
   syncRuns: z.array(SyncRun),
-  /** Append-only; events of files written before ids existed get them on load. */
-  audit: z.array(AuditEvent.extend({ id: z.string().regex(/^\d+$/).or(z.literal('')).default('') })),
   /** The last audit id given (ids are never reused). */
   auditSeq: z.number().int().nonnegative().default(0),
   oauthStates: z.array(OAuthState),
   schedule: z.object({ lastNightlyAt: IsoTime.nullable() }),
   grants: z.array(StoredGrant).default([]),
+}
+
+export const RetrainingOf = z.partialRecord(TrainingId, Retraining)
+export type RetrainingOf = z.infer<typeof RetrainingOf>
+
+/** Schema version 1: the whole db in one JSON file (read only to migrate it). */
+export const DbSchemaV1 = z.object({
+  version: z.literal(1),
+  ...configShape,
+  tokens: z.array(StoredToken),
+  people: z.record(z.string(), StoredPerson),
+  /** Append-only; events of files written before ids existed get them on load. */
+  audit: z.array(AuditEvent.extend({ id: z.string().regex(/^\d+$/).or(z.literal('')).default('') })),
   /**
    * e-mail → training → a reset by a recurrence rule: completions before `resetAt` no longer
    * count for that person and training, and they must have retrained by `dueAt`.
    */
-  retraining: z.record(z.string(), z.partialRecord(TrainingId, Retraining)).default({}),
+  retraining: z.record(z.string(), RetrainingOf).default({}),
 })
-export type Db = z.infer<typeof DbSchema>
+export type DbV1 = z.infer<typeof DbSchemaV1>
+
+/** The db in memory (every file of version 2 together): one object, as version 1 was. */
+export type Db = Omit<DbV1, 'version'> & { version: typeof SCHEMA_VERSION }
+
+/**
+ * Which files make up the committed state (store.ts explains the scheme): the generation of the
+ * people file and of the tokens file, and how many bytes of the journal and of the audit log
+ * belong to it (anything after is an unfinished write, cut off on load).
+ */
+export const Committed = z.object({
+  people: z.number().int().nonnegative(),
+  tokens: z.number().int().nonnegative(),
+  journalBytes: z.number().int().nonnegative(),
+  auditBytes: z.number().int().nonnegative(),
+  auditEvents: z.number().int().nonnegative(),
+})
+export type Committed = z.infer<typeof Committed>
+
+/** The configuration file (`trainproof.json`): the commit point of every change. */
+export const ConfigFile = z.object({ version: z.literal(SCHEMA_VERSION), committed: Committed, ...configShape })
+export type ConfigFile = z.infer<typeof ConfigFile>
+
+export const TokensFile = z.object({ version: z.literal(SCHEMA_VERSION), tokens: z.array(StoredToken) })
+export type TokensFile = z.infer<typeof TokensFile>
+
+/** One journal line: the whole entry (or its removal, null) of each person a change named. */
+export const JournalLine = z.object({
+  people: z.array(z.tuple([z.string(), StoredPerson.nullable(), RetrainingOf.nullable()])),
+})
+export type JournalLine = z.infer<typeof JournalLine>
+
+export const StoredAuditEvent = AuditEvent.extend({ id: z.string().regex(/^\d+$/) })
 
 export function emptyDb(): Db {
   return {

@@ -1,99 +1,124 @@
-import { access, readFile, rename, stat } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { Low, type Adapter } from 'lowdb'
-import { formatIssues } from '../../shared/errors.ts'
+import { link, mkdir, readdir, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { Low } from 'lowdb'
 import { AppError } from '../errors.ts'
-import { copyDurably, syncDir, writeDurably } from './durable.ts'
-import { assignAuditIds } from './audit.ts'
-import { DbSchema, emptyDb, type Db } from './schema.ts'
+import { copyDurably, copyPrefixDurably, syncDir } from './durable.ts'
+import { appendAt } from './files.ts'
+import { type ChangeScope, scopeGuard, ScopeError } from './guard.ts'
+import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile } from './load.ts'
+import { type Committed, ConfigFile, type Db, emptyDb, type JournalLine, SCHEMA_VERSION, TokensFile } from './schema.ts'
 
-/**
- * What a change touches besides the configuration (connections, campaigns, trainings, grants,
- * schedule, sync runs, OAuth states), which any change may edit. The store writes only what a
- * change names, so a change must name every person (or `'all'`) whose entry, records or
- * retraining it edits, and `tokens` when it adds, removes or edits a token. Audit events are
- * found by the store itself (the log is append-only).
- */
-export type ChangeScope = {
-  people?: readonly string[] | 'all'
-  tokens?: boolean
-}
+export { StoreError } from './load.ts'
 
-export class StoreError extends Error {
-  override name = 'StoreError'
-}
+export type { ChangeScope } from './guard.ts'
 
 /** Sync runs are a status history, not the audit log: the newest few hundred are enough. */
 const MAX_SYNC_RUNS = 500
+/** A journal longer than this is folded into a new people file at the next person-level change. */
+const JOURNAL_LIMIT = 16 * 2 ** 20
 
 /**
- * lowdb's adapter for the db file: read and validated with zod, written durably (temp file,
- * fsync, rename, fsync of the directory: `durable.ts`), so a crash or a power cut at any
- * instant leaves either the old or the new file on disk.
- */
-class DurableJsonFile implements Adapter<Db> {
-  constructor(readonly file: string) {}
-
-  async read(): Promise<Db | null> {
-    let text: string
-    try {
-      text = await readFile(this.file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-      throw error
-    }
-    return parseDb(text, this.file)
-  }
-
-  write(data: Db): Promise<void> {
-    return writeDurably(this.file, JSON.stringify(data))
-  }
-}
-
-/**
- * The one lowdb JSON file. Loaded and validated once at start (a file that is not a valid db
- * stops the daemon and is left untouched); every change goes through `update`, which runs
- * changes one at a time and writes the whole file. When a write fails, memory goes back to what
- * the file holds (the state before the change): the API never serves what was not saved.
+ * The db, split into files by how they change (schema version 2), each read and written through
+ * lowdb (`Low` with the adapters of load.ts) or appended to:
+ *
+ *   trainproof.json                the configuration and the commit record (zod-checked, small)
+ *   trainproof.tokens.<T>.json     the tokens, generation T
+ *   trainproof.people.<G>.jsonl    people, records, retraining in the compact layout (codec.ts)
+ *   trainproof.journal.<G>.jsonl   person-level changes since people file G, one line each
+ *   trainproof.audit.jsonl         the audit log, one event a line, append-only
+ *
+ * **All or nothing across files.** The configuration file is the commit point: it is replaced
+ * atomically and durably (temp file, fsync, rename, fsync of the directory) and names what the
+ * committed state is made of (`committed`: G, T, the journal's and the audit log's committed byte
+ * lengths). A change writes everything else first — a new people file G+1 or a journal line at
+ * byte J, a new tokens file T+1, audit lines at byte A, each flushed — and the configuration
+ * last. A crash before the rename leaves the old configuration, which names the old files (never
+ * touched: new generations get new names) and the old lengths (bytes after them are cut off on
+ * load); a crash after it finds every file it names complete. Files of other generations are
+ * removed on load and after each commit.
+ *
+ * A change costs what it touches: configuration only → the small file; `people: [emails]` → one
+ * journal line (replayed on load, folded into the people file at the next full write); `people:
+ * 'all'` (a sync commit, cascades) → a new people file, written in chunks with yields so that
+ * readers are served meanwhile; `tokens` → the tokens file. Later updates wait in the queue.
  */
 export class Store {
   private queue: Promise<unknown> = Promise.resolve()
   private changes = 0
-  /** Set when a failed write could not even be undone by reading the file back: no more writes. */
+  /** Set when a failed write could not even be undone by reading the files back: no more writes. */
   private broken = false
 
   private constructor(
-    private readonly low: Low<Db>,
+    private db: Db,
+    private committed: Committed,
     readonly file: string,
   ) {}
 
   static async open(file: string): Promise<Store> {
-    const low = new Low<Db>(new DurableJsonFile(file), emptyDb())
+    let loaded: Loaded | null
     try {
-      await low.read()
+      loaded = await loadDb(file)
     } catch (error) {
-      if (error instanceof StoreError) throw new StoreError(`${error.message}\n${await backupAdvice(file)}`)
+      if (error instanceof StoreError && !error.unknownVersion) throw new StoreError(`${error.message}\n${await backupAdvice(file)}`)
       throw error
     }
-    const store = new Store(low, file)
-    if (!(await exists(file))) await low.write()
+    if (loaded === null) {
+      const store = new Store(emptyDb(), { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 }, file)
+      await store.commitConfig(store.committed)
+      return store
+    }
+    if (loaded.migrateFrom !== undefined) {
+      // Version 1: keep the old file beside the new ones, then write every file of version 2;
+      // the configuration replacing trainproof.json is the commit point of the migration.
+      await copyDurably(file, `${file}.v${loaded.migrateFrom}`)
+      const store = new Store(loaded.db, { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 }, file)
+      await store.write({ people: 'all', tokens: true })
+      return store
+    }
+    const store = new Store(loaded.db, loaded.committed, file)
+    await store.tidy()
     return store
   }
 
   /**
-   * Keeps the file as it is now as backup 1, shifting older ones (up to BACKUPS). Called before
-   * a sync commits, so the state before each of the last few syncs can be restored by hand.
+   * Keeps the committed state as backup 1 (a folder `trainproof.json.bak1` holding a copy of each
+   * file), shifting older ones (up to BACKUPS). Called before a sync commits, so the state before
+   * each of the last few syncs can be restored by hand (copy the folder's files into the data
+   * folder). The people file is immutable once written, so it is hard-linked, not copied.
    */
-  async backup(): Promise<void> {
-    await this.queue
-    for (let n = BACKUPS - 1; n >= 1; n--) await rename(backupName(this.file, n), backupName(this.file, n + 1)).catch(() => undefined)
-    await copyDurably(this.file, backupName(this.file, 1)).catch(() => undefined)
-    await syncDir(dirname(this.file))
+  backup(): Promise<void> {
+    const run = this.queue.then(async () => {
+      const dir = dirname(this.file)
+      const fresh = `${backupName(this.file, 1)}.tmp`
+      await rm(fresh, { recursive: true, force: true })
+      await mkdir(fresh, { mode: 0o700 })
+      const files = filesOf(this.file)
+      const c = this.committed
+      const copies: [string, number | null][] = [[this.file, null]]
+      if (c.tokens > 0) copies.push([files.tokens(c.tokens), null])
+      if (c.people > 0) copies.push([files.people(c.people), null])
+      if (c.journalBytes > 0) copies.push([files.journal(c.people), c.journalBytes])
+      if (c.auditBytes > 0) copies.push([files.audit, c.auditBytes])
+      for (const [from, length] of copies) {
+        const to = join(fresh, basename(from))
+        // The people file never changes once written: a hard link is a copy that costs nothing.
+        if (from === files.people(c.people)) await link(from, to).catch(() => copyDurably(from, to))
+        else if (length !== null) await copyPrefixDurably(from, to, length)
+        else await copyDurably(from, to)
+      }
+      await syncDir(fresh)
+      await rm(backupName(this.file, BACKUPS), { recursive: true, force: true })
+      for (let n = BACKUPS - 1; n >= 1; n--) await rename(backupName(this.file, n), backupName(this.file, n + 1)).catch(() => undefined)
+      await rename(fresh, backupName(this.file, 1))
+      await syncDir(dir)
+    })
+    this.queue = run.catch(() => undefined)
+    return run.catch(() => undefined)
   }
 
   /** The current data. Treat as read-only outside `update`. */
   get data(): Db {
-    return this.low.data
+    return this.db
   }
 
   /**
@@ -106,23 +131,31 @@ export class Store {
   }
 
   /**
-   * Applies `change` and writes the file. Changes run one after another. A change must do its
-   * checks (and throw) before it mutates anything, so that a refused change leaves no trace.
-   * When the write fails, the db in memory is read back from the file (which still holds the
-   * state before the change) and the update rejects with `storage_failed` (503).
+   * Applies `change` and writes what `scope` names (and the configuration). Changes run one after
+   * another. A change must do its checks (and throw) before it mutates anything, so that a
+   * refused change leaves no trace. When the write fails, the db in memory is read back from the
+   * files (which still hold the state before the change) and the update rejects with
+   * `storage_failed` (503).
    */
-  update<T>(change: (db: Db) => T, _scope: ChangeScope = {}): Promise<T> {
+  update<T>(change: (db: Db) => T, scope: ChangeScope = {}): Promise<T> {
     const run = this.queue.then(async () => {
       if (this.broken) throw storageFailed()
+      const guard = scopeGuard(this.db)
       let result: T
       try {
-        result = change(this.low.data)
-        trim(this.low.data)
+        result = change(this.db)
+        trim(this.db)
       } finally {
         this.changes++
       }
       try {
-        await this.low.write()
+        guard?.(this.db, scope)
+      } catch (error) {
+        await this.rollBack()
+        throw error
+      }
+      try {
+        await this.write(scope)
       } catch (error) {
         await this.rollBack()
         throw storageFailed(error)
@@ -133,10 +166,63 @@ export class Store {
     return run
   }
 
-  /** After a failed write: memory becomes what the file holds again. */
+  /** Writes what the scope names, then the configuration (the commit point), then tidies. */
+  private async write(scope: ChangeScope): Promise<void> {
+    const files = filesOf(this.file)
+    const c = this.committed
+    const next: Committed = { ...c }
+    const named = scope.people === 'all' ? null : (scope.people ?? [])
+    if (named === null || (named.length > 0 && c.journalBytes > JOURNAL_LIMIT)) {
+      next.people = c.people + 1
+      next.journalBytes = 0
+      await new Low(new PeopleFile(files.people(next.people)), this.db).write()
+    } else if (named.length > 0) {
+      const line: JournalLine = { people: [...new Set(named)].map((email) => [email, this.db.people[email] ?? null, this.db.retraining[email] ?? null]) }
+      next.journalBytes = await appendAt(files.journal(c.people), c.journalBytes, `${JSON.stringify(line)}\n`)
+    }
+    if (scope.tokens) {
+      next.tokens = c.tokens + 1
+      await new Low(new JsonFile(files.tokens(next.tokens), TokensFile), { version: SCHEMA_VERSION, tokens: this.db.tokens }).write()
+    }
+    const events = this.db.audit.slice(c.auditEvents)
+    if (events.length > 0) {
+      next.auditBytes = await appendAt(files.audit, c.auditBytes, events.map((event) => `${JSON.stringify(event)}\n`).join(''))
+      next.auditEvents = this.db.audit.length
+    }
+    await this.commitConfig(next)
+    this.committed = next
+    // Committed: leftovers that cannot be removed now are removed at the next commit or start.
+    await this.tidy().catch(() => undefined)
+  }
+
+  private async commitConfig(next: Committed): Promise<void> {
+    await new Low(new JsonFile(this.file, ConfigFile), toConfigFile(this.db, next)).write()
+  }
+
+  /** Removes files no committed state names (older generations, unfinished writes). */
+  private async tidy(): Promise<void> {
+    const files = filesOf(this.file)
+    const c = this.committed
+    const keep = new Set([basename(this.file), basename(files.audit), basename(files.people(c.people)), basename(files.journal(c.people)), basename(files.tokens(c.tokens))])
+    const dir = dirname(this.file)
+    for (const name of await readdir(dir)) {
+      if (keep.has(name) || !files.owns(name)) continue
+      await unlink(join(dir, name)).catch(() => undefined)
+    }
+    await unlink(`${this.file}.tmp`).catch(() => undefined)
+    // Bytes after the committed lengths belong to a write that never committed.
+    await cutTo(files.audit, c.auditBytes)
+    await cutTo(files.journal(c.people), c.journalBytes)
+  }
+
+  /** After a failed write: memory becomes what the files hold again. */
   private async rollBack(): Promise<void> {
     try {
-      await this.low.read()
+      const loaded = await loadDb(this.file)
+      if (loaded === null || loaded.migrateFrom !== undefined) throw new StoreError('the committed files are gone')
+      this.db = loaded.db
+      this.committed = loaded.committed
+      await this.tidy().catch(() => undefined)
     } catch {
       // The disk is gone too: refuse every later change rather than write a state never saved.
       this.broken = true
@@ -146,20 +232,33 @@ export class Store {
   }
 }
 
+export { ScopeError }
+
 const storageFailed = (cause?: unknown) =>
   new AppError('storage_failed', 'trainproof could not save the change to its database file; nothing was changed.', { cause })
 
 export const BACKUPS = 3
 export const backupName = (file: string, n: number) => `${file}.bak${n}`
 
+async function cutTo(file: string, length: number): Promise<void> {
+  try {
+    if ((await stat(file)).size > length) await truncate(file, length)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+}
+
 /** Names the newest backup that is itself a valid db, for the refusal message. */
 async function backupAdvice(file: string): Promise<string> {
   for (let n = 1; n <= BACKUPS; n++) {
     const candidate = backupName(file, n)
     try {
-      parseDb(await readFile(candidate, 'utf8'), candidate)
+      const folder = (await stat(candidate)).isDirectory()
+      // A folder of version-2 files, or a version-1 backup (one file).
+      if ((await loadDb(folder ? join(candidate, basename(file)) : candidate)) === null) continue
       const { mtime } = await stat(candidate)
-      return `The newest good backup is ${candidate} (written ${mtime.toISOString()}); to restore it, stop trainproof and copy it over ${file}.`
+      const how = folder ? `copy the files in it into ${dirname(file)}` : `copy it over ${file}`
+      return `The newest good backup is ${candidate} (written ${mtime.toISOString()}); to restore it, stop trainproof and ${how}.`
     } catch {
       // missing or not valid either: try the next older one
     }
@@ -167,32 +266,33 @@ async function backupAdvice(file: string): Promise<string> {
   return 'No good backup was found beside it.'
 }
 
-function parseDb(text: string, file: string): Db {
-  let raw: unknown
-  try {
-    raw = JSON.parse(text)
-  } catch {
-    throw new StoreError(`The database file ${file} is not valid JSON (corrupt or truncated). trainproof left it untouched.`)
-  }
-  const parsed = DbSchema.safeParse(raw)
-  if (!parsed.success) {
-    const where = formatIssues(parsed.error.issues, { messages: false, limit: 5 }).join(', ')
-    throw new StoreError(`The database file ${file} does not match trainproof's schema (at ${where}). trainproof left it untouched.`)
-  }
-  assignAuditIds(parsed.data)
-  return parsed.data
-}
-
 /** The audit log is never trimmed (append-only); only the sync-run history is capped. */
 function trim(db: Db): void {
   if (db.syncRuns.length > MAX_SYNC_RUNS) db.syncRuns.splice(0, db.syncRuns.length - MAX_SYNC_RUNS)
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file)
-    return true
-  } catch {
-    return false
-  }
+
+/** Reads the store's files of `file` without opening a store (tests, tools): the committed state. */
+export async function readStoreFiles(file: string): Promise<Db> {
+  const loaded = await loadDb(file)
+  if (loaded === null) throw new StoreError(`${file} does not exist`)
+  return loaded.db
+}
+
+/** Every byte the store keeps (all its files), for tests that look for secrets in them. */
+export async function storeBytes(file: string): Promise<string> {
+  const files = filesOf(file)
+  const dir = dirname(file)
+  let text = ''
+  for (const name of await readdir(dir)) if (name === basename(file) || files.owns(name)) text += await readFile(join(dir, name), 'utf8').catch(() => '')
+  return text
+}
+
+/** Writes `db` as a fresh set of version-2 files (benches, fixtures): the same as a store would. */
+export async function writeDb(file: string, db: Db): Promise<void> {
+  await mkdir(dirname(file), { recursive: true })
+  const store = await Store.open(file)
+  await store.update((current) => {
+    Object.assign(current, db, { version: SCHEMA_VERSION })
+  }, { people: 'all', tokens: true })
 }

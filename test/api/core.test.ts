@@ -1,3 +1,4 @@
+import { dbText } from '../helpers/store-files.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,7 +18,7 @@ beforeAll(async () => {
     }
     db.people['astronaut@example.com'] = { email: 'astronaut@example.com', name: 'Astro Naut', seenBy: [], externalIds: {}, records: { security_awareness: record } }
     db.people['ninja@example.com'] = { email: 'ninja@example.com', name: 'Nin Ja', seenBy: [], externalIds: {}, records: {} }
-  })
+  }, { people: 'all' })
 })
 afterAll(() => daemon.stop())
 
@@ -80,7 +81,7 @@ describe('tokens and me', () => {
     expect(res.status).toBe(201)
     const created = (await res.json()) as { token: string; role: string; email: string }
     expect(created).toMatchObject({ role: 'employee', email: 'ninja@example.com' })
-    expect(readFileSync(join(daemon.dataDir, 'trainproof.json'), 'utf8')).not.toContain(created.token)
+    expect(dbText(daemon.dataDir)).not.toContain(created.token)
     expect(await (await daemon.api('/me', { token: created.token })).json()).toEqual({ role: 'employee', email: 'ninja@example.com' })
   })
 
@@ -174,5 +175,5 @@ describe('openapi', () => {
 })
 
 it('the admin token from the environment is never written to the db', () => {
-  expect(readFileSync(join(daemon.dataDir, 'trainproof.json'), 'utf8')).not.toContain(ADMIN_TOKEN)
+  expect(dbText(daemon.dataDir)).not.toContain(ADMIN_TOKEN)
 })

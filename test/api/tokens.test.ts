@@ -1,3 +1,4 @@
+import { readDb } from '../helpers/store-files.ts'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,7 +30,7 @@ async function issue(body: Record<string, unknown>, token = ADMIN_TOKEN): Promis
 
 const list = async () => (await (await daemon.api('/tokens')).json()) as Info[]
 const status = async (token: string) => (await daemon.api('/me', { token })).status
-const dbFile = () => JSON.parse(readFileSync(join(daemon.dataDir, 'trainproof.json'), 'utf8')) as { tokens: Info[] }
+const dbFile = () => readDb(daemon.dataDir)
 
 describe('POST /tokens', () => {
   it('answers token, id, role, email and expiresAt (now + expiresInDays)', async () => {
@@ -92,12 +93,12 @@ describe('lastUsedAt', () => {
     const usedAt = new Date(clock).toISOString()
     expect((await list()).find((token) => token.id === created.id)?.lastUsedAt).toBe(usedAt)
     await issue({ role: 'access_reviewer' }) // any write: the file as it stands after it
-    expect(dbFile().tokens.find((token) => token.id === created.id)?.lastUsedAt).toBeNull()
+    expect((await dbFile()).tokens.find((token) => token.id === created.id)?.lastUsedAt).toBeNull()
 
     clock += ACTIVITY_FLUSH_MS
     expect(await status(created.token)).toBe(200)
     await issue({ role: 'access_reviewer' }) // queued behind the flush the request started
-    expect(dbFile().tokens.find((token) => token.id === created.id)?.lastUsedAt).toBe(new Date(clock).toISOString())
+    expect((await dbFile()).tokens.find((token) => token.id === created.id)?.lastUsedAt).toBe(new Date(clock).toISOString())
   })
 })
 
@@ -110,7 +111,7 @@ describe('lastUsedAt at shutdown', () => {
       const created = (await (await own.api('/tokens', { method: 'POST', json: { role: 'employee', email: 'late@example.com' } })).json()) as Created
       expect((await own.api('/me', { token: created.token })).status).toBe(200)
       await own.stop()
-      const stored = (JSON.parse(readFileSync(join(dataDir, 'trainproof.json'), 'utf8')) as { tokens: Info[] }).tokens
+      const stored = (await readDb(dataDir)).tokens
       expect(stored.find((token) => token.id === created.id)?.lastUsedAt).toBe(new Date(at).toISOString())
     } finally {
       rmSync(dataDir, { recursive: true, force: true })
@@ -151,7 +152,7 @@ describe('DELETE /tokens/:id', () => {
   it('takes a revoked token out of the db file (a restart keeps refusing it)', async () => {
     const created = await issue({ role: 'employee', email: 'restart@example.com' })
     expect((await daemon.api(`/tokens/${created.id}`, { method: 'DELETE' })).status).toBe(204)
-    expect(dbFile().tokens.map((token) => token.id)).not.toContain(created.id)
+    expect((await dbFile()).tokens.map((token) => token.id)).not.toContain(created.id)
   })
 })
 

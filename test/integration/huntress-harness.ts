@@ -1,3 +1,4 @@
+import { dbText } from '../helpers/store-files.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AuditEvent, Campaign, Connection, Person, SyncRun, TrainingConfig } from '../../shared/domain.ts'
@@ -107,7 +108,7 @@ export async function startHarness(fakeOptions: HuntressFakeOptions = {}, daemon
     async audit(action) {
       return (await ok<AuditEvent[]>('/audit')).filter((event) => event.action === action)
     },
-    dbFile: () => readFileSync(join(daemon.dataDir, 'trainproof.json'), 'utf8'),
+    dbFile: () => dbText(daemon.dataDir),
     async stop() {
       await daemon.stop()
       await fake.close()

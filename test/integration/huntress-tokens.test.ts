@@ -1,3 +1,4 @@
+import { dbText } from '../helpers/store-files.ts'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -48,10 +49,10 @@ describe('an access token that expires in the middle of a sync', () => {
     expect(h.fake.oauth.liveRefreshTokens()).toEqual([after.refreshToken])
     expect(h.fake.oauth.verifyAccess(after.accessToken)).not.toBeNull()
     // Neither the db nor its pre-sync backups hold a token in clear text.
-    const files = readdirSync(h.daemon.dataDir).filter((name) => name.startsWith('trainproof.json'))
-    expect(files).toContain('trainproof.json.bak1')
-    for (const name of files) {
-      const text = readFileSync(join(h.daemon.dataDir, name), 'utf8')
+    const backups = readdirSync(h.daemon.dataDir).filter((name) => name.startsWith('trainproof.json.bak'))
+    expect(backups).toContain('trainproof.json.bak1')
+    for (const name of ['.', ...backups]) {
+      const text = dbText(join(h.daemon.dataDir, name))
       for (const token of [after.accessToken, after.refreshToken, before.secret.accessToken, before.secret.refreshToken])
         expect(text, name).not.toContain(token)
     }

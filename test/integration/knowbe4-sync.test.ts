@@ -1,3 +1,4 @@
+import { dbText } from '../helpers/store-files.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -35,7 +36,7 @@ describe('KnowBe4 through the daemon', () => {
 
     const trainings = (await (await daemon.api('/trainings')).json()) as { id: string; connectionId: string | null }[]
     expect(trainings.find((item) => item.id === 'security_awareness')?.connectionId).toBe(connection.id)
-    expect(readFileSync(join(daemon.dataDir, 'trainproof.json'), 'utf8')).not.toContain(fake.token)
+    expect(dbText(daemon.dataDir)).not.toContain(fake.token)
   })
 
   it('evaluates the worked example exactly as product.md says', async () => {

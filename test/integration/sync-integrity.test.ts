@@ -1,3 +1,4 @@
+import { readDb } from '../helpers/store-files.ts'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -67,7 +68,7 @@ describe('a failed commit changes nothing (defect 3)', () => {
     await h.daemon.api('/trainings/hipaa', { method: 'PUT', json: { connectionId: null, campaignIds: [] } })
     for (const blocker of blockers) rmSync(blocker, { recursive: true })
     await h.daemon.api('/trainings/hipaa', { method: 'PUT', json: { connectionId: null, campaignIds: [] } })
-    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).people)).toEqual([])
+    expect(Object.keys((await readDb(h.daemon.dataDir)).people)).toEqual([])
     expect((await h.sync(connection.id)).ok).toBe(true)
     expect(compliant(await h.people()).sort()).toEqual(['astronaut@example.com', 'hero@example.com'])
   })

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../daemon/config.ts'
 import { createLogger } from '../../daemon/log.ts'
 import { startDaemon } from '../../daemon/server.ts'
-import type { Db } from '../../daemon/store/schema.ts'
+import { readStoreFiles } from '../../daemon/store/store.ts'
 import { seedWorkedExample, startKnowBe4Fake, type KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import { ADMIN, connectKnowBe4, selectAll, startSecurityDaemon, sync } from './harness.ts'
 
@@ -27,7 +27,9 @@ const copy = () => {
   return dir
 }
 const read = (dir: string, file = DB) => readFileSync(join(dir, file), 'utf8')
-const parse = (dir: string, file = DB) => JSON.parse(read(dir, file)) as Db
+/** The committed db of a data folder or of a backup (a folder of the store's files). */
+const load = (dir: string) => readStoreFiles(join(dir, DB))
+const peopleFile = (dir: string) => readdirSync(dir).find((name) => /^trainproof\.people\.\d+\.jsonl$/.test(name))!
 
 async function startIn(dir: string): Promise<string | null> {
   try {
@@ -61,11 +63,12 @@ afterAll(async () => {
 })
 
 describe('rotating backups', () => {
-  it('keeps three, newest first: each is the db as it was before one of the last syncs', () => {
-    const runs = (file: string) => parse(golden, file).syncRuns.length
+  it('keeps three, newest first: each is the db as it was before one of the last syncs', async () => {
+    const runs = async (dir: string) => (await load(dir)).syncRuns.length
+    const now = await runs(golden)
 
     expect(existsSync(join(golden, `${DB}.bak4`))).toBe(false)
-    expect([runs(`${DB}.bak1`), runs(`${DB}.bak2`), runs(`${DB}.bak3`)]).toEqual([runs(DB) - 1, runs(DB) - 2, runs(DB) - 3])
+    expect(await Promise.all([1, 2, 3].map((n) => runs(join(golden, `${DB}.bak${n}`))))).toEqual([now - 1, now - 2, now - 3])
   })
 })
 
@@ -86,7 +89,7 @@ describe('a damaged db', () => {
     expect(code).toBe(1)
     expect(stderr).toContain(`The database file ${join(dir, DB)} is not valid JSON (corrupt or truncated). trainproof left it untouched.`)
     expect(stderr).toContain(`The newest good backup is ${join(dir, `${DB}.bak1`)}`)
-    expect(stderr).toMatch(/to restore it, stop trainproof and copy it over/)
+    expect(stderr).toContain(`to restore it, stop trainproof and copy the files in it into ${dir}`)
     expect(stderr).not.toMatch(/at .*\.ts:\d+/) // no stack
     expect(read(dir)).toBe(truncated)
   })
@@ -95,24 +98,27 @@ describe('a damaged db', () => {
     ['empty', ''],
     ['binary garbage', '\u0000\u00ff\u0013garbage'],
     ['valid JSON of the wrong shape', JSON.stringify({ version: 1, tokens: 'nope' })],
-    ['a record with an unknown status', null],
+    ['a record with an unknown status (people file)', null],
   ])('%s: refused, named, kept', async (_case, content) => {
     const dir = copy()
-    const text = content ?? read(dir).replace('"status":"compliant"', '"status":"hacked"')
-    writeFileSync(join(dir, DB), text)
+    // The status is the first field of a record row (codec.ts); 0 = compliant, 9 = none.
+    const file = content === null ? peopleFile(dir) : DB
+    const text = content ?? read(dir, file).replace(/\[\[0,(\d+),(\d+),/, '[[9,$1,$2,')
+    expect(text).not.toBe(read(dir, file))
+    writeFileSync(join(dir, file), text)
 
     const message = await startIn(dir)
 
-    expect(message).toContain(join(dir, DB))
+    expect(message).toContain(join(dir, file))
     expect(message).toMatch(/not valid JSON|does not match trainproof's schema/)
     expect(message).toContain(`newest good backup is ${join(dir, `${DB}.bak1`)}`)
-    expect(read(dir)).toBe(text)
+    expect(read(dir, file)).toBe(text)
   })
 
   it('skips a backup that is damaged too and names the next good one', async () => {
     const dir = copy()
     writeFileSync(join(dir, DB), '{')
-    writeFileSync(join(dir, `${DB}.bak1`), '{"version": 1')
+    writeFileSync(join(dir, `${DB}.bak1`, DB), '{"version": 2')
 
     const message = await startIn(dir)
 
@@ -121,17 +127,21 @@ describe('a damaged db', () => {
 
   it('says so when no backup is good', async () => {
     const dir = copy()
-    for (const file of [DB, `${DB}.bak1`, `${DB}.bak2`, `${DB}.bak3`]) writeFileSync(join(dir, file), 'x')
+    for (const file of [DB, `${DB}.bak1/${DB}`, `${DB}.bak2/${DB}`, `${DB}.bak3/${DB}`]) writeFileSync(join(dir, file), 'x')
 
     expect(await startIn(dir)).toMatch(/No good backup was found beside it\./)
   })
 
-  it('following the advice (copy the backup over the db) starts the daemon with the backup’s data', async () => {
+  it('following the advice (copy the backup’s files into the data folder) starts the daemon with the backup’s data', async () => {
     const dir = copy()
     writeFileSync(join(dir, DB), '{"truncated":')
-    copyFileSync(join(dir, `${DB}.bak1`), join(dir, DB))
+    cpSync(join(dir, `${DB}.bak1`), dir, { recursive: true })
 
     expect(await startIn(dir)).toBeNull()
-    expect(parse(dir).people).toEqual(parse(golden, `${DB}.bak1`).people)
+    const restored = await load(dir)
+    const backup = await load(join(golden, `${DB}.bak1`))
+    expect(restored.people).toEqual(backup.people)
+    expect(restored.syncRuns).toEqual(backup.syncRuns)
+    expect(restored.audit).toEqual(backup.audit)
   })
 })

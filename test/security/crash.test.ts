@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../daemon/store/schema.ts'
+import { readStoreFiles } from '../../daemon/store/store.ts'
 import { seedLargeTenant, startKnowBe4Fake, type FakeFault, type KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import type { SyncRun } from '../../shared/domain.ts'
 import { ADMIN, connectKnowBe4, recordFigures, scaled, selectAll, SOAK, startSecurityDaemon, sync } from './harness.ts'
@@ -55,7 +56,7 @@ beforeAll(async () => {
   pre = state(first.db())
   const before = first.db().people
   await first.daemon.close()
-  for (const file of readdirSync(template)) chmodSync(join(template, file), 0o600) // as npm start writes them
+  for (const file of readdirSync(template)) chmodSync(join(template, file), statSync(join(template, file)).isDirectory() ? 0o700 : 0o600) // as npm start writes them
 
   // What the next sync brings: completions, and people who joined since.
   for (const campaign of campaigns) {
@@ -171,8 +172,10 @@ async function restartAndCheck(dir: string, connectionId: string, answered: bool
     const outcome: Outcome | null = found === pre ? 'pre' : found === post ? 'post' : null
     if (outcome === null) figures.mixed++
     expect(outcome, 'the db holds a mix of pre- and post-sync data').not.toBeNull()
-    for (const file of readdirSync(dir).filter((name) => name.startsWith('trainproof.json'))) {
-      expect((statSync(join(dir, file)).mode & 0o777).toString(8), file).toBe('600')
+    // Every file of the store and of its backups (folders of files) is private.
+    for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.startsWith('trainproof.'))) {
+      const stats = statSync(join(dir, file))
+      expect((stats.mode & 0o777).toString(8), file).toBe(stats.isDirectory() ? '700' : '600')
     }
     const run = (await sync(restarted, connectionId)) as SyncRun
     expect(run.ok).toBe(true)
@@ -214,7 +217,7 @@ describe(`kill -9 during a sync of ${USERS} people`, () => {
     ...spread(90, SOAK ? 20 : 10).map((percent) => ({ kind: 'timer' as const, ms: Math.round((perSync.commitMs * percent) / 100) })),
   ]
 
-  it('survives every kill point: restarts, validates, never mixes, then syncs whole', { timeout: SOAK ? 3_600_000 : 420_000 }, async () => {
+  it('survives every kill point: restarts, validates, never mixes, then syncs whole', { timeout: SOAK ? 3_600_000 : 900_000 }, async () => {
     const outcomes: Record<string, Outcome> = {}
     for (const trigger of triggers()) outcomes[JSON.stringify(trigger)] = await crashAt(trigger)
 
@@ -225,3 +228,71 @@ describe(`kill -9 during a sync of ${USERS} people`, () => {
     for (const kind of ['request', 'file', 'timer']) expect(figures.byPhase[kind] ?? 0, kind).toBeGreaterThanOrEqual(3)
   })
 })
+
+/**
+ * kill -9 while person-level changes are written: resets of ten people sent at once (each one a
+ * journal line, an audit line and the configuration as commit point), killed at the n-th file
+ * event in the data dir. After the restart every reset the API answered is there, and each person
+ * is reset together with its audit event or not at all: never a record without its event, or
+ * the other way round.
+ */
+describe('kill -9 during journal appends (resets)', () => {
+  it('keeps every answered reset, and each reset whole with its audit event', { timeout: SOAK ? 1_800_000 : 420_000 }, async () => {
+    const pre = await readStoreFiles(join(template, 'trainproof.json'))
+    const targets = Object.values(pre.people)
+      .filter((person) => person.records.security_awareness?.status === 'compliant')
+      .slice(0, 10)
+      .map((person) => person.email)
+    expect(targets).toHaveLength(10)
+    let points = 0
+    for (const n of [1, 2, 3, 5, 8, 12, 17, 23]) {
+      const dir = copyTemplate()
+      try {
+        const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+          env: { ...process.env, TRAINPROOF_DATA_DIR: dir, TRAINPROOF_PORT: '0', TRAINPROOF_SCHEDULER: '0', TRAINPROOF_LOG_LEVEL: 'silent', TRAINPROOF_ADMIN_TOKEN: ADMIN },
+          stdio: ['ignore', 'pipe', 'ignore'],
+        })
+        const exited = new Promise((resolve) => child.on('exit', resolve))
+        const url = await listening(child)
+        let killed = false
+        const events = watchCount(dir, (count) => {
+          if (count === n) {
+            killed = true
+            child.kill('SIGKILL')
+          }
+        })
+        const answered = new Set<string>()
+        await Promise.all(
+          targets.map((email) =>
+            fetch(`${url}/api/v1/personnel/${email}/reset`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"training":"security_awareness"}' })
+              .then((response) => void (response.ok && answered.add(email)))
+              .catch(() => undefined),
+          ),
+        )
+        child.kill('SIGKILL')
+        await exited
+        events.close()
+
+        const restarted = await startSecurityDaemon({ dataDir: dir })
+        try {
+          const db = restarted.db()
+          for (const email of targets) {
+            const isReset = db.people[email]?.records.security_awareness === undefined
+            const events = db.audit.filter((event) => event.action === 'person.reset' && event.detail.email === email).length
+            expect(events, `${email} after a kill at file event ${n}`).toBe(isReset ? 1 : 0)
+            if (answered.has(email)) expect(isReset, `${email} was answered`).toBe(true)
+          }
+          expect(new Set(db.audit.map((event) => event.id)).size).toBe(db.audit.length)
+        } finally {
+          await restarted.daemon.close()
+        }
+        if (killed && answered.size < targets.length) points++
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    recordFigures('crash-journal', { points })
+    expect(points).toBeGreaterThanOrEqual(5)
+  })
+})
+

@@ -1,3 +1,4 @@
+import { readDb } from '../helpers/store-files.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHuntressFake, type Fault, type HuntressFake } from '../../fakes/huntress/index.ts'
 import { seedLargeTenant as seedHuntress } from '../../fakes/huntress/seed.ts'
@@ -105,7 +106,7 @@ afterAll(() => recordFigures('faults', { ...tried, total: tried.knowbe4 + tried.
 async function expectCleanFailure(d: SecurityDaemon, connectionId: string, expected: Outcome, secrets: string[]) {
   const before = protectedState(d.db())
   expect(before).toContain('"compliant"')
-  const beforeOnDisk = protectedState(JSON.parse(d.dbFile()))
+  const beforeOnDisk = protectedState(await readDb(d.dataDir))
 
   const run = (await sync(d, connectionId)) as SyncRun
 
@@ -116,7 +117,7 @@ async function expectCleanFailure(d: SecurityDaemon, connectionId: string, expec
   const [event] = (await d.api('/audit?limit=1')).body as AuditEvent[]
   expect(event).toMatchObject({ action: 'sync.failed', detail: { connectionId, code: expected.code, message: run.error } })
   expect(protectedState(d.db())).toBe(before)
-  expect(protectedState(JSON.parse(d.dbFile()))).toBe(beforeOnDisk)
+  expect(protectedState(await readDb(d.dataDir))).toBe(beforeOnDisk)
   for (const secret of secrets) expect(JSON.stringify([run, connection, event])).not.toContain(secret)
 }
 

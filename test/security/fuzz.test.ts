@@ -182,9 +182,9 @@ let cached = { updates: -1, text: '' }
 function countUpdates(): void {
   const store = d.daemon.deps.store
   const update = store.update.bind(store)
-  store.update = ((change) => {
+  store.update = ((change, scope) => {
     updates++
-    return update(change)
+    return update(change, scope)
   }) as typeof store.update
 }
 function snapshot(): { updates: number; text: string } {

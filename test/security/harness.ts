@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dbText } from '../helpers/store-files.ts'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../../daemon/config.ts'
@@ -100,7 +101,7 @@ export async function startSecurityDaemon(
       return { status: response.status, text, body: parsed, headers: response.headers }
     },
     db: () => daemon.deps.store.data,
-    dbFile: () => readFileSync(join(dataDir, 'trainproof.json'), 'utf8'),
+    dbFile: () => dbText(dataDir),
     async stop() {
       await daemon.close()
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
@@ -150,9 +151,9 @@ export function completedModules(db: Db): number {
 /** Every place a secret could leak to, as one string per place. */
 export function leakSurfaces(d: SecurityDaemon): Record<string, string> {
   const dir = d.dataDir
-  const files = ['trainproof.json', 'trainproof.json.bak1', 'trainproof.json.bak2', 'trainproof.json.bak3']
+  const backups = ['trainproof.json.bak1', 'trainproof.json.bak2', 'trainproof.json.bak3'].map((name) => join(dir, name)).filter((folder) => existsSync(folder))
   return {
-    dbFiles: files.map((file) => readOr(join(dir, file))).join('\n'),
+    dbFiles: [dbText(dir), ...backups.map((folder) => dbText(folder))].join('\n'),
     logs: d.logs.join(''),
     answers: d.answers.join('\n'),
     audit: JSON.stringify(d.db().audit),

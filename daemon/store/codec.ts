@@ -1,0 +1,302 @@
+import { PROVIDER_ID_PATTERN, STATUSES, TRAINING_IDS, type ProviderId, type Status, type TrainingId } from '../../shared/constants.ts'
+import { IsoTime } from '../../shared/domain.ts'
+import type { Retraining, RetrainingOf, StoredPerson, StoredRecord } from './schema.ts'
+
+/**
+ * The compact layout of the people file: one JSON line per chunk of people, so no string ever
+ * holds the whole file (V8's longest string stops a single JSON text at ~243,000 people).
+ *
+ *   line 1      {"format":"trainproof-people","version":2,"people":N,"retraining":M}
+ *   chunk lines {"s":[new strings], "p":[person rows]} or {"s":[…], "r":[retraining rows]}
+ *   last line   {"end":true,"people":N,"retraining":M}   (a file without it is truncated)
+ *
+ * Repeated strings (connection ids, campaign ids and names, module keys and names, connection
+ * labels) are interned: a chunk lists the strings it introduces, in order, and rows name them by
+ * index in the file's growing table. Times are epoch milliseconds when that round-trips exactly
+ * (`toISOString`), else the original string. Rows are tuples:
+ *
+ *   person     [email, name, seenBy: sym[], externalIds: [sym, id, …], records: [r₀, r₁, r₂]]
+ *              (rᵢ = 0 when the person has no record for TRAINING_IDS[i])
+ *   record     [status, completed, required, compliantAt, sticky 0|1, campaigns, dueAt,
+ *               evidence, evaluatedAt, connectionId sym|-1, certificates, source, evidenceSha256]
+ *              campaigns = [idSym, nameSym, completed 0|1, completedAt, …] (4 a campaign)
+ *              evidence  = [campaignSym, campaignNameSym, moduleSym, moduleNameSym|-1 (= module),
+ *                           enrollmentId, completedAt, …] (6 a row)
+ *              dueAt = false when absent; source = -1 or [providerSym, connectionSym, labelSym]
+ *   retraining [email, [training index, resetAt, dueAt, …]]
+ *
+ * Reading checks every field by hand (zod on 300,000 rows costs seconds): a row that does not
+ * fit is refused with its line and what is wrong.
+ */
+
+export const PEOPLE_FORMAT = 'trainproof-people'
+/** People per line: small enough that encoding one line blocks the event loop a few ms only. */
+export const CHUNK = 1_000
+
+type Time = number | string
+const HEX64 = /^[0-9a-f]{64}$/
+
+export class CodecError extends Error {
+  override name = 'CodecError'
+}
+
+/** Times repeat a lot (one evaluatedAt per sync, one completion date per campaign wave): cache. */
+const TIME_CACHE = 100_000
+const encodedTimes = new Map<string, Time>()
+
+function encodeTime(value: string): Time {
+  let found = encodedTimes.get(value)
+  if (found === undefined) {
+    const ms = Date.parse(value)
+    found = Number.isFinite(ms) && new Date(ms).toISOString() === value ? ms : value
+    if (encodedTimes.size >= TIME_CACHE) encodedTimes.clear()
+    encodedTimes.set(value, found)
+  }
+  return found
+}
+
+/** Interns strings for one file: `take` gives an index, `fresh` the strings new since last asked. */
+export class Interner {
+  private readonly index = new Map<string, number>()
+  private pending: string[] = []
+
+  id(value: string): number {
+    let found = this.index.get(value)
+    if (found === undefined) {
+      found = this.index.size
+      this.index.set(value, found)
+      this.pending.push(value)
+    }
+    return found
+  }
+
+  fresh(): string[] {
+    const out = this.pending
+    this.pending = []
+    return out
+  }
+}
+
+export function encodePerson(person: StoredPerson, strings: Interner): unknown[] {
+  const externalIds: unknown[] = []
+  for (const [connection, id] of Object.entries(person.externalIds)) externalIds.push(strings.id(connection), id)
+  const records = TRAINING_IDS.map((training) => {
+    const record = person.records[training]
+    return record ? encodeRecord(record, strings) : 0
+  })
+  return [person.email, person.name, person.seenBy.map((id) => strings.id(id)), externalIds, records]
+}
+
+function encodeRecord(record: StoredRecord, strings: Interner): unknown[] {
+  const campaigns: unknown[] = []
+  for (const campaign of record.campaigns) {
+    campaigns.push(strings.id(campaign.id), strings.id(campaign.name), campaign.completed ? 1 : 0, campaign.completedAt === null ? null : encodeTime(campaign.completedAt))
+  }
+  const evidence: unknown[] = []
+  for (const row of record.evidence) {
+    const moduleName = row.moduleName === row.module ? -1 : strings.id(row.moduleName)
+    evidence.push(strings.id(row.campaignId), strings.id(row.campaignName), strings.id(row.module), moduleName, row.enrollmentId, encodeTime(row.completedAt))
+  }
+  const source = record.source ? [strings.id(record.source.provider), strings.id(record.source.connectionId), strings.id(record.source.connectionLabel)] : -1
+  return [
+    STATUSES.indexOf(record.status),
+    record.completed,
+    record.required,
+    record.compliantAt === null ? null : encodeTime(record.compliantAt),
+    record.sticky ? 1 : 0,
+    campaigns,
+    record.dueAt === undefined ? false : record.dueAt === null ? null : encodeTime(record.dueAt),
+    evidence,
+    encodeTime(record.evaluatedAt),
+    record.connectionId === null ? -1 : strings.id(record.connectionId),
+    record.certificates,
+    source,
+    record.evidenceSha256,
+  ]
+}
+
+export function encodeRetraining(email: string, of: RetrainingOf): unknown[] {
+  const flat: unknown[] = []
+  TRAINING_IDS.forEach((training, index) => {
+    const entry = of[training]
+    if (entry) flat.push(index, encodeTime(entry.resetAt), encodeTime(entry.dueAt))
+  })
+  return [email, flat]
+}
+
+/**
+ * Decodes rows against the file's string table (grown by `addStrings` as chunks are read),
+ * checking every field. `where` names the line for the error message.
+ */
+export class Decoder {
+  private readonly strings: string[] = []
+  /** Decoded times, shared: equal times become one string in memory. */
+  private readonly times = new Map<number, string>()
+  where = ''
+
+  addStrings(values: unknown): void {
+    if (!Array.isArray(values)) this.fail('the string table is not a list')
+    for (const value of values) {
+      if (typeof value !== 'string') this.fail('the string table holds a non-string')
+      this.strings.push(value)
+    }
+  }
+
+  person(row: unknown): StoredPerson {
+    const tuple = this.tuple(row, 5, 'person')
+    const email = this.string(tuple[0], 'email')
+    const name = this.string(tuple[1], 'name')
+    const seenBy = this.list(tuple[2], 'seenBy').map((id) => this.sym(id, 'seenBy'))
+    const flat = this.list(tuple[3], 'externalIds')
+    if (flat.length % 2 !== 0) this.fail('externalIds has an odd length')
+    const externalIds: Record<string, string> = {}
+    for (let index = 0; index < flat.length; index += 2) externalIds[this.sym(flat[index], 'externalIds')] = this.string(flat[index + 1], 'externalIds')
+    const recordRows = this.tuple(tuple[4], TRAINING_IDS.length, 'records')
+    const records: Partial<Record<TrainingId, StoredRecord>> = {}
+    TRAINING_IDS.forEach((training, index) => {
+      if (recordRows[index] !== 0) records[training] = this.record(recordRows[index], email, training)
+    })
+    return { email, name, seenBy, externalIds, records }
+  }
+
+  private record(row: unknown, email: string, training: TrainingId): StoredRecord {
+    const who = { toString: () => `${email} ${training}` }
+    const t = this.tuple(row, 13, 'record')
+    const status = STATUSES[this.int(t[0], 'status')] as Status | undefined
+    if (status === undefined) this.fail(`${who}: unknown status`)
+    const campaignsFlat = this.list(t[5], 'campaigns')
+    if (campaignsFlat.length % 4 !== 0) this.fail(`${who}: campaigns do not come in fours`)
+    const campaigns: StoredRecord['campaigns'] = []
+    for (let i = 0; i < campaignsFlat.length; i += 4) {
+      campaigns.push({
+        id: this.sym(campaignsFlat[i], 'campaign id'),
+        name: this.sym(campaignsFlat[i + 1], 'campaign name'),
+        completed: this.bit(campaignsFlat[i + 2], 'campaign completed'),
+        completedAt: this.timeOrNull(campaignsFlat[i + 3], 'campaign completedAt'),
+      })
+    }
+    const evidenceFlat = this.list(t[7], 'evidence')
+    if (evidenceFlat.length % 6 !== 0) this.fail(`${who}: evidence does not come in sixes`)
+    const evidence: StoredRecord['evidence'] = []
+    for (let i = 0; i < evidenceFlat.length; i += 6) {
+      const module = this.sym(evidenceFlat[i + 2], 'evidence module')
+      evidence.push({
+        campaignId: this.sym(evidenceFlat[i], 'evidence campaign'),
+        campaignName: this.sym(evidenceFlat[i + 1], 'evidence campaign name'),
+        module,
+        moduleName: evidenceFlat[i + 3] === -1 ? module : this.sym(evidenceFlat[i + 3], 'evidence module name'),
+        enrollmentId: this.string(evidenceFlat[i + 4], 'evidence enrollment id'),
+        completedAt: this.time(evidenceFlat[i + 5], 'evidence completedAt'),
+      })
+    }
+    const certificates = this.list(t[10], 'certificates').map((hash) => this.hex(hash, 'certificate'))
+    let source: StoredRecord['source'] = null
+    if (t[11] !== -1) {
+      const s = this.tuple(t[11], 3, 'source')
+      const provider = this.sym(s[0], 'source provider') as ProviderId
+      if (!PROVIDER_ID_PATTERN.test(provider)) this.fail(`${who}: not a provider id`)
+      source = { provider, connectionId: this.sym(s[1], 'source connection'), connectionLabel: this.sym(s[2], 'source label') }
+    }
+    const record: StoredRecord = {
+      status,
+      completed: this.count(t[1], 'completed'),
+      required: this.count(t[2], 'required'),
+      compliantAt: this.timeOrNull(t[3], 'compliantAt'),
+      sticky: this.bit(t[4], 'sticky'),
+      campaigns,
+      evidence,
+      evaluatedAt: this.time(t[8], 'evaluatedAt'),
+      connectionId: t[9] === -1 ? null : this.sym(t[9], 'connectionId'),
+      certificates,
+      source,
+      evidenceSha256: t[12] === null ? null : this.hex(t[12], 'evidenceSha256'),
+    }
+    if (t[6] !== false) record.dueAt = this.timeOrNull(t[6], 'dueAt')
+    // Same key order as zod's output (dueAt belongs after campaigns).
+    return t[6] === false ? record : reorder(record)
+  }
+
+  retraining(row: unknown): [string, RetrainingOf] {
+    const tuple = this.tuple(row, 2, 'retraining')
+    const email = this.string(tuple[0], 'retraining email')
+    const flat = this.list(tuple[1], 'retraining')
+    if (flat.length % 3 !== 0) this.fail('retraining entries do not come in threes')
+    const of: Partial<Record<TrainingId, Retraining>> = {}
+    for (let i = 0; i < flat.length; i += 3) {
+      const training = TRAINING_IDS[this.int(flat[i], 'retraining training')]
+      if (training === undefined) this.fail('retraining names an unknown training')
+      of[training] = { resetAt: this.time(flat[i + 1], 'resetAt'), dueAt: this.time(flat[i + 2], 'dueAt') }
+    }
+    return [email, of]
+  }
+
+  fail(what: string): never {
+    throw new CodecError(`${this.where}: ${what}`)
+  }
+
+  private tuple(value: unknown, length: number, what: string): unknown[] {
+    if (!Array.isArray(value) || value.length !== length) this.fail(`${what} is not a row of ${length}`)
+    return value
+  }
+
+  private list(value: unknown, what: string): unknown[] {
+    if (!Array.isArray(value)) this.fail(`${what} is not a list`)
+    return value
+  }
+
+  private string(value: unknown, what: string): string {
+    if (typeof value !== 'string') this.fail(`${what} is not a string`)
+    return value
+  }
+
+  private int(value: unknown, what: string): number {
+    if (typeof value !== 'number' || !Number.isInteger(value)) this.fail(`${what} is not an integer`)
+    return value
+  }
+
+  private count(value: unknown, what: string): number {
+    const n = this.int(value, what)
+    if (n < 0) this.fail(`${what} is negative`)
+    return n
+  }
+
+  private bit(value: unknown, what: string): boolean {
+    if (value !== 0 && value !== 1) this.fail(`${what} is not 0 or 1`)
+    return value === 1
+  }
+
+  private sym(value: unknown, what: string): string {
+    const found = typeof value === 'number' ? this.strings[value] : undefined
+    if (found === undefined) this.fail(`${what} names no string of the table`)
+    return found
+  }
+
+  private hex(value: unknown, what: string): string {
+    if (typeof value !== 'string' || !HEX64.test(value)) this.fail(`${what} is not a SHA-256`)
+    return value
+  }
+
+  private time(value: unknown, what: string): string {
+    if (typeof value === 'number') {
+      let found = this.times.get(value)
+      if (found === undefined) {
+        if (!Number.isInteger(value) || Math.abs(value) > 8.64e15) this.fail(`${what} is not a time`)
+        found = new Date(value).toISOString()
+        if (this.times.size >= TIME_CACHE) this.times.clear()
+        this.times.set(value, found)
+      }
+      return found
+    }
+    if (typeof value !== 'string' || !IsoTime.safeParse(value).success) this.fail(`${what} is not a time`)
+    return value
+  }
+
+  private timeOrNull(value: unknown, what: string): string | null {
+    return value === null ? null : this.time(value, what)
+  }
+}
+
+function reorder(record: StoredRecord): StoredRecord {
+  const { status, completed, required, compliantAt, sticky, campaigns, dueAt, ...rest } = record
+  return { status, completed, required, compliantAt, sticky, campaigns, dueAt, ...rest }
+}

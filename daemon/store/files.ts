@@ -1,0 +1,146 @@
+import { constants } from 'node:fs'
+import { open, readFile } from 'node:fs/promises'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
+import { CHUNK, CodecError, Decoder, encodePerson, encodeRetraining, Interner, PEOPLE_FORMAT } from './codec.ts'
+import type { Db, RetrainingOf, StoredPerson } from './schema.ts'
+import { SCHEMA_VERSION } from './schema.ts'
+
+/** Lines written in one `write` call: a few MB, so the people file costs few syscalls. */
+const FLUSH_BYTES = 4 * 2 ** 20
+
+export type PeopleData = { people: Db['people']; retraining: Db['retraining'] }
+
+/**
+ * Writes the people file (codec.ts layout) chunk by chunk and flushes it (fsync). Between chunks
+ * it yields to the event loop, so a commit of 300,000 people never blocks readers for more than
+ * the encoding of one chunk (a few ms). The caller runs no other change meanwhile (the store's
+ * queue), so the objects do not move under it.
+ */
+export async function writePeopleFile(file: string, data: PeopleData): Promise<void> {
+  const handle = await open(file, 'w', 0o600)
+  try {
+    const emails = Object.keys(data.people)
+    const retrained = Object.keys(data.retraining)
+    const strings = new Interner()
+    let pending: string[] = [`${JSON.stringify({ format: PEOPLE_FORMAT, version: SCHEMA_VERSION, people: emails.length, retraining: retrained.length })}\n`]
+    let pendingBytes = 0
+    const flush = async () => {
+      if (pending.length === 0) return
+      await handle.write(pending.join(''))
+      pending = []
+      pendingBytes = 0
+    }
+    const add = async (line: string) => {
+      pending.push(line)
+      pendingBytes += line.length
+      if (pendingBytes >= FLUSH_BYTES) await flush()
+      else await yieldToLoop()
+    }
+    for (let start = 0; start < emails.length; start += CHUNK) {
+      const rows: unknown[] = []
+      for (let index = start; index < Math.min(start + CHUNK, emails.length); index++) rows.push(encodePerson(data.people[emails[index]!]!, strings))
+      await add(`${JSON.stringify({ s: strings.fresh(), p: rows })}\n`)
+    }
+    for (let start = 0; start < retrained.length; start += CHUNK) {
+      const rows = retrained.slice(start, start + CHUNK).map((email) => encodeRetraining(email, data.retraining[email]!))
+      await add(`${JSON.stringify({ s: strings.fresh(), r: rows })}\n`)
+    }
+    pending.push(`${JSON.stringify({ end: true, people: emails.length, retraining: retrained.length })}\n`)
+    await flush()
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Reads and checks a people file; throws CodecError naming the line when anything is off. */
+export async function readPeopleFile(file: string): Promise<PeopleData> {
+  const bytes = await readFile(file)
+  const decoder: Decoder = new Decoder()
+  const people: Db['people'] = {}
+  const retraining: Db['retraining'] = {}
+  let header: { people: number; retraining: number } | null = null
+  let ended = false
+  let lineNo = 0
+  for (const line of lines(bytes, bytes.length)) {
+    lineNo++
+    decoder.where = `${file} line ${lineNo}`
+    if (ended) decoder.fail('data after the end line')
+    let value: Record<string, unknown> | undefined
+    try {
+      value = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      // reported below
+    }
+    if (value === undefined) decoder.fail('not JSON (corrupt or truncated)')
+    if (typeof value !== 'object' || value === null) decoder.fail('not an object')
+    if (header === null) {
+      if (value.format !== PEOPLE_FORMAT || value.version !== SCHEMA_VERSION) decoder.fail(`not a version-${SCHEMA_VERSION} people file`)
+      header = { people: Number(value.people), retraining: Number(value.retraining) }
+      continue
+    }
+    if (value.end === true) {
+      ended = true
+      continue
+    }
+    decoder.addStrings(value.s)
+    if (Array.isArray(value.p)) {
+      for (const row of value.p) {
+        const person = decoder.person(row)
+        if (Object.hasOwn(people, person.email)) decoder.fail(`${person.email} appears twice`)
+        people[person.email] = person
+      }
+    } else if (Array.isArray(value.r)) {
+      for (const row of value.r) {
+        const [email, of] = decoder.retraining(row)
+        retraining[email] = of
+      }
+    } else decoder.fail('neither people nor retraining')
+  }
+  decoder.where = file
+  if (header === null || !ended) return decoder.fail('truncated (no end line)')
+  if (Object.keys(people).length !== header.people || Object.keys(retraining).length !== header.retraining) decoder.fail('the counts do not match the header')
+  return { people, retraining }
+}
+
+/** The complete lines of the first `length` bytes (a trailing partial line is not returned). */
+export function* lines(bytes: Buffer, length: number): Generator<string> {
+  let start = 0
+  while (start < length) {
+    const end = bytes.indexOf(10, start)
+    if (end === -1 || end >= length) {
+      if (start < length) throw new CodecError(`truncated: an unfinished line at byte ${start}`)
+      return
+    }
+    if (end > start) yield bytes.toString('utf8', start, end)
+    start = end + 1
+  }
+}
+
+/**
+ * Writes `text` at byte `offset` of an append-only file (journal, audit log), cuts off anything
+ * after it (the remains of a write that never committed) and flushes (fdatasync). Returns the
+ * new length.
+ */
+export async function appendAt(file: string, offset: number, text: string): Promise<number> {
+  const handle = await open(file, constants.O_WRONLY | constants.O_CREAT, 0o600)
+  try {
+    const buffer = Buffer.from(text)
+    await handle.write(buffer, 0, buffer.length, offset)
+    await handle.truncate(offset + buffer.length)
+    await handle.datasync()
+    return offset + buffer.length
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The first `length` bytes of a file (all of them must be there). */
+export async function readPrefix(file: string, length: number): Promise<Buffer> {
+  if (length === 0) return Buffer.alloc(0)
+  const bytes = await readFile(file)
+  if (bytes.length < length) throw new CodecError(`${file} is shorter than its committed length (${bytes.length} < ${length} bytes)`)
+  return bytes
+}
+
+export type JournalEntry = [email: string, person: StoredPerson | null, retraining: RetrainingOf | null]

@@ -1,0 +1,50 @@
+import type { Db } from './schema.ts'
+
+/**
+ * What a change touches besides the configuration (connections, campaigns, trainings, grants,
+ * schedule, sync runs, OAuth states), which any change may edit. The store writes only what a
+ * change names, so a change must name every person (or `'all'`) whose entry, records or
+ * retraining it edits, and `tokens` when it adds, removes or edits a token. Audit events are
+ * found by the store itself (the log is append-only).
+ */
+export type ChangeScope = {
+  people?: readonly string[] | 'all'
+  tokens?: boolean
+}
+
+/** The guard runs under vitest, on dbs small enough that a snapshot per update costs nothing. */
+const GUARD_MAX_PEOPLE = 5_000
+
+/**
+ * A test-time check of `Store.update` scopes. The store writes only what a change names, so a
+ * change that edits a person or a token it did not name would be lost at the next restart. Under
+ * vitest the store snapshots people and tokens before each change and, after it, throws a
+ * programming error naming what changed outside the scope.
+ */
+export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | null {
+  if (!process.env.VITEST || Object.keys(db.people).length > GUARD_MAX_PEOPLE) return null
+  const people = new Map<string, string>()
+  for (const email of new Set([...Object.keys(db.people), ...Object.keys(db.retraining)])) people.set(email, entry(db, email))
+  const tokens = JSON.stringify(db.tokens)
+  return (after, scope) => {
+    if (!scope.tokens && JSON.stringify(after.tokens) !== tokens) {
+      throw new ScopeError('Store.update: the change edited tokens but its scope does not say `tokens: true`; the edit would not be saved.')
+    }
+    if (scope.people === 'all') return
+    const named = new Set(scope.people ?? [])
+    const emails = new Set([...people.keys(), ...Object.keys(after.people), ...Object.keys(after.retraining)])
+    for (const email of emails) {
+      if (named.has(email)) continue
+      if ((people.get(email) ?? entry(emptyLike, email)) !== entry(after, email)) {
+        throw new ScopeError(`Store.update: the change edited the person ${email} but its scope does not name them (people: [${[...named].join(', ')}]); the edit would not be saved.`)
+      }
+    }
+  }
+}
+
+const emptyLike = { people: {}, retraining: {} } as unknown as Db
+const entry = (db: Db, email: string) => JSON.stringify([db.people[email] ?? null, db.retraining[email] ?? null])
+
+export class ScopeError extends Error {
+  override name = 'ScopeError'
+}

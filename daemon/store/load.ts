@@ -1,0 +1,234 @@
+import { readFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import type { Adapter } from 'lowdb'
+import type { z } from 'zod'
+import { formatIssues } from '../../shared/errors.ts'
+import { IsoTime } from '../../shared/domain.ts'
+import { assignAuditIds } from './audit.ts'
+import { CodecError } from './codec.ts'
+import { writeDurably } from './durable.ts'
+import { lines, readPeopleFile, readPrefix, writePeopleFile, type PeopleData } from './files.ts'
+import { type Committed, ConfigFile, type Db, DbSchemaV1, JournalLine, SCHEMA_VERSION, TokensFile } from './schema.ts'
+
+export class StoreError extends Error {
+  override name = 'StoreError'
+  constructor(
+    message: string,
+    /** The file is of a schema version this trainproof does not know: backups do not help. */
+    readonly unknownVersion = false,
+  ) {
+    super(message)
+  }
+}
+
+/** The names of the store's files beside the configuration file (`trainproof.json`). */
+export function filesOf(file: string) {
+  const base = join(dirname(file), basename(file).replace(/\.json$/, ''))
+  const prefix = basename(base)
+  const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(people\\.\\d+\\.jsonl|journal\\.\\d+\\.jsonl|tokens\\.\\d+\\.json|audit\\.jsonl)(\\.tmp)?$`)
+  return {
+    people: (generation: number) => `${base}.people.${generation}.jsonl`,
+    journal: (generation: number) => `${base}.journal.${generation}.jsonl`,
+    tokens: (generation: number) => `${base}.tokens.${generation}.json`,
+    audit: `${base}.audit.jsonl`,
+    /** Whether a file name in the folder is one of the store's generation or append-only files. */
+    owns: (name: string) => pattern.test(name),
+  }
+}
+
+/** lowdb's adapter for a small JSON file: zod-checked on read, written durably (durable.ts). */
+export class JsonFile<T> implements Adapter<T> {
+  constructor(
+    readonly file: string,
+    readonly schema: z.ZodType<T>,
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string
+    try {
+      text = await readFile(this.file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+    return parseJson(text, this.file, this.schema)
+  }
+
+  write(data: T): Promise<void> {
+    return writeDurably(this.file, JSON.stringify(data))
+  }
+}
+
+/** lowdb's adapter for the people file (codec.ts layout, written in chunks: files.ts). */
+export class PeopleFile implements Adapter<PeopleData> {
+  constructor(readonly file: string) {}
+
+  async read(): Promise<PeopleData> {
+    try {
+      return await readPeopleFile(this.file)
+    } catch (error) {
+      throw asStoreError(error, this.file)
+    }
+  }
+
+  write(data: PeopleData): Promise<void> {
+    return writePeopleFile(this.file, data)
+  }
+}
+
+function parseJson<T>(text: string, file: string, schema: z.ZodType<T>): T {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    throw new StoreError(`The database file ${file} is not valid JSON (corrupt or truncated). trainproof left it untouched.`)
+  }
+  return check(raw, file, schema)
+}
+
+function check<T>(raw: unknown, file: string, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) {
+    const where = formatIssues(parsed.error.issues, { messages: false, limit: 5 }).join(', ')
+    throw new StoreError(`The database file ${file} does not match trainproof's schema (at ${where}). trainproof left it untouched.`)
+  }
+  return parsed.data
+}
+
+function asStoreError(error: unknown, file: string): unknown {
+  if (error instanceof CodecError) return new StoreError(`The database file ${file} does not match trainproof's schema (${error.message}). trainproof left it untouched.`)
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new StoreError(`The database file ${file} is missing (named by the committed configuration). trainproof left the others untouched.`)
+  return error
+}
+
+export type Loaded = { db: Db; committed: Committed; migrateFrom?: number }
+
+/**
+ * Reads the committed state: the configuration, then exactly the files and byte ranges it names
+ * (store.ts explains why that is all or nothing). Every file is checked: zod for the small ones
+ * and the journal, by hand for the people file and the audit log. Null when there is no db yet.
+ * A version-1 file is read whole (`migrateFrom: 1`); an unknown version is refused. Nothing is
+ * written here.
+ */
+export async function loadDb(file: string): Promise<Loaded | null> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    throw new StoreError(`The database file ${file} is not valid JSON (corrupt or truncated). trainproof left it untouched.`)
+  }
+  const version = (raw as { version?: unknown } | null)?.version
+  if (version === 1) {
+    const v1 = check(raw, file, DbSchemaV1)
+    assignAuditIds(v1 as unknown as Db)
+    return { db: { ...v1, version: SCHEMA_VERSION }, committed: { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 }, migrateFrom: 1 }
+  }
+  if (typeof version === 'number' && version !== SCHEMA_VERSION) {
+    throw new StoreError(
+      `The database file ${file} has schema version ${version}, which this trainproof does not know (it reads versions 1 and ${SCHEMA_VERSION}; a newer trainproof wrote it?). trainproof left it untouched: run the trainproof that wrote it, or restore a backup.`,
+      true,
+    )
+  }
+  const config = check(raw, file, ConfigFile)
+  const { committed } = config
+  const files = filesOf(file)
+  const tokens = committed.tokens > 0 ? await readSmall(files.tokens(committed.tokens), TokensFile) : { tokens: [] }
+  const data: PeopleData = committed.people > 0 ? await new PeopleFile(files.people(committed.people)).read() : { people: {}, retraining: {} }
+  if (committed.journalBytes > 0) replayJournal(files.journal(committed.people), await readOrFail(files.journal(committed.people), committed.journalBytes), committed.journalBytes, data)
+  const audit = committed.auditBytes > 0 ? readAudit(files.audit, await readOrFail(files.audit, committed.auditBytes), committed) : []
+  const { version: _version, committed: _committed, ...settings } = config
+  const db: Db = { version: SCHEMA_VERSION, tokens: tokens.tokens, ...settings, people: data.people, audit, retraining: data.retraining }
+  return { db, committed }
+}
+
+async function readSmall<T>(file: string, schema: z.ZodType<T>): Promise<T> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw asStoreError(error, file)
+  }
+  return parseJson(text, file, schema)
+}
+
+async function readOrFail(file: string, length: number): Promise<Buffer> {
+  try {
+    return await readPrefix(file, length)
+  } catch (error) {
+    throw asStoreError(error, file)
+  }
+}
+
+/** Applies the journal's committed lines in order: each sets (or removes) whole entries. */
+export function replayJournal(file: string, bytes: Buffer, length: number, data: PeopleData): void {
+  let lineNo = 0
+  try {
+    for (const line of lines(bytes, length)) {
+      lineNo++
+      const entry = parseJson(line, `${file} line ${lineNo}`, JournalLine)
+      for (const [email, person, retraining] of entry.people) {
+        if (person === null) delete data.people[email]
+        else data.people[email] = person
+        if (retraining === null) delete data.retraining[email]
+        else data.retraining[email] = retraining
+      }
+    }
+  } catch (error) {
+    throw asStoreError(error, file)
+  }
+}
+
+/** The audit log's committed events, checked by hand (it grows without bound; zod is slow). */
+function readAudit(file: string, bytes: Buffer, committed: Committed): Db['audit'] {
+  const events: Db['audit'] = []
+  let lineNo = 0
+  const fail = (what: string): never => {
+    throw new StoreError(`The database file ${file} does not match trainproof's schema (line ${lineNo}: ${what}). trainproof left it untouched.`)
+  }
+  try {
+    for (const line of lines(bytes, committed.auditBytes)) {
+      lineNo++
+      let event: Record<string, unknown> | undefined
+      try {
+        event = JSON.parse(line) as Record<string, unknown>
+      } catch {
+        // reported below
+      }
+      if (event === undefined) return fail('not JSON')
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) fail('not an event')
+      const { id, at, actor, action, detail } = event
+      if (typeof id !== 'string' || !/^\d+$/.test(id)) fail('id')
+      if (typeof at !== 'string' || !IsoTime.safeParse(at).success) fail('at')
+      if (typeof actor !== 'string' || typeof action !== 'string') fail('actor or action')
+      if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) fail('detail')
+      events.push({ id: id as string, at: at as string, actor: actor as string, action: action as string, detail: detail as Record<string, unknown> })
+    }
+  } catch (error) {
+    throw asStoreError(error, file)
+  }
+  if (events.length !== committed.auditEvents) throw new StoreError(`The database file ${file} holds ${events.length} committed events, not ${committed.auditEvents}. trainproof left it untouched.`)
+  return events
+}
+
+/** The configuration file's content for `db`. */
+export function toConfigFile(db: Db, committed: Committed): ConfigFile {
+  return {
+    version: SCHEMA_VERSION,
+    committed,
+    connections: db.connections,
+    campaigns: db.campaigns,
+    trainings: db.trainings,
+    syncRuns: db.syncRuns,
+    auditSeq: db.auditSeq,
+    oauthStates: db.oauthStates,
+    schedule: db.schedule,
+    grants: db.grants,
+  }
+}
