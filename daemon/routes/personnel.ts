@@ -5,7 +5,9 @@ import { Email, MyTrainings, Person, TRAINING_NAMES, TrainingId, type ProviderId
 import { ACCESS, isStaff, type AuthEnv } from '../auth/roles.ts'
 import type { Principal } from '../auth/tokens.ts'
 import { recordCertificate } from '../evidence/certificate.ts'
-import { currentRecord, toMyTrainings, toPerson, trainingStatus, unknownPerson } from '../compliance/views.ts'
+import { currentRecord, toMyTrainings, toPerson, unknownPerson } from '../compliance/views.ts'
+import { PeopleIndex } from '../compliance/people-index.ts'
+import { MyTrainingsCache } from '../compliance/my-trainings-cache.ts'
 import { AppError, notFound } from '../errors.ts'
 import type { Db, StoredRecord } from '../store/schema.ts'
 import { defineRoute, json, jsonBody } from './define.ts'
@@ -108,7 +110,6 @@ function perRevision<T>(store: Deps['store'], compute: (db: Db) => T): () => T {
 }
 
 export function personnelRoutes({ store, providers, certificates, rechecks }: Deps) {
-  const sortedEmails = perRevision(store, (db) => Object.keys(db.people).sort())
   const portals = perRevision(store, (db) => {
     const urls = {} as Record<TrainingId, string | null>
     for (const training of Object.keys(TRAINING_NAMES) as TrainingId[]) {
@@ -121,11 +122,12 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
     const urls = portals()
     return (training: TrainingId) => urls[training]
   }
+  const index = new PeopleIndex(store)
+  const mine = new MyTrainingsCache(store, (db, email) => toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)))
   return new OpenAPIHono<AuthEnv>()
     .openapi(myTrainings, (c) => {
       const email = whose(c.get('principal')!, c.req.valid('query').email)
-      const db = store.data
-      return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
+      return c.json(mine.get(email), 200)
     })
     .openapi(recheck, async (c) => {
       const principal = c.get('principal')!
@@ -136,24 +138,8 @@ export function personnelRoutes({ store, providers, certificates, rechecks }: De
       return c.json(toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db)), 200)
     })
     .openapi(list, (c) => {
-      const { training, status, limit, offset = 0 } = c.req.valid('query')
       const db = store.data
-      const emails = sortedEmails()
-      if (status === undefined) {
-        const page = emails.slice(offset, limit === undefined ? undefined : offset + limit)
-        return c.json(page.map((email) => toPerson(db, db.people[email]!)), 200)
-      }
-      const trainings = training ? [training] : (Object.keys(TRAINING_NAMES) as TrainingId[])
-      const people = []
-      let skipped = 0
-      for (const email of emails) {
-        const person = db.people[email]!
-        if (!trainings.some((id) => trainingStatus(db, person, id).status === status)) continue
-        if (skipped++ < offset) continue
-        people.push(toPerson(db, person))
-        if (limit !== undefined && people.length >= limit) break
-      }
-      return c.json(people, 200)
+      return c.json(index.page(c.req.valid('query')).map((email) => toPerson(db, db.people[email]!)), 200)
     })
     .openapi(one, (c) => {
       const { email } = c.req.valid('param')

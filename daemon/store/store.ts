@@ -59,6 +59,7 @@ class DurableJsonFile implements Adapter<Db> {
 export class Store {
   private queue: Promise<unknown> = Promise.resolve()
   private changes = 0
+  private readonly listeners = new Set<(scope: ChangeScope) => void>()
   /** Set when a failed write could not even be undone by reading the file back: no more writes. */
   private broken = false
 
@@ -111,7 +112,22 @@ export class Store {
    * When the write fails, the db in memory is read back from the file (which still holds the
    * state before the change) and the update rejects with `storage_failed` (503).
    */
-  update<T>(change: (db: Db) => T, _scope: ChangeScope = {}): Promise<T> {
+  /**
+   * Calls `listener` with the scope of every change, right after it ran (when `revision` moves),
+   * and with everything after a rollback: read-side indexes refresh only what a change named.
+   * Returns the unsubscribe.
+   */
+  onChange(listener: (scope: ChangeScope) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private changed(scope: ChangeScope): void {
+    this.changes++
+    for (const listener of this.listeners) listener(scope)
+  }
+
+  update<T>(change: (db: Db) => T, scope: ChangeScope = {}): Promise<T> {
     const run = this.queue.then(async () => {
       if (this.broken) throw storageFailed()
       let result: T
@@ -119,7 +135,7 @@ export class Store {
         result = change(this.low.data)
         trim(this.low.data)
       } finally {
-        this.changes++
+        this.changed(scope)
       }
       try {
         await this.low.write()
@@ -141,7 +157,7 @@ export class Store {
       // The disk is gone too: refuse every later change rather than write a state never saved.
       this.broken = true
     } finally {
-      this.changes++
+      this.changed({ people: 'all', tokens: true })
     }
   }
 }
