@@ -37,6 +37,7 @@ afterAll(() => daemon.stop())
 async function get<T>(path: string, token = ADMIN_TOKEN): Promise<T> {
   const res = await app.request(`http://127.0.0.1:${daemon.port}/api/v1${path}`, { headers: { host: `127.0.0.1:${daemon.port}`, authorization: `Bearer ${token}` } })
   expect(res.status, path).toBe(200)
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/)
   return (await res.json()) as T
 }
 const emails = (people: Person[]) => people.map((person) => person.email)
@@ -52,7 +53,9 @@ describe('GET /personnel through the index', () => {
 })
 
 describe('GET /me/trainings from the cache', () => {
-  it('answers from the cache, and anew once a reset changed the person', async () => {
+  it('answers from the cache, and anew (here and in the list) once a reset changed the person', async () => {
+    const listed = async () => (await get<Person[]>('/personnel?limit=3')).find((person) => person.email === EMPLOYEE)!.trainings.security_awareness!.status
+    expect(await listed()).toBe('compliant')
     const before = await get<MyTrainings>('/me/trainings', employeeToken)
     expect(before.trainings.security_awareness!.status).toBe('compliant')
     expect(await get<MyTrainings>('/me/trainings', employeeToken)).toEqual(before)
@@ -67,5 +70,6 @@ describe('GET /me/trainings from the cache', () => {
     expect(after.trainings.security_awareness!.status).toBe('not_enrolled')
     expect(after.due).toBe(before.due + 1)
     expect(emails(await get<Person[]>('/personnel?training=security_awareness&status=not_enrolled'))).toEqual([EMPLOYEE, 'd@example.com'])
+    expect(await listed()).toBe('not_enrolled')
   })
 })

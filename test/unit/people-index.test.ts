@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MyTrainingsCache } from '../../daemon/compliance/my-trainings-cache.ts'
+import { myTrainingsKey, PerPersonCache } from '../../daemon/compliance/per-person-cache.ts'
 import { PeopleIndex, type PeopleQuery } from '../../daemon/compliance/people-index.ts'
 import { toMyTrainings, toPerson, unknownPerson } from '../../daemon/compliance/views.ts'
 import type { Db, StoredPerson, StoredRecord } from '../../daemon/store/schema.ts'
@@ -173,11 +173,11 @@ describe('PeopleIndex', () => {
   })
 })
 
-describe('MyTrainingsCache', () => {
+describe('PerPersonCache of /me/trainings answers', () => {
   const compute = (db: Db, email: string) => toMyTrainings(db, db.people[email] ?? unknownPerson(email), () => null)
 
   it('serves a second read from the cache and recomputes only the person a change names', async () => {
-    const cache = new MyTrainingsCache(store, compute)
+    const cache = new PerPersonCache(store, compute, myTrainingsKey)
     const a = 'p01@example.com'
     const b = 'p02@example.com'
     const first = cache.get(a)
@@ -196,7 +196,7 @@ describe('MyTrainingsCache', () => {
   })
 
   it('drops every answer when a connection or a training changes, or the change named all', async () => {
-    const cache = new MyTrainingsCache(store, compute)
+    const cache = new PerPersonCache(store, compute, myTrainingsKey)
     const a = 'p03@example.com'
     cache.get(a)
     await store.update((db) => {
@@ -214,7 +214,7 @@ describe('MyTrainingsCache', () => {
   })
 
   it('an unknown person gets an answer that follows them once a sync adds them', async () => {
-    const cache = new MyTrainingsCache(store, compute)
+    const cache = new PerPersonCache(store, compute, myTrainingsKey)
     const email = 'new@example.com'
     expect(cache.get(email).trainings.security_awareness!.status).toBe('not_enrolled')
     await store.update((db) => {
@@ -223,12 +223,16 @@ describe('MyTrainingsCache', () => {
     expect(cache.get(email).trainings.security_awareness!.status).toBe('compliant')
   })
 
-  it('keeps at most `max` answers', () => {
-    const cache = new MyTrainingsCache(store, compute, 2)
+  it('keeps at most `max` answers, and none asked for without keeping', () => {
+    const cache = new PerPersonCache(store, compute, myTrainingsKey, 2)
     cache.get('p01@example.com')
     cache.get('p02@example.com')
     cache.get('p03@example.com')
     cache.get('p01@example.com')
     expect(cache.computed).toBe(4)
+    cache.get('p04@example.com', false)
+    cache.get('p04@example.com', false)
+    cache.get('p01@example.com')
+    expect(cache.computed).toBe(6)
   })
 })
