@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { availableParallelism, cpus, totalmem } from 'node:os'
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -36,6 +36,8 @@ export function machine() {
     memoryGiB: round(totalmem() / 2 ** 30, 1),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    /** The machine is shared: the 1-minute load average when the part started says how much. */
+    loadAverage: round(loadavg()[0] ?? 0, 1),
     date: new Date().toISOString(),
   }
 }

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../daemon/config.ts'
@@ -8,7 +8,8 @@ import { startDaemon, type Daemon } from '../daemon/server.ts'
 import type { HttpTuning } from '../daemon/sync/session.ts'
 import { TRAINING_IDS, type Connection, type SyncRun } from '../shared/domain.ts'
 import type { FakeCommand, FakeReady, FakeSetup, FakeStats } from './kb4-fake-child.ts'
-import { ask, forkScript, log, medians, round, stopChild } from './stats.ts'
+import type { SyncVirtualSample } from './sync-virtual-child.ts'
+import { ask, forkScript, log, medians, nextMessage, round, stopChild } from './stats.ts'
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
 const PAGE = 500
@@ -119,9 +120,8 @@ async function syncOnce(scenario: SyncScenario, fake: ReturnType<typeof forkScri
     if (!run.ok) throw new Error(`sync failed: ${run.error}`)
     const stats = await ask<FakeStats>(fake, { kind: 'stats' } satisfies FakeCommand)
     if (keepDb) {
-      await mkdir(keepDb, { recursive: true })
-      // The store's files (store v2: several) and the vault key.
-      for (const file of (await readdir(dataDir)).filter((name) => name === 'secret.key' || /^trainproof\.(json|(people|journal|tokens)\.\d+\.jsonl?|audit\.jsonl)$/.test(name))) await copyFile(join(dataDir, file), join(keepDb, file))
+      await rm(keepDb, { recursive: true, force: true })
+      await cp(dataDir, keepDb, { recursive: true })
     }
 
     const selected = scenario.perTraining * TRAINING_IDS.length
@@ -186,3 +186,51 @@ export async function benchSync(scenario: SyncScenario, runs: number, keepDb: st
   }
 }
 
+
+/** `ratio`: virtual time ÷ floor; `realRatio`: (virtual time + the commit's wall time) ÷ floor, what a real night takes. */
+type VirtualRow = SyncVirtualSample & { minimal: number; floorMs: number; ratio: number; realRatio: number }
+
+export type SyncVirtualResult = {
+  users: number
+  runs: VirtualRow[]
+  median: VirtualRow
+  targets: Record<string, boolean>
+}
+
+/**
+ * KnowBe4 sync of `users` people at the real limits, each run in a fresh process where the fake
+ * and the daemon share a virtual clock (bench/sync-virtual-child.ts). The floor is what the real
+ * limits allow for the minimal number of requests: the earliest start of the last one under both
+ * sliding windows at zero latency (`windowFloorMs`).
+ */
+export async function benchSyncVirtual(runs: number, users = 100_000, keepDb: string | null = null, campaigns = 7, perTraining = 2): Promise<SyncVirtualResult> {
+  const selected = perTraining * TRAINING_IDS.length
+  const minimal = minimalRequests(users, campaigns, selected, users)
+  const floorMs = windowFloorMs(minimal, scaledLimits(1))
+  const samples: SyncVirtualResult['runs'] = []
+  for (let run = 1; run <= runs; run++) {
+    const child = forkScript('sync-virtual-child.ts', [String(users), String(campaigns), String(perTraining), run === 1 && keepDb ? keepDb : ''])
+    try {
+      const sample = await nextMessage<SyncVirtualSample>(child)
+      samples.push({ ...sample, minimal, floorMs, ratio: sample.virtualMs / floorMs, realRatio: (sample.virtualMs + sample.tailMs) / floorMs })
+      log(
+        `sync-virtual run ${run}/${runs}: ${sample.requests}/${minimal} requests, ${round(sample.virtualMs / 60_000, 2)} virtual min ` +
+          `(floor ${round(floorMs / 60_000, 2)} min, ×${round(sample.virtualMs / floorMs, 4)}), ${sample.rateLimited} × 429, wall ${round(sample.wallMs / 1000, 1)} s of which commit ${round(sample.tailMs / 1000, 1)} s`,
+      )
+    } finally {
+      await stopChild(child)
+    }
+  }
+  const median = medians(samples)
+  return {
+    users,
+    runs: samples,
+    median,
+    targets: {
+      'requests = minimal': samples.every((sample) => sample.requests === sample.minimal),
+      'pacing (virtual time) ≤ 1.05× floor': median.ratio <= 1.05,
+      'pacing + commit ≤ 1.05× floor': median.realRatio <= 1.05,
+      '0 × 429': samples.every((sample) => sample.rateLimited === 0),
+    },
+  }
+}

@@ -7,6 +7,7 @@ import { defineRoute, json, jsonBody } from './define.ts'
 import type { Services } from '../services/index.ts'
 
 const EmailParam = z.object({ email: Email })
+const JSON_TYPE = { 'content-type': 'application/json' }
 
 const myTrainings = defineRoute(ACCESS.selfOrStaff, {
   method: 'get',
@@ -79,10 +80,10 @@ export function personnelRoutes({ people }: Services) {
   return new OpenAPIHono<AuthEnv>()
     .openapi(myTrainings, (c) => {
       const email = people.whose(c.get('principal')!, c.req.valid('query').email)
-      return c.json(people.myTrainings(email), 200)
+      return c.body(people.myTrainingsJson(email), 200, JSON_TYPE)
     })
     .openapi(recheck, async (c) => c.json(await people.recheck(c.get('principal')!), 200))
-    .openapi(list, (c) => c.json(people.list(c.req.valid('query')), 200))
+    .openapi(list, (c) => c.body(people.listJson(c.req.valid('query')), 200, JSON_TYPE))
     .openapi(one, (c) => c.json(people.one(c.req.valid('param').email), 200))
     .openapi(reset, async (c) => {
       const { email } = c.req.valid('param')

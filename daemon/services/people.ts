@@ -1,7 +1,9 @@
 import { TRAINING_NAMES, type MyTrainings, type Person, type Status, type TrainingId } from '../../shared/domain.ts'
 import { isStaff } from '../auth/roles.ts'
 import type { Principal } from '../auth/tokens.ts'
-import { currentRecord, toMyTrainings, toPerson, trainingStatus, unknownPerson } from '../compliance/views.ts'
+import { PeopleIndex } from '../compliance/people-index.ts'
+import { myTrainingsKey, PerPersonCache, personKey } from '../compliance/per-person-cache.ts'
+import { currentRecord, toMyTrainings, toPerson, unknownPerson } from '../compliance/views.ts'
 import { AppError, notFound } from '../errors.ts'
 import { recordCertificate } from '../evidence/certificate.ts'
 import { clearRetraining } from '../recurrence/resets.ts'
@@ -27,28 +29,8 @@ function perRevision<T>(store: Store, compute: (db: Db) => T): () => T {
   }
 }
 
-/** The sorted e-mails and, for each page, the people of `filter` (status: any training matches). */
-function select(db: Db, emails: string[], { training, status, limit, offset = 0 }: PersonnelFilter): Person[] {
-  if (status === undefined) {
-    const page = emails.slice(offset, limit === undefined ? undefined : offset + limit)
-    return page.map((email) => toPerson(db, db.people[email]!))
-  }
-  const trainings = training ? [training] : (Object.keys(TRAINING_NAMES) as TrainingId[])
-  const people: Person[] = []
-  let skipped = 0
-  for (const email of emails) {
-    const person = db.people[email]!
-    if (!trainings.some((id) => trainingStatus(db, person, id).status === status)) continue
-    if (skipped++ < offset) continue
-    people.push(toPerson(db, person))
-    if (limit !== undefined && people.length >= limit) break
-  }
-  return people
-}
-
 /** People: the employee's own view, the staff lists, a reset of sticky compliance, certificates. */
 export function createPeopleService({ store, providers, certificates, rechecks }: Pick<Deps, 'store' | 'providers' | 'certificates' | 'rechecks'>) {
-  const sortedEmails = perRevision(store, (db) => Object.keys(db.people).sort())
   const portals = perRevision(store, (db) => {
     const urls = {} as Record<TrainingId, string | null>
     for (const training of Object.keys(TRAINING_NAMES) as TrainingId[]) {
@@ -62,11 +44,17 @@ export function createPeopleService({ store, providers, certificates, rechecks }
     return (training: TrainingId) => urls[training]
   }
 
-  /** One person's trainings as `GET /me/trainings` shows them (an unknown e-mail: nothing done yet). */
-  function myTrainings(email: string): MyTrainings {
-    const db = store.data
+  const index = new PeopleIndex(store)
+  // Answers kept as JSON text until the person's data changes: serialising was most of a request's cost.
+  const mine = new PerPersonCache(store, (db, email) => JSON.stringify(viewOf(db, email)), myTrainingsKey)
+  const people = new PerPersonCache(store, (db, email) => JSON.stringify(toPerson(db, db.people[email]!)), personKey, 50_000)
+
+  function viewOf(db: Db, email: string): MyTrainings {
     return toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db))
   }
+
+  /** One person's trainings as `GET /me/trainings` shows them (an unknown e-mail: nothing done yet). */
+  const myTrainings = (email: string): MyTrainings => viewOf(store.data, email)
 
   /** Clears a person's sticky compliance for one training; the next sync evaluates them afresh. */
   async function reset(email: string, training: TrainingId, actor: string): Promise<Person> {
@@ -104,6 +92,8 @@ export function createPeopleService({ store, providers, certificates, rechecks }
       return email
     },
     myTrainings,
+    /** The same, as JSON text from the per-person cache. */
+    myTrainingsJson: (email: string): string => mine.get(email),
     /** "I finished - check again": a targeted re-check of the employee's due trainings, then their view. */
     async recheck(principal: Principal): Promise<MyTrainings> {
       const email = principal.email
@@ -111,7 +101,17 @@ export function createPeopleService({ store, providers, certificates, rechecks }
       await rechecks.run(email, principal.actor)
       return myTrainings(email)
     },
-    list: (filter: PersonnelFilter): Person[] => select(store.data, sortedEmails(), filter),
+    /** A page of `GET /personnel`, chosen from the status index. */
+    list(filter: PersonnelFilter): Person[] {
+      const db = store.data
+      return index.page(filter).map((email) => toPerson(db, db.people[email]!))
+    },
+    /** The same page as JSON text: chosen from the status index, each person's view cached. */
+    listJson(filter: PersonnelFilter): string {
+      const emails = index.page(filter)
+      const keep = emails.length <= 1_000
+      return `[${emails.map((email) => people.get(email, keep)).join(',')}]`
+    },
     one(email: string): Person {
       const person = store.data.people[email]
       if (!person) throw notFound(`Person ${email}`)

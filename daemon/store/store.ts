@@ -45,6 +45,7 @@ const JOURNAL_LIMIT = 16 * 2 ** 20
 export class Store {
   private queue: Promise<unknown> = Promise.resolve()
   private changes = 0
+  private readonly listeners = new Set<(scope: ChangeScope) => void>()
   /** Set when a failed write could not even be undone by reading the files back: no more writes. */
   private broken = false
 
@@ -131,6 +132,21 @@ export class Store {
   }
 
   /**
+   * Calls `listener` with the scope of every change, right after it ran (when `revision` moves),
+   * and with everything after a rollback: read-side indexes refresh only what a change named.
+   * Returns the unsubscribe.
+   */
+  onChange(listener: (scope: ChangeScope) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private changed(scope: ChangeScope): void {
+    this.changes++
+    for (const listener of this.listeners) listener(scope)
+  }
+
+  /**
    * Applies `change` and writes what `scope` names (and the configuration). Changes run one after
    * another. A change must do its checks (and throw) before it mutates anything, so that a
    * refused change leaves no trace. When the write fails, the db in memory is read back from the
@@ -146,7 +162,7 @@ export class Store {
         result = change(this.db)
         trim(this.db)
       } finally {
-        this.changes++
+        this.changed(scope)
       }
       try {
         guard?.(this.db, scope)
@@ -227,7 +243,7 @@ export class Store {
       // The disk is gone too: refuse every later change rather than write a state never saved.
       this.broken = true
     } finally {
-      this.changes++
+      this.changed({ people: 'all', tokens: true })
     }
   }
 }
