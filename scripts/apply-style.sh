@@ -6,7 +6,8 @@
 #                                       # print what is left and record it as the lint baseline
 #   scripts/apply-style.sh --no-baseline   # same, but leave the findings failing the check
 #
-# 1. deletes the "pre-apply scope" lines of biome.jsonc (the check then covers every folder);
+# 1. deletes the "pre-apply scope" lines of biome.jsonc and uncomments its "whole tree" lines (the
+#    check then covers every folder);
 # 2. empties the lint baseline and runs `biome check --write`: formatter + the linter's safe fixes
 #    (Biome never applies an unsafe fix without --unsafe);
 # 3. prints the findings left, by rule and by file: these need a person;
@@ -33,6 +34,11 @@ const scopeStart = at('// BEGIN pre-apply scope')
 if (scopeStart >= 0) {
   const scopeEnd = at('// END pre-apply scope')
   lines.splice(scopeStart, scopeEnd - scopeStart + 1)
+  const treeStart = at('// BEGIN whole tree')
+  const treeEnd = at('// END whole tree')
+  for (let index = treeStart + 1; index < treeEnd; index++) lines[index] = lines[index].replace(/^(\s*)\/\/ ?/, '$1')
+  lines.splice(treeEnd, 1)
+  lines.splice(treeStart, 1)
   console.log('biome.jsonc: pre-apply scope removed, the whole tree is checked')
 }
 const start = at('// BEGIN lint baseline')
