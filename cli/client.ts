@@ -8,7 +8,10 @@ import { API_BASE } from '../shared/api.ts'
 /** A failure the CLI reports as one sentence (the API's own message when it sent one). */
 export class CliError extends Error {
   override name = 'CliError'
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message)
   }
 }
@@ -68,9 +71,15 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json'
     let res: Response
     try {
-      res = await fetch(`${this.settings.url}${API_BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      res = await fetch(`${this.settings.url}${API_BASE}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
     } catch (error) {
-      throw new CliError(`Cannot reach trainproof at ${this.settings.url} (${(error as Error).cause ?? (error as Error).message}). Is the daemon running? (TRAINPROOF_URL)`)
+      throw new CliError(
+        `Cannot reach trainproof at ${this.settings.url} (${(error as Error).cause ?? (error as Error).message}). Is the daemon running? (TRAINPROOF_URL)`,
+      )
     }
     if (res.ok) return res
     const answer = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null

@@ -76,9 +76,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     })
 
   const tokens = program.command('tokens').description('API tokens: list, create, revoke')
-  tokens.command('list').description('every live token (never the token itself)').action(async () => {
-    code = await listTokens(await client(), io)
-  })
+  tokens
+    .command('list')
+    .description('every live token (never the token itself)')
+    .action(async () => {
+      code = await listTokens(await client(), io)
+    })
   tokens
     .command('create')
     .description('issue a token; it is printed once, on stdout')

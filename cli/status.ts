@@ -1,4 +1,12 @@
-import { STATUSES, TRAINING_IDS, type Connection, type Person, type Status, type TrainingConfig, type TrainingId } from '../shared/domain.ts'
+import {
+  STATUSES,
+  TRAINING_IDS,
+  type Connection,
+  type Person,
+  type Status,
+  type TrainingConfig,
+  type TrainingId,
+} from '../shared/domain.ts'
 import type { ApiClient } from './client.ts'
 import { table } from './io.ts'
 
@@ -12,7 +20,8 @@ export type StatusReport = {
 /** Counts of each status per training, from everybody. */
 export function countStatuses(people: readonly Person[]): Record<TrainingId, Record<Status, number>> {
   const counts = {} as Record<TrainingId, Record<Status, number>>
-  for (const training of TRAINING_IDS) counts[training] = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>
+  for (const training of TRAINING_IDS)
+    counts[training] = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>
   for (const person of people) for (const training of TRAINING_IDS) counts[training][person.trainings[training].status]++
   return counts
 }
@@ -59,13 +68,27 @@ export function formatStatus(report: StatusReport): string {
       connection.lastSyncAt ? `synced ${connection.lastSyncAt}` : 'never synced',
       connection.lastError ?? '',
     ])
-    lines.push(...table(rows).split('\n').map((line) => `  ${line}`))
+    lines.push(
+      ...table(rows)
+        .split('\n')
+        .map((line) => `  ${line}`),
+    )
   }
   lines.push('', 'Trainings')
   const rows = [['training', 'connection', 'campaigns', ...STATUSES, 'recurrence']]
   for (const training of report.trainings) {
-    rows.push([training.id, training.connectionId ?? '-', String(training.campaigns), ...STATUSES.map((status) => String(training.counts[status])), training.recurrence])
+    rows.push([
+      training.id,
+      training.connectionId ?? '-',
+      String(training.campaigns),
+      ...STATUSES.map((status) => String(training.counts[status])),
+      training.recurrence,
+    ])
   }
-  lines.push(...table(rows).split('\n').map((line) => `  ${line}`))
+  lines.push(
+    ...table(rows)
+      .split('\n')
+      .map((line) => `  ${line}`),
+  )
   return `${lines.join('\n')}\n`
 }

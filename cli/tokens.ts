@@ -18,7 +18,16 @@ export async function listTokens(api: ApiClient, io: Io): Promise<number> {
   const tokens = await api.json<TokenInfo[]>('GET', '/tokens')
   const rows = [['id', 'role', 'email', 'label', 'via', 'created', 'expires', 'last used']]
   for (const token of tokens) {
-    rows.push([token.id, token.role, token.email ?? '-', token.label, token.via ?? '-', token.createdAt, token.expiresAt ?? 'never', token.lastUsedAt ?? 'never'])
+    rows.push([
+      token.id,
+      token.role,
+      token.email ?? '-',
+      token.label,
+      token.via ?? '-',
+      token.createdAt,
+      token.expiresAt ?? 'never',
+      token.lastUsedAt ?? 'never',
+    ])
   }
   io.stdout.write(`${table(rows)}\n`)
   return 0
@@ -27,10 +36,16 @@ export async function listTokens(api: ApiClient, io: Io): Promise<number> {
 export type CreateTokenOptions = { role: Role; email?: string; label?: string; expiresInDays?: number }
 
 export async function createToken(api: ApiClient, io: Io, options: CreateTokenOptions): Promise<number> {
-  const created = await api.json<{ token: string; id?: string; role: Role; email: string | null; expiresAt?: string | null }>('POST', '/tokens', options)
+  const created = await api.json<{ token: string; id?: string; role: Role; email: string | null; expiresAt?: string | null }>(
+    'POST',
+    '/tokens',
+    options,
+  )
   io.stdout.write(`${created.token}\n`)
   const expires = created.expiresAt ? `, expires ${created.expiresAt}` : ''
-  io.stderr.write(`Token ${created.id ?? ''} (${created.role}${created.email ? ` ${created.email}` : ''}${expires}). It is shown only now.\n`)
+  io.stderr.write(
+    `Token ${created.id ?? ''} (${created.role}${created.email ? ` ${created.email}` : ''}${expires}). It is shown only now.\n`,
+  )
   return 0
 }
 

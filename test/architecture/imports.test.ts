@@ -44,7 +44,7 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
     expect(result.summary.totalDependenciesCruised).toBeGreaterThan(300)
     const errors = errorsOf(result)
     expect(errors, `import rules broken:\n${describeAll(errors)}`).toEqual([])
-  })
+  }, 120_000) // a whole-tree cruise through Babel: ~30 s on a loaded 2-core machine, past the 20 s default
 
   describe('the rules bite', () => {
     let tree: string
