@@ -28,7 +28,11 @@ export default defineConfig({
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     action: { default_title: 'trainproof' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } } } }
+      ? {
+          browser_specific_settings: {
+            gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+          },
+        }
       : // Chrome/Edge read the organisation's managed configuration against this schema (Firefox: policies.json "3rdparty").
         { key: EXTENSION_KEY, storage: { managed_schema: 'managed_schema.json' } }),
   }),

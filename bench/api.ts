@@ -31,11 +31,26 @@ async function prepareDataDir(dbDir: string, count: number) {
     email: emails[index * step] as string,
   }))
   const createdAt = new Date().toISOString()
-  await store.update((db) => {
-    db.tokens.push(
-      ...employees.map(({ token, email }, index): StoredToken => ({ id: `bench-${index}`, hash: hashToken(token), role: 'employee', email, label: 'bench', createdAt, expiresAt: null, lastUsedAt: null, via: 'issued' })),
-    )
-  }, { tokens: true })
+  await store.update(
+    (db) => {
+      db.tokens.push(
+        ...employees.map(
+          ({ token, email }, index): StoredToken => ({
+            id: `bench-${index}`,
+            hash: hashToken(token),
+            role: 'employee',
+            email,
+            label: 'bench',
+            createdAt,
+            expiresAt: null,
+            lastUsedAt: null,
+            via: 'issued',
+          }),
+        ),
+      )
+    },
+    { tokens: true },
+  )
   // What a rebuild of the personnel index costs (after a sync, or a change to a training's selection).
   const builds: number[] = []
   let nonCompliant = 0

@@ -11,7 +11,17 @@ declare module 'autocannon' {
     headers?: Record<string, string>
     requests?: { method?: string; path?: string; headers?: Record<string, string>; setupRequest?: (request: RawRequest) => RawRequest }[]
   }
-  type Histogram = { average: number; mean: number; stddev: number; min: number; max: number; p50: number; p90: number; p99: number; p99_9?: number }
+  type Histogram = {
+    average: number
+    mean: number
+    stddev: number
+    min: number
+    max: number
+    p50: number
+    p90: number
+    p99: number
+    p99_9?: number
+  }
   export type Result = {
     requests: Histogram & { total: number; sent: number }
     latency: Histogram

@@ -34,7 +34,9 @@ export type EvaluatorSample = {
 
 /** Campaign ids per training: 100–104 for the first training, 105–109 for the next, … */
 function campaignIdsOf(campaigns: number): string[][] {
-  return TRAINING_IDS.map((_, training) => Array.from({ length: campaigns }, (_, index) => `${CONNECTION}:${100 + training * campaigns + index}`))
+  return TRAINING_IDS.map((_, training) =>
+    Array.from({ length: campaigns }, (_, index) => `${CONNECTION}:${100 + training * campaigns + index}`),
+  )
 }
 
 /**
@@ -58,7 +60,8 @@ function generate(people: number, campaigns: number, seed: number, modules = 1, 
           const count = random() < reenrolled ? 2 : 1
           for (let row = 0; row < count; row++) {
             const done = random() < 0.8 ? JSON.stringify(DATES[Math.floor(random() * DATES.length)]) : 'null'
-            const key = modules === 1 ? `Module ${training}.${campaign.slice(-3)}` : `store_purchase:${training}${campaign.slice(-3)}${module}`
+            const key =
+              modules === 1 ? `Module ${training}.${campaign.slice(-3)}` : `store_purchase:${training}${campaign.slice(-3)}${module}`
             parts.push(`{"enrollmentId":"${id++}","campaignId":"${campaign}","email":"${email}","module":"${key}","completedAt":${done}}`)
           }
         }
@@ -92,7 +95,8 @@ function evaluate(table: RowTable, campaignIds: readonly string[], campaigns: nu
   const evaluation = new Evaluation(table, trainings)
   let compliant = 0
   for (let person = 0; person < table.people; person++) {
-    for (let training = 0; training < trainings.length; training++) if (evaluation.outcome(person, training) === Outcome.compliant) compliant++
+    for (let training = 0; training < trainings.length; training++)
+      if (evaluation.outcome(person, training) === Outcome.compliant) compliant++
   }
   return compliant
 }

@@ -26,7 +26,11 @@ export async function benchEvaluator(runs: number, people = 100_000, campaigns =
   }
   const median = medians(samples)
   const limit = simple ? 500 : 1000
-  return { runs: samples, median, targets: { [`evaluate ≤ ${limit} ms`]: median.evaluateMs <= limit, 'evaluate ≤ 3× bare scan': median.ratio <= 3 } }
+  return {
+    runs: samples,
+    median,
+    targets: { [`evaluate ≤ ${limit} ms`]: median.evaluateMs <= limit, 'evaluate ≤ 3× bare scan': median.ratio <= 3 },
+  }
 }
 
 /** The multi-module case: 3 modules per campaign, 10% of (person, module) pairs re-enrolled once. */

@@ -60,7 +60,9 @@ export async function benchExtensionSize(runs: number) {
     } finally {
       await rm(outDir, { recursive: true, force: true })
     }
-    log(`extension build ${run + 1}/${runs}: ${builds.at(-1)?.totalKB} KB gzip, ${builds.at(-1)?.withoutChartKB} KB without the chart library`)
+    log(
+      `extension build ${run + 1}/${runs}: ${builds.at(-1)?.totalKB} KB gzip, ${builds.at(-1)?.withoutChartKB} KB without the chart library`,
+    )
   }
   const last = builds.at(-1)
   const withoutChartKB = median(builds.map((b) => b.withoutChartKB))

@@ -36,7 +36,9 @@ const { values } = parseArgs({
 })
 
 if (values.help) {
-  process.stdout.write(`npm run bench -- [--only ${PARTS.join('|')}]… [--runs 5] [--seconds 10] [--connections 10] [--tokens 1000] [--scale 100]\n`)
+  process.stdout.write(
+    `npm run bench -- [--only ${PARTS.join('|')}]… [--runs 5] [--seconds 10] [--connections 10] [--tokens 1000] [--scale 100]\n`,
+  )
   process.exit(0)
 }
 const unknown = (values.only ?? []).filter((part) => !(PARTS as readonly string[]).includes(part))
@@ -46,7 +48,10 @@ const runs = Number(values.runs)
 const dbDir = join(OUT_DIR, 'db-100k')
 
 async function ensureDb(): Promise<void> {
-  const present = await access(join(dbDir, 'trainproof.json')).then(() => true, () => false)
+  const present = await access(join(dbDir, 'trainproof.json')).then(
+    () => true,
+    () => false,
+  )
   if (present) return
   log('no 100,000-person db yet: making one with a sync at the real limits on the virtual clock')
   await benchSyncVirtual(1, 100_000, dbDir)
@@ -77,7 +82,12 @@ for (const part of parts) {
       break
     case 'api':
       await ensureDb()
-      result = await benchApi(dbDir, { runs, seconds: Number(values.seconds), connections: Number(values.connections), tokens: Number(values.tokens) })
+      result = await benchApi(dbDir, {
+        runs,
+        seconds: Number(values.seconds),
+        connections: Number(values.connections),
+        tokens: Number(values.tokens),
+      })
       break
     case 'store':
       result = await benchStore(runs)

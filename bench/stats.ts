@@ -53,7 +53,10 @@ export const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1
 
 /** Starts a bench script in its own Node process (TypeScript through tsx), with IPC. */
 export function forkScript(script: string, args: readonly string[] = [], execArgv: readonly string[] = []): ChildProcess {
-  return fork(join(BENCH_DIR, script), [...args], { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  return fork(join(BENCH_DIR, script), [...args], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
 }
 
 /** The next IPC message from a child; rejects if it exits first. */

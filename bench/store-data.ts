@@ -5,12 +5,39 @@ const CONNECTION = '5f0c6a51-8d1e-4f36-9b8e-2f4a1c7d9e10'
 /** People as a KnowBe4 sync of two selected campaigns leaves them: half compliant (two modules each). */
 export function syntheticDb(count: number): Db {
   const db = emptyDb()
-  db.connections.push({ id: CONNECTION, provider: 'knowbe4', label: 'KnowBe4 (Bench Ltd)', status: 'connected', lastSyncAt: '2026-11-30T02:00:00.000Z', lastError: null, createdAt: '2026-01-01T00:00:00.000Z', settings: { region: 'eu' }, sealed: 'v1.x.y.z' })
+  db.connections.push({
+    id: CONNECTION,
+    provider: 'knowbe4',
+    label: 'KnowBe4 (Bench Ltd)',
+    status: 'connected',
+    lastSyncAt: '2026-11-30T02:00:00.000Z',
+    lastError: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    settings: { region: 'eu' },
+    sealed: 'v1.x.y.z',
+  })
   const campaigns = [1, 2].map((n) => ({ id: `${CONNECTION}:${n}`, name: `Annual Security Awareness 2026 part ${n}` }))
-  db.trainings.security_awareness = { id: 'security_awareness', connectionId: CONNECTION, campaignIds: campaigns.map((campaign) => campaign.id) }
+  db.trainings.security_awareness = {
+    id: 'security_awareness',
+    connectionId: CONNECTION,
+    campaignIds: campaigns.map((campaign) => campaign.id),
+  }
   const evaluatedAt = '2026-11-30T02:00:00.000Z'
   const source = { provider: 'knowbe4' as const, connectionId: CONNECTION, connectionLabel: 'KnowBe4 (Bench Ltd)' }
-  const notConfigured = (): StoredRecord => ({ status: 'not_configured', completed: 0, required: 0, compliantAt: null, sticky: false, campaigns: [], evidence: [], evaluatedAt, connectionId: null, certificates: [], source: null, evidenceSha256: null })
+  const notConfigured = (): StoredRecord => ({
+    status: 'not_configured',
+    completed: 0,
+    required: 0,
+    compliantAt: null,
+    sticky: false,
+    campaigns: [],
+    evidence: [],
+    evaluatedAt,
+    connectionId: null,
+    certificates: [],
+    source: null,
+    evidenceSha256: null,
+  })
   for (let index = 0; index < count; index++) {
     const email = `person${String(index).padStart(6, '0')}@bench.example`
     const done = index % 2 === 0
@@ -25,18 +52,41 @@ export function syntheticDb(count: number): Db {
         { ...campaigns[0]!, completed: true, completedAt: at },
         { ...campaigns[1]!, completed: done, completedAt: done ? at : null },
       ],
-      evidence: (done ? campaigns : campaigns.slice(0, 1)).map((campaign, n) => ({ campaignId: campaign.id, campaignName: campaign.name, module: `content-${n + 1}`, moduleName: `Module ${n + 1}`, enrollmentId: String(1_000_000 + index * 2 + n), completedAt: at })),
+      evidence: (done ? campaigns : campaigns.slice(0, 1)).map((campaign, n) => ({
+        campaignId: campaign.id,
+        campaignName: campaign.name,
+        module: `content-${n + 1}`,
+        moduleName: `Module ${n + 1}`,
+        enrollmentId: String(1_000_000 + index * 2 + n),
+        completedAt: at,
+      })),
       evaluatedAt,
       connectionId: CONNECTION,
       certificates: [],
       source,
       evidenceSha256: null,
     }
-    const person: StoredPerson = { email, name: `Person ${index}`, seenBy: [CONNECTION], externalIds: { [CONNECTION]: String(500_000 + index) }, records: { security_awareness: record, hipaa: notConfigured(), ai_awareness: notConfigured() } }
+    const person: StoredPerson = {
+      email,
+      name: `Person ${index}`,
+      seenBy: [CONNECTION],
+      externalIds: { [CONNECTION]: String(500_000 + index) },
+      records: { security_awareness: record, hipaa: notConfigured(), ai_awareness: notConfigured() },
+    }
     db.people[email] = person
   }
   for (let n = 0; n < 100; n++) {
-    db.tokens.push({ id: `token-${n}`, hash: n.toString(16).padStart(64, '0'), role: 'employee', email: `person${String(n).padStart(6, '0')}@bench.example`, label: 'laptop', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: null, lastUsedAt: null, via: 'oidc' })
+    db.tokens.push({
+      id: `token-${n}`,
+      hash: n.toString(16).padStart(64, '0'),
+      role: 'employee',
+      email: `person${String(n).padStart(6, '0')}@bench.example`,
+      label: 'laptop',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: null,
+      lastUsedAt: null,
+      via: 'oidc',
+    })
   }
   return db
 }

@@ -26,7 +26,8 @@ const send = (message: unknown) => new Promise<void>((resolve) => process.send!(
 async function diskBytes(file: string): Promise<number> {
   const files = filesOf(file)
   let bytes = 0
-  for (const name of await readdir(dirname(file))) if (name === basename(file) || files.owns(name)) bytes += (await stat(join(dirname(file), name))).size
+  for (const name of await readdir(dirname(file)))
+    if (name === basename(file) || files.owns(name)) bytes += (await stat(join(dirname(file), name))).size
   return bytes
 }
 
@@ -46,16 +47,32 @@ if (mode === 'generate') {
   gc()
 
   started = process.hrtime.bigint()
-  await store.update((db) => {
-    const record = db.people[email]!.records.security_awareness
-    if (record) record.sticky = !record.sticky
-  }, { people: [email] })
+  await store.update(
+    (db) => {
+      const record = db.people[email]!.records.security_awareness
+      if (record) record.sticky = !record.sticky
+    },
+    { people: [email] },
+  )
   const resetMs = ms(started)
 
   started = process.hrtime.bigint()
-  await store.update((db) => {
-    db.tokens.push({ id: `bench-${Date.now()}`, hash: 'f'.repeat(64), role: 'employee', email, label: 'bench', createdAt: new Date().toISOString(), expiresAt: null, lastUsedAt: null, via: 'issued' })
-  }, { tokens: true })
+  await store.update(
+    (db) => {
+      db.tokens.push({
+        id: `bench-${Date.now()}`,
+        hash: 'f'.repeat(64),
+        role: 'employee',
+        email,
+        label: 'bench',
+        createdAt: new Date().toISOString(),
+        expiresAt: null,
+        lastUsedAt: null,
+        via: 'issued',
+      })
+    },
+    { tokens: true },
+  )
   const tokenMs = ms(started)
   gc()
 
@@ -78,13 +95,27 @@ if (mode === 'generate') {
   longestStallMs = 0
   started = process.hrtime.bigint()
   cpu = process.cpuUsage()
-  await store.update((db) => {
-    db.schedule.lastNightlyAt = new Date().toISOString()
-  }, { people: 'all' })
+  await store.update(
+    (db) => {
+      db.schedule.lastNightlyAt = new Date().toISOString()
+    },
+    { people: 'all' },
+  )
   const commitMs = ms(started)
   const commitCpuMs = cpuMs(cpu)
   ticking = false
   histogram.disable()
-  await send({ people, bytes: await diskBytes(file), loadMs, loadCpuMs, resetMs, tokenMs, commitMs, commitCpuMs, longestStallMs, histogramMaxMs: histogram.max / 1e6 })
+  await send({
+    people,
+    bytes: await diskBytes(file),
+    loadMs,
+    loadCpuMs,
+    resetMs,
+    tokenMs,
+    commitMs,
+    commitCpuMs,
+    longestStallMs,
+    histogramMaxMs: histogram.max / 1e6,
+  })
 }
 process.exit(0)

@@ -69,18 +69,26 @@ export async function benchStore(runs: number, sizes: readonly number[] = STORE_
   const at = (people: number) => bySize[people]?.median
   const hundred = at(100_000)
   const most = at(300_000)
-  const targets = hundred && most
-    ? {
-        'db ≤ 40 MiB at 100k': hundred.bytes / 2 ** 20 <= 40,
-        'load+validate ≤ 1.5 s at 100k': hundred.loadMs <= 1_500,
-        'reset ≤ 50 ms at 100k': hundred.resetMs <= 50,
-        'token ≤ 50 ms at 100k': hundred.tokenMs <= 50,
-        'full commit ≤ 1 s at 100k': hundred.commitMs <= 1_000,
-        'longest stall ≤ 50 ms at 100k': hundred.longestStallMs <= 50,
-        'load ≤ 4 s at 300k': most.loadMs <= 4_000,
-        'write ≤ 3 s at 300k': most.commitMs <= 3_000,
-      }
-    : {}
+  const targets =
+    hundred && most
+      ? {
+          'db ≤ 40 MiB at 100k': hundred.bytes / 2 ** 20 <= 40,
+          'load+validate ≤ 1.5 s at 100k': hundred.loadMs <= 1_500,
+          'reset ≤ 50 ms at 100k': hundred.resetMs <= 50,
+          'token ≤ 50 ms at 100k': hundred.tokenMs <= 50,
+          'full commit ≤ 1 s at 100k': hundred.commitMs <= 1_000,
+          'longest stall ≤ 50 ms at 100k': hundred.longestStallMs <= 50,
+          'load ≤ 4 s at 300k': most.loadMs <= 4_000,
+          'write ≤ 3 s at 300k': most.commitMs <= 3_000,
+        }
+      : {}
   const median100k = hundred ?? Object.values(bySize)[0]?.median
-  return { median: median100k, bySize: Object.fromEntries(Object.entries(bySize).map(([people, value]) => [people, value.median])), growth, runsBySize: bySize, targets, note: `median of ${runs} samples per size, each in a fresh node --expose-gc process` }
+  return {
+    median: median100k,
+    bySize: Object.fromEntries(Object.entries(bySize).map(([people, value]) => [people, value.median])),
+    growth,
+    runsBySize: bySize,
+    targets,
+    note: `median of ${runs} samples per size, each in a fresh node --expose-gc process`,
+  }
 }

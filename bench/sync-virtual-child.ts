@@ -55,13 +55,27 @@ async function call<T>(daemon: Daemon, path: string, method: string, body?: unkn
 }
 
 try {
-  const config = loadConfig({ TRAINPROOF_PORT: '0', TRAINPROOF_DATA_DIR: dataDir, TRAINPROOF_ADMIN_TOKEN: ADMIN, TRAINPROOF_SCHEDULER: '0', TRAINPROOF_LOG_LEVEL: 'silent' })
+  const config = loadConfig({
+    TRAINPROOF_PORT: '0',
+    TRAINPROOF_DATA_DIR: dataDir,
+    TRAINPROOF_ADMIN_TOKEN: ADMIN,
+    TRAINPROOF_SCHEDULER: '0',
+    TRAINPROOF_LOG_LEVEL: 'silent',
+  })
   const daemon = await startDaemon(config, { log: createLogger('silent'), tuning: { clock } })
-  const connection = await call<Connection>(daemon, '/connections', 'POST', { provider: 'knowbe4', region: 'us', apiToken: fake.token, baseUrl: fake.url })
+  const connection = await call<Connection>(daemon, '/connections', 'POST', {
+    provider: 'knowbe4',
+    region: 'us',
+    apiToken: fake.token,
+    baseUrl: fake.url,
+  })
   const ids = tenant.campaigns.map((campaign) => campaign.id)
   for (const [index, training] of TRAINING_IDS.entries()) {
     const external = ids.slice(index * Number(perTraining), (index + 1) * Number(perTraining))
-    await call(daemon, `/trainings/${training}`, 'PUT', { connectionId: connection.id, campaignIds: external.map((id) => `${connection.id}:${id}`) })
+    await call(daemon, `/trainings/${training}`, 'PUT', {
+      connectionId: connection.id,
+      campaignIds: external.map((id) => `${connection.id}:${id}`),
+    })
   }
   // A nightly sync long after setup: a day passes (every window of the daemon's pacer and of the
   // fake is empty again), and the fake's counters start from zero.

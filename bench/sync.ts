@@ -101,13 +101,21 @@ async function syncOnce(scenario: SyncScenario, fake: ReturnType<typeof forkScri
   const scale = scenario.timeScale
   // A 429 (none expected: the daemon paces) would be waited out on the same scaled time.
   const tuning: HttpTuning =
-    scale === 1 ? {} : { rateLimits: { knowbe4: limits }, retry: { rateLimitWaitMs: 60_000 / scale, maxWaitMs: 6 * 60_000 / scale } }
+    scale === 1 ? {} : { rateLimits: { knowbe4: limits }, retry: { rateLimitWaitMs: 60_000 / scale, maxWaitMs: (6 * 60_000) / scale } }
   try {
     const setup = await startBenchDaemon(dataDir, tuning)
-    const connection = await call<Connection>(setup, '/connections', 'POST', { provider: 'knowbe4', region: 'us', apiToken: ready.token, baseUrl: ready.url })
+    const connection = await call<Connection>(setup, '/connections', 'POST', {
+      provider: 'knowbe4',
+      region: 'us',
+      apiToken: ready.token,
+      baseUrl: ready.url,
+    })
     for (const [index, training] of TRAINING_IDS.entries()) {
       const external = ready.campaignIds.slice(index * scenario.perTraining, (index + 1) * scenario.perTraining)
-      await call(setup, `/trainings/${training}`, 'PUT', { connectionId: connection.id, campaignIds: external.map((id) => `${connection.id}:${id}`) })
+      await call(setup, `/trainings/${training}`, 'PUT', {
+        connectionId: connection.id,
+        campaignIds: external.map((id) => `${connection.id}:${id}`),
+      })
     }
     await setup.close()
     await ask<FakeStats>(fake, { kind: 'reset' } satisfies FakeCommand)
@@ -154,11 +162,17 @@ export async function benchSync(scenario: SyncScenario, runs: number, keepDb: st
   const fake = forkScript('kb4-fake-child.ts')
   try {
     const ready = ask<FakeReady>(fake, {
-      limits: { secondMs: 1_000 / scenario.timeScale, minuteMs: 60_000 / scenario.timeScale, burstLockoutMs: 5 * 60_000 / scenario.timeScale },
+      limits: {
+        secondMs: 1_000 / scenario.timeScale,
+        minuteMs: 60_000 / scenario.timeScale,
+        burstLockoutMs: (5 * 60_000) / scenario.timeScale,
+      },
       tenant: { users: scenario.users, campaigns: scenario.campaigns, seed: 7 },
     } satisfies FakeSetup)
     const fakeReady = await ready
-    log(`${scenario.name}: fake seeded with ${fakeReady.users} users, ${fakeReady.enrollments} enrollments in ${round(fakeReady.seedMs, 0)} ms`)
+    log(
+      `${scenario.name}: fake seeded with ${fakeReady.users} users, ${fakeReady.enrollments} enrollments in ${round(fakeReady.seedMs, 0)} ms`,
+    )
     const samples: SyncSample[] = []
     for (let run = 1; run <= runs; run++) {
       const sample = await syncOnce(scenario, fake, fakeReady, run === 1 ? keepDb : null)
@@ -186,7 +200,6 @@ export async function benchSync(scenario: SyncScenario, runs: number, keepDb: st
   }
 }
 
-
 /** `ratio`: virtual time ÷ floor; `realRatio`: (virtual time + the commit's wall time) ÷ floor, what a real night takes. */
 type VirtualRow = SyncVirtualSample & { minimal: number; floorMs: number; ratio: number; realRatio: number }
 
@@ -203,16 +216,33 @@ export type SyncVirtualResult = {
  * limits allow for the minimal number of requests: the earliest start of the last one under both
  * sliding windows at zero latency (`windowFloorMs`).
  */
-export async function benchSyncVirtual(runs: number, users = 100_000, keepDb: string | null = null, campaigns = 7, perTraining = 2): Promise<SyncVirtualResult> {
+export async function benchSyncVirtual(
+  runs: number,
+  users = 100_000,
+  keepDb: string | null = null,
+  campaigns = 7,
+  perTraining = 2,
+): Promise<SyncVirtualResult> {
   const selected = perTraining * TRAINING_IDS.length
   const minimal = minimalRequests(users, campaigns, selected, users)
   const floorMs = windowFloorMs(minimal, scaledLimits(1))
   const samples: SyncVirtualResult['runs'] = []
   for (let run = 1; run <= runs; run++) {
-    const child = forkScript('sync-virtual-child.ts', [String(users), String(campaigns), String(perTraining), run === 1 && keepDb ? keepDb : ''])
+    const child = forkScript('sync-virtual-child.ts', [
+      String(users),
+      String(campaigns),
+      String(perTraining),
+      run === 1 && keepDb ? keepDb : '',
+    ])
     try {
       const sample = await nextMessage<SyncVirtualSample>(child)
-      samples.push({ ...sample, minimal, floorMs, ratio: sample.virtualMs / floorMs, realRatio: (sample.virtualMs + sample.tailMs) / floorMs })
+      samples.push({
+        ...sample,
+        minimal,
+        floorMs,
+        ratio: sample.virtualMs / floorMs,
+        realRatio: (sample.virtualMs + sample.tailMs) / floorMs,
+      })
       log(
         `sync-virtual run ${run}/${runs}: ${sample.requests}/${minimal} requests, ${round(sample.virtualMs / 60_000, 2)} virtual min ` +
           `(floor ${round(floorMs / 60_000, 2)} min, ×${round(sample.virtualMs / floorMs, 4)}), ${sample.rateLimited} × 429, wall ${round(sample.wallMs / 1000, 1)} s of which commit ${round(sample.tailMs / 1000, 1)} s`,

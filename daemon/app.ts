@@ -35,7 +35,12 @@ export function createApp(deps: Deps) {
 
   app.use('*', hostGuard(deps.port, [...config.allowedHosts, ...publicHosts(config.publicUrl)]))
   app.use('*', originGuard(config.allowedOrigins))
-  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`) } })
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`)
+    },
+  })
   // GET and HEAD carry no body the API reads; the limit's stream check cost ~18 % of `GET /me/trainings`.
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
   app.use('*', readPrincipal(store, adminTokenHash, deps))
@@ -75,7 +80,10 @@ export function createApp(deps: Deps) {
   return app
 }
 
-function validationHook(result: { success: boolean; error?: unknown; target?: string }, c: { json: (body: ErrorBody, status: 400) => Response }) {
+function validationHook(
+  result: { success: boolean; error?: unknown; target?: string },
+  c: { json: (body: ErrorBody, status: 400) => Response },
+) {
   if (result.success) return
   const issues = (result.error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? []
   const where = formatIssues(issues, { root: result.target || 'body' })
@@ -83,7 +91,12 @@ function validationHook(result: { success: boolean; error?: unknown; target?: st
 }
 
 /** The code of a refusal by the HTTP framework itself (not an AppError), by its status. */
-const HTTP_CODES: Partial<Record<number, ErrorCode>> = { 400: 'invalid_request', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' }
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+}
 
 export function toErrorResponse(error: unknown, log: Logger): { status: ContentfulStatusCode; body: ErrorBody } {
   if (error instanceof AppError) {

@@ -36,11 +36,16 @@ const EnvSchema = z.object({
   TRAINPROOF_TLS_KEY: z.string().min(1).optional(),
   TRAINPROOF_OIDC_ISSUER: z
     .url({ protocol: /^https?$/ })
-    .refine((value) => new URL(value).protocol === 'https:' || isLoopbackHost(new URL(value).hostname), 'must be https:// (http:// only on loopback)')
+    .refine(
+      (value) => new URL(value).protocol === 'https:' || isLoopbackHost(new URL(value).hostname),
+      'must be https:// (http:// only on loopback)',
+    )
     .optional(),
   TRAINPROOF_OIDC_CLIENT_ID: z.string().min(1).optional(),
   TRAINPROOF_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  TRAINPROOF_OIDC_EMAIL_DOMAINS: List.pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be e-mail domains like example.com'))).default([]),
+  TRAINPROOF_OIDC_EMAIL_DOMAINS: List.pipe(
+    z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be e-mail domains like example.com')),
+  ).default([]),
   /** Redirect URIs a sign-in may use besides extension identity URLs (exact match). */
   TRAINPROOF_OIDC_REDIRECT_URIS: List.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
   TRAINPROOF_SESSION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -92,7 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data
   const problems = crossChecks(e)
-  if (problems.length > 0) throw new ConfigError(`trainproof cannot start, the configuration is invalid:\n${problems.map((line) => `  ${line}`).join('\n')}`)
+  if (problems.length > 0)
+    throw new ConfigError(`trainproof cannot start, the configuration is invalid:\n${problems.map((line) => `  ${line}`).join('\n')}`)
   return {
     host: e.TRAINPROOF_HOST,
     port: e.TRAINPROOF_PORT,
@@ -105,7 +111,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scheduler: e.TRAINPROOF_SCHEDULER,
     logLevel: e.TRAINPROOF_LOG_LEVEL,
     publicUrl: e.TRAINPROOF_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
-    tls: e.TRAINPROOF_TLS_CERT && e.TRAINPROOF_TLS_KEY ? { certFile: resolve(e.TRAINPROOF_TLS_CERT), keyFile: resolve(e.TRAINPROOF_TLS_KEY) } : null,
+    tls:
+      e.TRAINPROOF_TLS_CERT && e.TRAINPROOF_TLS_KEY
+        ? { certFile: resolve(e.TRAINPROOF_TLS_CERT), keyFile: resolve(e.TRAINPROOF_TLS_KEY) }
+        : null,
     oidc:
       e.TRAINPROOF_OIDC_ISSUER && e.TRAINPROOF_OIDC_CLIENT_ID
         ? {
@@ -129,8 +138,10 @@ function crossChecks(e: Env): string[] {
   if (Boolean(e.TRAINPROOF_TLS_CERT) !== Boolean(e.TRAINPROOF_TLS_KEY)) {
     problems.push('TRAINPROOF_TLS_CERT / TRAINPROOF_TLS_KEY: set both (PEM files) to serve HTTPS, or neither')
   }
-  if (e.TRAINPROOF_OIDC_ISSUER && !e.TRAINPROOF_OIDC_CLIENT_ID) problems.push('TRAINPROOF_OIDC_CLIENT_ID: required when TRAINPROOF_OIDC_ISSUER is set')
-  if (!e.TRAINPROOF_OIDC_ISSUER && e.TRAINPROOF_OIDC_CLIENT_ID) problems.push('TRAINPROOF_OIDC_ISSUER: required when TRAINPROOF_OIDC_CLIENT_ID is set')
+  if (e.TRAINPROOF_OIDC_ISSUER && !e.TRAINPROOF_OIDC_CLIENT_ID)
+    problems.push('TRAINPROOF_OIDC_CLIENT_ID: required when TRAINPROOF_OIDC_ISSUER is set')
+  if (!e.TRAINPROOF_OIDC_ISSUER && e.TRAINPROOF_OIDC_CLIENT_ID)
+    problems.push('TRAINPROOF_OIDC_ISSUER: required when TRAINPROOF_OIDC_CLIENT_ID is set')
   const behindTlsProxy = e.TRAINPROOF_PUBLIC_URL?.startsWith('https://') ?? false
   if (!isLoopbackHost(e.TRAINPROOF_HOST) && !e.TRAINPROOF_TLS_CERT && !behindTlsProxy) {
     problems.push(

@@ -59,7 +59,22 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
   const oidc = config.oidc ? new OidcSignIn(config.oidc, now, log) : null
 
   let port = config.port
-  const deps: Deps = { config, store, vault, log, providers, sync, sessions, certificates, rechecks, port: () => port, version: VERSION, now, activity, oidc }
+  const deps: Deps = {
+    config,
+    store,
+    vault,
+    log,
+    providers,
+    sync,
+    sessions,
+    certificates,
+    rechecks,
+    port: () => port,
+    version: VERSION,
+    now,
+    activity,
+    oidc,
+  }
   const app = createApp(deps)
   const server = await listen(app.fetch, config.host, config.port, tls)
   port = (server.address() as AddressInfo).port
@@ -92,7 +107,12 @@ const SHUTDOWN_GRACE_MS = 1_000
 
 type Tls = { cert: Buffer; key: Buffer }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number, tls: Tls | null): Promise<ServerType> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+  tls: Tls | null,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = tls
       ? serve({ fetch, hostname, port, createServer: createHttpsServer, serverOptions: tls }, () => resolve(server))
@@ -122,15 +142,31 @@ async function readTls(files: { certFile: string; keyFile: string }): Promise<Tl
  */
 async function bootstrapAdminToken(store: Store, dataDir: string): Promise<string | null> {
   const file = join(dataDir, 'admin-token')
-  const existing = await readFile(file, 'utf8').then((text) => text.trim(), () => null)
+  const existing = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => null,
+  )
   if (existing && store.data.tokens.some((token) => token.hash === hashToken(existing))) return null
   if (!existing && store.data.tokens.some((token) => token.label === 'bootstrap')) return null
   const token = newToken()
   const at = new Date().toISOString()
-  await store.update((db) => {
-    db.tokens.push({ id: 'bootstrap', hash: hashToken(token), role: 'admin', email: null, label: 'bootstrap', createdAt: at, expiresAt: null, lastUsedAt: null, via: 'bootstrap' })
-    auditor(db, 'trainproof', at)('token.bootstrap', { file })
-  }, { tokens: true })
+  await store.update(
+    (db) => {
+      db.tokens.push({
+        id: 'bootstrap',
+        hash: hashToken(token),
+        role: 'admin',
+        email: null,
+        label: 'bootstrap',
+        createdAt: at,
+        expiresAt: null,
+        lastUsedAt: null,
+        via: 'bootstrap',
+      })
+      auditor(db, 'trainproof', at)('token.bootstrap', { file })
+    },
+    { tokens: true },
+  )
   await writeDurably(file, `${token}\n`, { mode: 0o600 })
   await chmod(file, 0o600)
   return file

@@ -58,7 +58,9 @@ function dataDirectory(): string {
     return DEFAULT_DATA_DIR
   }
   if (existsSync(given) && readdirSync(given).length > 0) {
-    throw new Error(`${given} is not empty. The demo seeds a fresh daemon: name a new or empty directory, or leave TRAINPROOF_DATA_DIR unset to use ./${DEFAULT_DATA_DIR}.`)
+    throw new Error(
+      `${given} is not empty. The demo seeds a fresh daemon: name a new or empty directory, or leave TRAINPROOF_DATA_DIR unset to use ./${DEFAULT_DATA_DIR}.`,
+    )
   }
   return given
 }
@@ -76,7 +78,9 @@ async function main(): Promise<void> {
   const dataDir = dataDirectory()
   const knowbe4 = await startKnowBe4Fake()
   const kb = seedKnowBe4Tenant(knowbe4)
-  const huntress = await startHuntressFake({ client: { redirectUris: [`https://${CHROME_EXTENSION_ID}.chromiumapp.org/${providerRedirectPath('huntress')}`, DEMO_REDIRECT] } })
+  const huntress = await startHuntressFake({
+    client: { redirectUris: [`https://${CHROME_EXTENSION_ID}.chromiumapp.org/${providerRedirectPath('huntress')}`, DEMO_REDIRECT] },
+  })
   const hipaa = seedHuntressTenant(huntress)
   const idp = await startIdp({ users: SIGN_IN_PEOPLE, clients: [{ clientId: OIDC_CLIENT_ID, redirectUris: 'any-extension' }] })
 
@@ -96,12 +100,19 @@ async function main(): Promise<void> {
   process.stdout.write(`trainproof listening on ${daemon.url}\n`)
   const api = client(daemon)
 
-  const kbConnection = await api<Connection>('POST', '/connections', { provider: 'knowbe4', region: 'us', apiToken: knowbe4.token, baseUrl: knowbe4.url })
+  const kbConnection = await api<Connection>('POST', '/connections', {
+    provider: 'knowbe4',
+    region: 'us',
+    apiToken: knowbe4.token,
+    baseUrl: knowbe4.url,
+  })
   const id = (externalId: number) => `${kbConnection.id}:${externalId}`
   await api('PUT', '/trainings/security_awareness', { connectionId: kbConnection.id, campaignIds: kb.securityAwareness.map(id) })
   await api('PUT', '/trainings/ai_awareness', { connectionId: kbConnection.id, campaignIds: [id(kb.ai)] })
 
-  const { authorizeUrl, state } = await api<{ authorizeUrl: string; state: string }>('POST', '/connections/huntress/authorize', { redirectUri: DEMO_REDIRECT })
+  const { authorizeUrl, state } = await api<{ authorizeUrl: string; state: string }>('POST', '/connections/huntress/authorize', {
+    redirectUri: DEMO_REDIRECT,
+  })
   const { code } = await decideAuthorization(authorizeUrl)
   const htConnection = await api<Connection>('POST', '/connections/huntress/callback', { code, state })
   await api('PUT', '/trainings/hipaa', { connectionId: htConnection.id, campaignIds: [`${htConnection.id}:${hipaa}`] })
@@ -136,7 +147,11 @@ function seedKnowBe4Tenant(fake: KnowBe4Fake) {
   const ai = fake.tenant.addCampaign({ name: 'AI at Work 2026', status: 'In Progress', modules: ['Using AI Assistants Safely'] })
   const names = ['ada', 'grace', 'linus', 'margaret', 'alan', 'barbara', 'ken', 'radia', 'tim', 'frances', 'edsger', 'hedy']
   names.forEach((name, index) => {
-    const user = fake.tenant.addUser({ email: `${name}@example.com`, firstName: name[0]!.toUpperCase() + name.slice(1), lastName: 'Example' })
+    const user = fake.tenant.addUser({
+      email: `${name}@example.com`,
+      firstName: name[0]!.toUpperCase() + name.slice(1),
+      lastName: 'Example',
+    })
     const day = String(1 + (index % 27)).padStart(2, '0')
     const done = index % 3 !== 2 ? `2026-0${1 + (index % 9)}-${day}T10:00:00.000Z` : undefined
     fake.tenant.enroll({ campaign: example.campaigns.a, user, completedAt: done })

@@ -38,6 +38,9 @@ const MOVES = {
   'test/unit/recurrence.test.ts': 'test/shared/recurrence.test.ts',
   'test/unit/status-words.test.ts': 'test/shared/status-words.test.ts',
   'test/unit/store.test.ts': 'test/daemon/store/store.test.ts',
+  'test/unit/people-index.test.ts': 'test/daemon/compliance/people-index.test.ts',
+  'test/api/personnel-index.test.ts': 'test/daemon/routes/personnel-index.test.ts',
+  'test/providers/contract.test.ts': 'test/daemon/providers/contract.test.ts',
   // the HTTP API, through the app or a running daemon
   'test/api/access-matrix.test.ts': 'test/daemon/routes/access-matrix.test.ts',
   'test/api/core.test.ts': 'test/daemon/routes/core.test.ts',

@@ -55,17 +55,13 @@ export const StaffRole = z.enum(STAFF_ROLES)
 export type StaffRole = z.infer<typeof StaffRole>
 
 /** An admin's grant of a staff role to an e-mail; a sign-in with that e-mail gets the role. */
-export const Grant = z
-  .object({ email: z.string(), role: StaffRole, grantedAt: IsoTime, grantedBy: z.string() })
-  .meta({ id: 'Grant' })
+export const Grant = z.object({ email: z.string(), role: StaffRole, grantedAt: IsoTime, grantedBy: z.string() }).meta({ id: 'Grant' })
 export type Grant = z.infer<typeof Grant>
 
 export const PutGrantBody = z.object({ role: StaffRole }).strict().meta({ id: 'PutGrantBody' })
 export type PutGrantBody = z.infer<typeof PutGrantBody>
 
-export const AuthMethods = z
-  .object({ oidc: z.object({ issuer: z.string() }).nullable() })
-  .meta({ id: 'AuthMethods' })
+export const AuthMethods = z.object({ oidc: z.object({ issuer: z.string() }).nullable() }).meta({ id: 'AuthMethods' })
 export type AuthMethods = z.infer<typeof AuthMethods>
 
 export const OidcStartBody = z
@@ -155,7 +151,10 @@ export const ConnectField = z
     label: z.string().min(1),
     type: z.enum(['text', 'secret', 'url', 'select']),
     /** For `select`: the values in order; the first is the default. */
-    options: z.array(z.object({ value: z.string().min(1), label: z.string().min(1) })).min(1).optional(),
+    options: z
+      .array(z.object({ value: z.string().min(1), label: z.string().min(1) }))
+      .min(1)
+      .optional(),
     required: z.boolean(),
     /** Shown under the field (e.g. where the token is found). */
     help: z.string().optional(),

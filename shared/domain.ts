@@ -1,11 +1,5 @@
 import { z } from 'zod'
-import {
-  CONNECTION_STATUSES,
-  PROVIDER_ID_PATTERN,
-  ROLES,
-  STATUSES,
-  TRAINING_IDS,
-} from './constants.ts'
+import { CONNECTION_STATUSES, PROVIDER_ID_PATTERN, ROLES, STATUSES, TRAINING_IDS } from './constants.ts'
 
 export {
   CONNECTION_STATUSES,

@@ -13,7 +13,16 @@ export type SelectedCampaign = { id: string; name: string }
 
 /** The status of a training that nobody configured, for a person with no sticky record. */
 export function notConfigured(now: string): ComplianceRecord {
-  return { status: 'not_configured', completed: 0, required: 0, compliantAt: null, sticky: false, campaigns: [], evidence: [], evaluatedAt: now }
+  return {
+    status: 'not_configured',
+    completed: 0,
+    required: 0,
+    compliantAt: null,
+    sticky: false,
+    campaigns: [],
+    evidence: [],
+    evaluatedAt: now,
+  }
 }
 
 /**
@@ -220,7 +229,13 @@ export class Evaluation {
     return modules
   }
 
-  private progress(campaign: SelectedCampaign & { index: number }, from: number, through: number, since: number | null, evidence: Evidence[]): CampaignProgress | null {
+  private progress(
+    campaign: SelectedCampaign & { index: number },
+    from: number,
+    through: number,
+    since: number | null,
+    evidence: Evidence[],
+  ): CampaignProgress | null {
     const modules = this.modules(from, through, campaign.index, since)
     if (modules.length === 0) return null
     let completedAt: string | null = null
@@ -230,7 +245,14 @@ export class Evaluation {
     for (const { key, done } of modules) {
       const row = done as EnrollmentRow
       const at = row.completedAt as string
-      evidence.push({ campaignId: campaign.id, campaignName: campaign.name, module: key, moduleName: row.moduleName ?? key, enrollmentId: row.enrollmentId, completedAt: at })
+      evidence.push({
+        campaignId: campaign.id,
+        campaignName: campaign.name,
+        module: key,
+        moduleName: row.moduleName ?? key,
+        enrollmentId: row.enrollmentId,
+        completedAt: at,
+      })
       if (completedAt === null || at > completedAt) completedAt = at
     }
     return { id: campaign.id, name: campaign.name, completed: true, completedAt }

@@ -34,9 +34,7 @@ function addMonths(from: Date, months: number): Date {
   const month = monthIndex % 12
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
   const day = Math.min(from.getUTCDate(), lastDay)
-  return new Date(
-    Date.UTC(year, month, day, from.getUTCHours(), from.getUTCMinutes(), from.getUTCSeconds(), from.getUTCMilliseconds()),
-  )
+  return new Date(Date.UTC(year, month, day, from.getUTCHours(), from.getUTCMinutes(), from.getUTCSeconds(), from.getUTCMilliseconds()))
 }
 
 /** Whether a record compliant since `compliantAt` is due for a reset at `now`. */

@@ -137,7 +137,8 @@ export function groupByPerson(table: RowTable): { start: Int32Array; order: Int3
       }
       if (repeat >= 0) {
         // The completed version wins, in the place of the first.
-        if ((rows[order[repeat] as number] as EnrollmentRow).completedAt === null && (rows[index] as EnrollmentRow).completedAt !== null) order[repeat] = index
+        if ((rows[order[repeat] as number] as EnrollmentRow).completedAt === null && (rows[index] as EnrollmentRow).completedAt !== null)
+          order[repeat] = index
         continue
       }
       if (lastOf[of] === -1) touched[campaigns++] = of

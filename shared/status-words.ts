@@ -22,6 +22,9 @@ export function statusLabel(training: { status: Status; completed?: number }): s
  * shown as one form: words separated by single spaces, the first capitalised ("In progress").
  */
 export function campaignStatusLabel(raw: string): string {
-  const words = raw.trim().replace(/[-_\s]+/g, ' ').toLowerCase()
+  const words = raw
+    .trim()
+    .replace(/[-_\s]+/g, ' ')
+    .toLowerCase()
   return words.charAt(0).toUpperCase() + words.slice(1)
 }

@@ -39,11 +39,14 @@ export class TokenActivity {
     if (this.pending.size === 0) return
     const uses = new Map(this.pending)
     this.pending.clear()
-    await this.store.update((db) => {
-      for (const token of db.tokens) {
-        const at = uses.get(token.id)
-        if (at !== undefined && (token.lastUsedAt === null || at > token.lastUsedAt)) token.lastUsedAt = at
-      }
-    }, { tokens: true })
+    await this.store.update(
+      (db) => {
+        for (const token of db.tokens) {
+          const at = uses.get(token.id)
+          if (at !== undefined && (token.lastUsedAt === null || at > token.lastUsedAt)) token.lastUsedAt = at
+        }
+      },
+      { tokens: true },
+    )
   }
 }

@@ -31,7 +31,8 @@ export const isExpired = (token: StoredToken, now: Date) => token.expiresAt !== 
  */
 export function authenticate(store: Store, adminTokenHash: string | null, token: string, now: Date): Principal | null {
   const hash = hashToken(token)
-  if (adminTokenHash && sameHash(hash, adminTokenHash)) return { role: 'admin', email: null, tokenId: ENV_TOKEN_ID, actor: 'admin (TRAINPROOF_ADMIN_TOKEN)' }
+  if (adminTokenHash && sameHash(hash, adminTokenHash))
+    return { role: 'admin', email: null, tokenId: ENV_TOKEN_ID, actor: 'admin (TRAINPROOF_ADMIN_TOKEN)' }
   const stored = tokenIndex(store).get(hash)
   if (!stored || !sameHash(hash, stored.hash) || isExpired(stored, now)) return null
   const who = stored.via === 'oidc' && stored.email ? stored.email : stored.label

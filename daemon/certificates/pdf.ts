@@ -17,9 +17,7 @@ export type CertificateInput = {
 
 /** SHA-256 over the evidence rows in a canonical order: changes if any row or date changes. */
 export function evidenceDigest(record: StoredRecord): string {
-  const rows = record.evidence
-    .map((row) => [row.campaignId, row.module, row.enrollmentId, row.completedAt].join('\t'))
-    .sort()
+  const rows = record.evidence.map((row) => [row.campaignId, row.module, row.enrollmentId, row.completedAt].join('\t')).sort()
   return createHash('sha256').update(rows.join('\n')).digest('hex')
 }
 

@@ -35,7 +35,11 @@ export class CertificateStore {
    * certificates, downloaded now. A failed download is logged and the record keeps no provider
    * certificate (trainproof's own PDF still proves it); the sync goes on.
    */
-  async certify(session: Pick<ProviderSession, 'certificate'>, connectionId: string, compliant: readonly NewlyCompliant[]): Promise<NewlyCompliant[]> {
+  async certify(
+    session: Pick<ProviderSession, 'certificate'>,
+    connectionId: string,
+    compliant: readonly NewlyCompliant[],
+  ): Promise<NewlyCompliant[]> {
     const download = session.certificate?.bind(session)
     const certified: NewlyCompliant[] = []
     for (const { email, training, record } of compliant) {
@@ -46,7 +50,12 @@ export class CertificateStore {
     return certified
   }
 
-  private async download(download: NonNullable<ProviderSession['certificate']>, connectionId: string, email: string, record: StoredRecord): Promise<string[]> {
+  private async download(
+    download: NonNullable<ProviderSession['certificate']>,
+    connectionId: string,
+    email: string,
+    record: StoredRecord,
+  ): Promise<string[]> {
     const hashes = [...record.certificates]
     for (const evidence of record.evidence) {
       const campaignExternalId = parseCampaignKey(evidence.campaignId)?.externalCampaignId ?? evidence.campaignId

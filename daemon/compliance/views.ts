@@ -1,11 +1,4 @@
-import {
-  TRAINING_IDS,
-  type MyTrainings,
-  type Person,
-  type ProviderId,
-  type TrainingId,
-  type TrainingStatus,
-} from '../../shared/domain.ts'
+import { TRAINING_IDS, type MyTrainings, type Person, type ProviderId, type TrainingId, type TrainingStatus } from '../../shared/domain.ts'
 import { countDue } from '../../shared/evaluator.ts'
 import type { Db, StoredPerson, StoredRecord } from '../store/schema.ts'
 
@@ -68,11 +61,7 @@ export function unknownPerson(email: string): StoredPerson {
   return { email, name: email, seenBy: [], externalIds: {}, records: {} }
 }
 
-export function toMyTrainings(
-  db: Db,
-  person: StoredPerson,
-  portalUrl: (training: TrainingId) => string | null,
-): MyTrainings {
+export function toMyTrainings(db: Db, person: StoredPerson, portalUrl: (training: TrainingId) => string | null): MyTrainings {
   const view = toPerson(db, person)
   const portals = {} as Record<TrainingId, string | null>
   for (const id of TRAINING_IDS) portals[id] = portalUrl(id)
@@ -82,6 +71,6 @@ export function toMyTrainings(
     due: countDue(view.trainings),
     provider: trainingProviders(db),
     portalUrl: portals,
-    syncedAt: synced.length > 0 ? synced.sort()[0] ?? null : null,
+    syncedAt: synced.length > 0 ? (synced.sort()[0] ?? null) : null,
   }
 }

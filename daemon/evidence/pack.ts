@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import type { Logger } from '../log.ts'
 import type { ProviderRegistry } from '../providers/registry.ts'
 import type { CertificateStore } from '../certificates/store.ts'

@@ -9,7 +9,17 @@ import { recordSource } from './source.ts'
 
 export type Window = { from: string; to: string }
 
-export const PEOPLE_COLUMNS = ['email', 'name', 'training', 'status', 'compliant_at', 'provider', 'connection', 'completed', 'required'] as const
+export const PEOPLE_COLUMNS = [
+  'email',
+  'name',
+  'training',
+  'status',
+  'compliant_at',
+  'provider',
+  'connection',
+  'completed',
+  'required',
+] as const
 export const COMPLETION_COLUMNS = ['email', 'training', 'provider', 'campaign', 'module', 'completed_at', 'external_id'] as const
 export const HASH_COLUMNS = ['email', 'training', 'compliant_at', 'evidence_sha256'] as const
 export const AUDIT_COLUMNS = ['at', 'actor', 'action', 'detail'] as const
@@ -49,7 +59,9 @@ export function* peopleRows(db: Db, providers: ProviderRegistry, { to }: Window)
       else {
         // Compliant now, but only after `to`: what it had finished by then.
         status = 'non_compliant'
-        completed = now.campaigns.filter((campaign) => campaign.completedAt !== null && Date.parse(campaign.completedAt) <= endOfDay(to)).length
+        completed = now.campaigns.filter(
+          (campaign) => campaign.completedAt !== null && Date.parse(campaign.completedAt) <= endOfDay(to),
+        ).length
       }
     }
     yield {
@@ -93,7 +105,12 @@ export function* hashRows(db: Db, { to }: Window): Generator<Row<typeof HASH_COL
   for (const { person, training } of coveredRecords(db)) {
     const record = compliantAsOf(db, person, training, to)
     if (!record) continue
-    yield { email: person.email, training, compliant_at: record.compliantAt ?? '', evidence_sha256: record.evidenceSha256 ?? evidenceDigest(record) }
+    yield {
+      email: person.email,
+      training,
+      compliant_at: record.compliantAt ?? '',
+      evidence_sha256: record.evidenceSha256 ?? evidenceDigest(record),
+    }
   }
 }
 

@@ -204,9 +204,7 @@ export class ProviderHttp {
   }
 
   private url(request: ProviderRequest): string {
-    const url = /^https?:\/\//.test(request.url)
-      ? new URL(request.url)
-      : new URL(this.options.baseUrl.replace(/\/$/, '') + request.url)
+    const url = /^https?:\/\//.test(request.url) ? new URL(request.url) : new URL(this.options.baseUrl.replace(/\/$/, '') + request.url)
     for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
     return url.toString()
   }
@@ -228,6 +226,11 @@ export class ProviderHttp {
 
 /** "45 seconds", "6 minutes", "3 hours": how long, for a sentence. */
 function duration(ms: number): string {
-  const [amount, unit] = ms < 90_000 ? [Math.ceil(ms / 1_000), 'second'] : ms < 2 * 3_600_000 ? [Math.round(ms / 60_000), 'minute'] : [Math.round(ms / 3_600_000), 'hour']
+  const [amount, unit] =
+    ms < 90_000
+      ? [Math.ceil(ms / 1_000), 'second']
+      : ms < 2 * 3_600_000
+        ? [Math.round(ms / 60_000), 'minute']
+        : [Math.round(ms / 3_600_000), 'hour']
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`
 }

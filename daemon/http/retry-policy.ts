@@ -35,7 +35,11 @@ export function parseRetryAfterMs(value: string | null, now: number): number | n
   return Number.isNaN(date) ? null : Math.max(0, date - now)
 }
 
-export function backoffMs(attempt: number, { baseDelayMs, maxBackoffMs }: Pick<RetryOptions, 'baseDelayMs' | 'maxBackoffMs'>, random = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  { baseDelayMs, maxBackoffMs }: Pick<RetryOptions, 'baseDelayMs' | 'maxBackoffMs'>,
+  random = Math.random,
+): number {
   const step = Math.min(maxBackoffMs, baseDelayMs * 2 ** (attempt - 1))
   return Math.round(step / 2 + (random() * step) / 2)
 }

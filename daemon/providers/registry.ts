@@ -6,10 +6,7 @@ import { knowbe4Provider } from './knowbe4/index.ts'
 import type { ProviderAdapter, ProviderCreateOptions, ProviderDescription, ProviderModule } from './types.ts'
 
 /** Every provider trainproof speaks. A new provider is its own folder plus one line here. */
-export const PROVIDERS: readonly ProviderModule[] = [
-  knowbe4Provider,
-  huntressProvider,
-]
+export const PROVIDERS: readonly ProviderModule[] = [knowbe4Provider, huntressProvider]
 
 /** Each provider's own configuration, as `loadConfig` parsed it from its TRAINPROOF_<ID>_* variables. */
 export type ProviderSettings = Readonly<Record<string, unknown>>
@@ -22,7 +19,11 @@ export class ProviderRegistry {
   }
 
   /** The adapters of `modules` (default: every provider), each built from its own parsed variables. */
-  static fromConfig(config: { providers: ProviderSettings }, modules: readonly ProviderModule[] = PROVIDERS, options: ProviderCreateOptions = {}): ProviderRegistry {
+  static fromConfig(
+    config: { providers: ProviderSettings },
+    modules: readonly ProviderModule[] = PROVIDERS,
+    options: ProviderCreateOptions = {},
+  ): ProviderRegistry {
     return new ProviderRegistry(modules.map((module) => module.create(config.providers[module.description.id], options)))
   }
 

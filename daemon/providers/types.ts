@@ -80,8 +80,7 @@ export type AccountChoice = {
   unknownChoice: boolean
 }
 
-export const isAccountChoice = (outcome: object): outcome is AccountChoice =>
-  (outcome as Partial<AccountChoice>).kind === 'choose_account'
+export const isAccountChoice = (outcome: object): outcome is AccountChoice => (outcome as Partial<AccountChoice>).kind === 'choose_account'
 
 export interface SessionContext<Settings, Secret> {
   settings: Settings

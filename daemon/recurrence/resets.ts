@@ -45,7 +45,20 @@ export function applyDueResets(db: Db, now: Date, actor: string, only?: Training
       if (resetAt === null || resetAt.getTime() > now.getTime()) continue
       delete person.records[training]
       db.retraining[person.email] = { ...db.retraining[person.email], [training]: { resetAt: resetAt.toISOString(), dueAt } }
-      auditor(db, actor, at)('person.reset', { email: person.email, training, by: 'recurrence', rule, previousStatus: 'compliant', compliantAt, resetAt: resetAt.toISOString(), dueAt })
+      auditor(
+        db,
+        actor,
+        at,
+      )('person.reset', {
+        email: person.email,
+        training,
+        by: 'recurrence',
+        rule,
+        previousStatus: 'compliant',
+        compliantAt,
+        resetAt: resetAt.toISOString(),
+        dueAt,
+      })
       done.push({ email: person.email, at })
     }
   }

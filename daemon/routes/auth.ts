@@ -19,7 +19,7 @@ const start = defineRoute(ACCESS.public, {
   method: 'post',
   path: '/auth/oidc/start',
   tags: ['sign-in'],
-  summary: "Start a sign-in: the URL to open in the browser (code flow, PKCE S256, nonce; state single-use for 10 min)",
+  summary: 'Start a sign-in: the URL to open in the browser (code flow, PKCE S256, nonce; state single-use for 10 min)',
   request: { body: jsonBody(OidcStartBody) },
   responses: {
     200: json(AuthorizeAnswer, 'Open authorizeUrl; the identity provider comes back to redirectUri with code and state.'),
@@ -43,7 +43,11 @@ const callback = defineRoute(ACCESS.public, {
 })
 
 function configured(oidc: OidcSignIn | null): OidcSignIn {
-  if (oidc === null) throw new AppError('oidc_not_configured', 'Sign-in with an identity provider is not configured on this daemon (TRAINPROOF_OIDC_ISSUER).')
+  if (oidc === null)
+    throw new AppError(
+      'oidc_not_configured',
+      'Sign-in with an identity provider is not configured on this daemon (TRAINPROOF_OIDC_ISSUER).',
+    )
   return oidc
 }
 

@@ -17,16 +17,16 @@ const list = defineRoute(ACCESS.staff, {
 
 const createRoute = (body: z.ZodType) =>
   defineRoute(ACCESS.write, {
-  method: 'post',
-  path: '/connections',
-  tags: ['connections'],
-  summary: 'Connect a provider with typed-in credentials (checked with one live call)',
-  request: { body: jsonBody(body) },
-  responses: {
-    201: json(Connection, 'The new connection; its campaign list is fetched at once.'),
-    422: json(z.object({}), 'The provider rejected the credentials (`provider_auth_failed`).'),
-  },
-})
+    method: 'post',
+    path: '/connections',
+    tags: ['connections'],
+    summary: 'Connect a provider with typed-in credentials (checked with one live call)',
+    request: { body: jsonBody(body) },
+    responses: {
+      201: json(Connection, 'The new connection; its campaign list is fetched at once.'),
+      422: json(z.object({}), 'The provider rejected the credentials (`provider_auth_failed`).'),
+    },
+  })
 
 const renewRoute = (body: z.ZodType) =>
   defineRoute(ACCESS.write, {
@@ -67,7 +67,10 @@ const syncOne = defineRoute(ACCESS.write, {
   tags: ['sync'],
   summary: 'Sync one connection now; answers when it ends',
   request: { params: IdParam },
-  responses: { 200: json(SyncRun, 'The run (ok: false when it failed; nothing changed then).'), 404: json(z.object({}), 'Unknown connection.') },
+  responses: {
+    200: json(SyncRun, 'The run (ok: false when it failed; nothing changed then).'),
+    404: json(z.object({}), 'Unknown connection.'),
+  },
 })
 
 const syncAll = defineRoute(ACCESS.write, {

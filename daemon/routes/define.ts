@@ -50,9 +50,10 @@ export const json = <S extends z.ZodType>(schema: S, description: string) => ({
  * One API route: its OpenAPI description, who may call it (`x-access`, enforced by the route's
  * middleware before any input is read) and the zod schemas that validate its input.
  */
-export function defineRoute<
-  const R extends Omit<RouteConfig, 'middleware' | 'responses'> & { responses: Responses },
->(access: Access, route: R) {
+export function defineRoute<const R extends Omit<RouteConfig, 'middleware' | 'responses'> & { responses: Responses }>(
+  access: Access,
+  route: R,
+) {
   const hasInput = Boolean(route.request?.body || route.request?.query || route.request?.params)
   return createRoute({
     operationId: operationIdOf(route.method, route.path),

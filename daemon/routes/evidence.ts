@@ -14,7 +14,10 @@ const evidence = defineRoute(ACCESS.staff, {
   summary: 'The evidence pack of an audit window (a zip, streamed)',
   request: { query: EvidenceQuery },
   responses: {
-    200: { description: 'The zip: manifest.json, people.csv, completions.csv, audit.csv, certificates/, README.txt.', content: { 'application/zip': { schema: z.string().meta({ format: 'binary' }) } } },
+    200: {
+      description: 'The zip: manifest.json, people.csv, completions.csv, audit.csv, certificates/, README.txt.',
+      content: { 'application/zip': { schema: z.string().meta({ format: 'binary' }) } },
+    },
   },
 })
 

@@ -27,7 +27,7 @@ const recheck = defineRoute(ACCESS.employee, {
     200: json(MyTrainings, 'The trainings after the re-check (nothing due: without asking the provider).'),
     429: json(
       z.object({}),
-      'Asked again within 60 s (`recheck_rate_limited`), or the provider\'s daily budget is down to the nightly sync\'s reserve (`recheck_budget_reserved`); both with Retry-After.',
+      "Asked again within 60 s (`recheck_rate_limited`), or the provider's daily budget is down to the nightly sync's reserve (`recheck_budget_reserved`); both with Retry-After.",
     ),
   },
 })
@@ -68,7 +68,7 @@ const certificate = defineRoute(ACCESS.selfOrStaff, {
   method: 'get',
   path: '/personnel/{email}/certificates/{trainingId}',
   tags: ['personnel'],
-  summary: "Evidence of completion as a PDF (staff, or the employee themself)",
+  summary: 'Evidence of completion as a PDF (staff, or the employee themself)',
   request: { params: EmailParam.extend({ trainingId: TrainingId }) },
   responses: {
     200: { description: 'The certificate.', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } },

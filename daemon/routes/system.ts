@@ -30,7 +30,11 @@ const audit = defineRoute(ACCESS.staff, {
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(1000).default(100),
-      before: z.string().regex(/^\d{1,15}$/, 'an audit event id').optional().describe('answer the events older than this one (exclusive)'),
+      before: z
+        .string()
+        .regex(/^\d{1,15}$/, 'an audit event id')
+        .optional()
+        .describe('answer the events older than this one (exclusive)'),
     }),
   },
   responses: { 200: json(z.array(AuditEvent), 'Audit events.') },

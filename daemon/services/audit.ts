@@ -20,7 +20,16 @@ export type AuditDetails = {
   'training.selected': TrainingConfig
   'person.reset':
     | { email: string; training: TrainingId; previousStatus: Status | null; compliantAt: string | null }
-    | { email: string; training: TrainingId; by: 'recurrence'; rule: Recurrence; previousStatus: 'compliant'; compliantAt: string; resetAt: string; dueAt: string }
+    | {
+        email: string
+        training: TrainingId
+        by: 'recurrence'
+        rule: Recurrence
+        previousStatus: 'compliant'
+        compliantAt: string
+        resetAt: string
+        dueAt: string
+      }
   'person.rechecked': { email: string; connectionId: string; requests: number; statuses: unknown }
   'sync.completed': { connectionId: string; requests: number } & Record<string, unknown>
   'sync.failed': SyncFailure

@@ -71,11 +71,18 @@ export function createConnectionService(deps: Deps) {
       const audit = auditor(db, actor, at)
       const existing = accountKey
         ? db.connections.find(
-            (item) => item.provider === adapter.id && accountKey({ label: item.label, settings: adapter.settings.parse(item.settings) }) === key,
+            (item) =>
+              item.provider === adapter.id && accountKey({ label: item.label, settings: adapter.settings.parse(item.settings) }) === key,
           )
         : undefined
       if (existing) {
-        Object.assign(existing, { label: created.label, settings, status: 'connected', lastError: null, sealed: vault.seal(secret, existing.id) })
+        Object.assign(existing, {
+          label: created.label,
+          settings,
+          status: 'connected',
+          lastError: null,
+          sealed: vault.seal(secret, existing.id),
+        })
         audit('connection.reauthorized', { connectionId: existing.id, provider: adapter.id, label: created.label })
         return existing.id
       }
@@ -131,10 +138,13 @@ export function createConnectionService(deps: Deps) {
 
   /** Disconnects: its campaigns leave every selection and people stop being seen by it; sticky records stay. */
   async function remove(id: string, actor: string): Promise<void> {
-    await store.update((db) => {
-      const connection = cascadeDelete(db, id)
-      auditor(db, actor)('connection.deleted', { connectionId: id, label: connection.label })
-    }, { people: 'all' })
+    await store.update(
+      (db) => {
+        const connection = cascadeDelete(db, id)
+        auditor(db, actor)('connection.deleted', { connectionId: id, label: connection.label })
+      },
+      { people: 'all' },
+    )
   }
 
   return {

@@ -7,7 +7,14 @@ import { evidencePack } from '../evidence/pack.ts'
 import type { Deps } from './deps.ts'
 
 /** What an auditor takes away: the evidence pack of a window and the compliance history. */
-export function createEvidenceService({ store, providers, certificates, log, version, now }: Pick<Deps, 'store' | 'providers' | 'certificates' | 'log' | 'version' | 'now'>) {
+export function createEvidenceService({
+  store,
+  providers,
+  certificates,
+  log,
+  version,
+  now,
+}: Pick<Deps, 'store' | 'providers' | 'certificates' | 'log' | 'version' | 'now'>) {
   return {
     /** The zip of an audit window, streamed; stops when `signal` aborts (the client went away). */
     pack(window: EvidenceQuery, signal?: AbortSignal): Readable {

@@ -27,25 +27,31 @@ export function createGrantService({ store, now }: Pick<Deps, 'store' | 'now'>) 
     list: (): Grant[] => [...store.data.grants].sort((a, b) => a.email.localeCompare(b.email)),
     async set(email: string, role: Grant['role'], actor: string): Promise<Grant> {
       const at = now().toISOString()
-      return store.update((db) => {
-        const previous = db.grants.find((item) => item.email === email)
-        const next = { email, role, grantedAt: at, grantedBy: actor }
-        if (previous) Object.assign(previous, next)
-        else db.grants.push(next)
-        const tokensChanged = applyToSignIns(db, email, role)
-        auditor(db, actor, at)('grant.set', { email, role, previousRole: previous?.role ?? null, tokensChanged })
-        return next
-      }, { tokens: true })
+      return store.update(
+        (db) => {
+          const previous = db.grants.find((item) => item.email === email)
+          const next = { email, role, grantedAt: at, grantedBy: actor }
+          if (previous) Object.assign(previous, next)
+          else db.grants.push(next)
+          const tokensChanged = applyToSignIns(db, email, role)
+          auditor(db, actor, at)('grant.set', { email, role, previousRole: previous?.role ?? null, tokensChanged })
+          return next
+        },
+        { tokens: true },
+      )
     },
     async remove(email: string, actor: string): Promise<void> {
       const at = now().toISOString()
-      await store.update((db) => {
-        const index = db.grants.findIndex((item) => item.email === email)
-        if (index < 0) throw notFound('Grant')
-        const [gone] = db.grants.splice(index, 1)
-        const tokensChanged = applyToSignIns(db, email, 'employee')
-        auditor(db, actor, at)('grant.removed', { email, role: gone!.role, tokensChanged })
-      }, { tokens: true })
+      await store.update(
+        (db) => {
+          const index = db.grants.findIndex((item) => item.email === email)
+          if (index < 0) throw notFound('Grant')
+          const [gone] = db.grants.splice(index, 1)
+          const tokensChanged = applyToSignIns(db, email, 'employee')
+          auditor(db, actor, at)('grant.removed', { email, role: gone!.role, tokensChanged })
+        },
+        { tokens: true },
+      )
     },
   }
 }

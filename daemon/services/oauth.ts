@@ -15,8 +15,7 @@ type Callback = { code: string; state: string; accountId?: string }
 const hash = (value: string) => createHash('sha256').update(value).digest('hex')
 const base64url = (bytes: Buffer) => bytes.toString('base64url')
 
-const invalidState = () =>
-  new AppError('invalid_state', 'This sign-in link is unknown, expired or already used. Start connecting again.')
+const invalidState = () => new AppError('invalid_state', 'This sign-in link is unknown, expired or already used. Start connecting again.')
 
 /** The admin must pick an account: a 409 with the choices and the state of the second step. */
 function chooseAccount(adapter: OAuthAdapter, choice: AccountChoice, state: string): AppError {
@@ -89,7 +88,9 @@ export function createOAuthService(deps: Deps, connections: ConnectionService) {
     const adapter = adapterOf(provider)
     const { redirectUri, codeVerifier } = await takeState(provider, state)
     const id = randomUUID()
-    const outcome = await adapter.oauth.exchange({ code, redirectUri, codeVerifier, accountId }, sessions.http(adapter, id)).catch(connectFailure)
+    const outcome = await adapter.oauth
+      .exchange({ code, redirectUri, codeVerifier, accountId }, sessions.http(adapter, id))
+      .catch(connectFailure)
     if (isAccountChoice(outcome)) throw chooseAccount(adapter, outcome, await issueState(provider, redirectUri, codeVerifier))
     return connections.saveNew(adapter, outcome, actor, id)
   }

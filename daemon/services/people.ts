@@ -12,7 +12,12 @@ import type { Store } from '../store/store.ts'
 import { auditor } from './audit.ts'
 import type { Deps } from './deps.ts'
 
-export type PersonnelFilter = { training?: TrainingId | undefined; status?: Status | undefined; limit?: number | undefined; offset?: number | undefined }
+export type PersonnelFilter = {
+  training?: TrainingId | undefined
+  status?: Status | undefined
+  limit?: number | undefined
+  offset?: number | undefined
+}
 
 /**
  * A value derived from the db, recomputed only after the store changed: sorting 100,000 e-mails
@@ -30,7 +35,12 @@ function perRevision<T>(store: Store, compute: (db: Db) => T): () => T {
 }
 
 /** People: the employee's own view, the staff lists, a reset of sticky compliance, certificates. */
-export function createPeopleService({ store, providers, certificates, rechecks }: Pick<Deps, 'store' | 'providers' | 'certificates' | 'rechecks'>) {
+export function createPeopleService({
+  store,
+  providers,
+  certificates,
+  rechecks,
+}: Pick<Deps, 'store' | 'providers' | 'certificates' | 'rechecks'>) {
   const portals = perRevision(store, (db) => {
     const urls = {} as Record<TrainingId, string | null>
     for (const training of Object.keys(TRAINING_NAMES) as TrainingId[]) {
@@ -58,15 +68,23 @@ export function createPeopleService({ store, providers, certificates, rechecks }
 
   /** Clears a person's sticky compliance for one training; the next sync evaluates them afresh. */
   async function reset(email: string, training: TrainingId, actor: string): Promise<Person> {
-    return store.update((db) => {
-      const found = db.people[email]
-      if (!found) throw notFound(`Person ${email}`)
-      const previous = found.records[training]
-      delete found.records[training]
-      clearRetraining(db, email, training)
-      auditor(db, actor)('person.reset', { email, training, previousStatus: previous?.status ?? null, compliantAt: previous?.compliantAt ?? null })
-      return toPerson(db, found)
-    }, { people: [email] })
+    return store.update(
+      (db) => {
+        const found = db.people[email]
+        if (!found) throw notFound(`Person ${email}`)
+        const previous = found.records[training]
+        delete found.records[training]
+        clearRetraining(db, email, training)
+        auditor(db, actor)('person.reset', {
+          email,
+          training,
+          previousStatus: previous?.status ?? null,
+          compliantAt: previous?.compliantAt ?? null,
+        })
+        return toPerson(db, found)
+      },
+      { people: [email] },
+    )
   }
 
   /** The certificate PDF of a compliant record (staff, or the employee themself). */

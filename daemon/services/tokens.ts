@@ -55,17 +55,31 @@ export function createTokenService({ store, now, activity, config }: Pick<Deps, 
   return {
     async issue(body: CreateTokenBody, actor: string): Promise<CreatedToken> {
       const email = body.email ?? null
-      const input = { role: body.role, email, label: body.label ?? email ?? body.role, expiresInDays: body.expiresInDays ?? null, via: 'issued' as const }
+      const input = {
+        role: body.role,
+        email,
+        label: body.label ?? email ?? body.role,
+        expiresInDays: body.expiresInDays ?? null,
+        via: 'issued' as const,
+      }
       const { token, stored } = await store.update((db) => addToken(db, input, actor, now()), { tokens: true })
       return created(token, stored)
     },
     /** A sign-in token, with the role granted to the e-mail (else employee), valid for the session length. */
     async signIn(who: SignInIdentity): Promise<CreatedToken> {
-      const { token, stored } = await store.update((db) => {
-        const role = db.grants.find((grant) => grant.email === who.email)?.role ?? 'employee'
-        const label = who.name ?? who.email
-        return addToken(db, { role, email: who.email, label, expiresInDays: config.sessionDays, via: 'oidc' }, `${role}:${who.email}`, now())
-      }, { tokens: true })
+      const { token, stored } = await store.update(
+        (db) => {
+          const role = db.grants.find((grant) => grant.email === who.email)?.role ?? 'employee'
+          const label = who.name ?? who.email
+          return addToken(
+            db,
+            { role, email: who.email, label, expiresInDays: config.sessionDays, via: 'oidc' },
+            `${role}:${who.email}`,
+            now(),
+          )
+        },
+        { tokens: true },
+      )
       return created(token, stored)
     },
     list(): TokenInfo[] {
@@ -77,13 +91,16 @@ export function createTokenService({ store, now, activity, config }: Pick<Deps, 
     async revoke(principal: Principal, id: string): Promise<void> {
       const own = principal.tokenId === id
       if (!own && !canWrite(principal.role)) throw new AppError('forbidden', `A ${principal.role} token may only revoke itself.`)
-      await store.update((db) => {
-        const index = db.tokens.findIndex((token) => token.id === id && !isExpired(token, now()))
-        if (index < 0) throw notFound('Token')
-        const [gone] = db.tokens.splice(index, 1)
-        const detail = { tokenId: id, role: gone!.role, email: gone!.email, label: gone!.label }
-        auditor(db, principal.actor, now().toISOString())(own ? 'token.signed_out' : 'token.revoked', detail)
-      }, { tokens: true })
+      await store.update(
+        (db) => {
+          const index = db.tokens.findIndex((token) => token.id === id && !isExpired(token, now()))
+          if (index < 0) throw notFound('Token')
+          const [gone] = db.tokens.splice(index, 1)
+          const detail = { tokenId: id, role: gone!.role, email: gone!.email, label: gone!.label }
+          auditor(db, principal.actor, now().toISOString())(own ? 'token.signed_out' : 'token.revoked', detail)
+        },
+        { tokens: true },
+      )
       activity.forget(id)
     },
   }

@@ -31,19 +31,22 @@ export function createTrainingService({ store, now }: Pick<Deps, 'store' | 'now'
    * at once to those already due (the preview showed them with at = now), hence `people: 'all'`.
    */
   async function save(trainingId: TrainingId, body: PutTrainingBody, actor: string): Promise<TrainingConfig> {
-    return store.update((db) => {
-      checkSelection(db, body)
-      const previous = db.trainings[trainingId]
-      const config: TrainingConfig = { id: trainingId, connectionId: body.connectionId, campaignIds: [...new Set(body.campaignIds)] }
-      const recurrence = body.recurrence ?? previous.recurrence
-      const graceDays = body.graceDays ?? previous.graceDays
-      if (recurrence) config.recurrence = recurrence
-      if (graceDays !== undefined) config.graceDays = graceDays
-      db.trainings[trainingId] = config
-      auditor(db, actor)('training.selected', { ...config })
-      applyDueResets(db, now(), actor, trainingId)
-      return config
-    }, { people: 'all' })
+    return store.update(
+      (db) => {
+        checkSelection(db, body)
+        const previous = db.trainings[trainingId]
+        const config: TrainingConfig = { id: trainingId, connectionId: body.connectionId, campaignIds: [...new Set(body.campaignIds)] }
+        const recurrence = body.recurrence ?? previous.recurrence
+        const graceDays = body.graceDays ?? previous.graceDays
+        if (recurrence) config.recurrence = recurrence
+        if (graceDays !== undefined) config.graceDays = graceDays
+        db.trainings[trainingId] = config
+        auditor(db, actor)('training.selected', { ...config })
+        applyDueResets(db, now(), actor, trainingId)
+        return config
+      },
+      { people: 'all' },
+    )
   }
 
   return {

@@ -90,14 +90,28 @@ export function encodePerson(person: StoredPerson, strings: Interner): unknown[]
 function encodeRecord(record: StoredRecord, strings: Interner): unknown[] {
   const campaigns: unknown[] = []
   for (const campaign of record.campaigns) {
-    campaigns.push(strings.id(campaign.id), strings.id(campaign.name), campaign.completed ? 1 : 0, campaign.completedAt === null ? null : encodeTime(campaign.completedAt))
+    campaigns.push(
+      strings.id(campaign.id),
+      strings.id(campaign.name),
+      campaign.completed ? 1 : 0,
+      campaign.completedAt === null ? null : encodeTime(campaign.completedAt),
+    )
   }
   const evidence: unknown[] = []
   for (const row of record.evidence) {
     const moduleName = row.moduleName === row.module ? -1 : strings.id(row.moduleName)
-    evidence.push(strings.id(row.campaignId), strings.id(row.campaignName), strings.id(row.module), moduleName, row.enrollmentId, encodeTime(row.completedAt))
+    evidence.push(
+      strings.id(row.campaignId),
+      strings.id(row.campaignName),
+      strings.id(row.module),
+      moduleName,
+      row.enrollmentId,
+      encodeTime(row.completedAt),
+    )
   }
-  const source = record.source ? [strings.id(record.source.provider), strings.id(record.source.connectionId), strings.id(record.source.connectionLabel)] : -1
+  const source = record.source
+    ? [strings.id(record.source.provider), strings.id(record.source.connectionId), strings.id(record.source.connectionLabel)]
+    : -1
   return [
     STATUSES.indexOf(record.status),
     record.completed,
@@ -150,7 +164,8 @@ export class Decoder {
     const flat = this.list(tuple[3], 'externalIds')
     if (flat.length % 2 !== 0) this.fail('externalIds has an odd length')
     const externalIds: Record<string, string> = {}
-    for (let index = 0; index < flat.length; index += 2) externalIds[this.sym(flat[index], 'externalIds')] = this.string(flat[index + 1], 'externalIds')
+    for (let index = 0; index < flat.length; index += 2)
+      externalIds[this.sym(flat[index], 'externalIds')] = this.string(flat[index + 1], 'externalIds')
     const recordRows = this.tuple(tuple[4], TRAINING_IDS.length, 'records')
     const records: Partial<Record<TrainingId, StoredRecord>> = {}
     TRAINING_IDS.forEach((training, index) => {

@@ -22,7 +22,9 @@ export async function writePeopleFile(file: string, data: PeopleData): Promise<v
     const emails = Object.keys(data.people)
     const retrained = Object.keys(data.retraining)
     const strings = new Interner()
-    let pending: string[] = [`${JSON.stringify({ format: PEOPLE_FORMAT, version: SCHEMA_VERSION, people: emails.length, retraining: retrained.length })}\n`]
+    let pending: string[] = [
+      `${JSON.stringify({ format: PEOPLE_FORMAT, version: SCHEMA_VERSION, people: emails.length, retraining: retrained.length })}\n`,
+    ]
     let pendingBytes = 0
     const flush = async () => {
       if (pending.length === 0) return
@@ -38,7 +40,8 @@ export async function writePeopleFile(file: string, data: PeopleData): Promise<v
     }
     for (let start = 0; start < emails.length; start += CHUNK) {
       const rows: unknown[] = []
-      for (let index = start; index < Math.min(start + CHUNK, emails.length); index++) rows.push(encodePerson(data.people[emails[index]!]!, strings))
+      for (let index = start; index < Math.min(start + CHUNK, emails.length); index++)
+        rows.push(encodePerson(data.people[emails[index]!]!, strings))
       await add(`${JSON.stringify({ s: strings.fresh(), p: rows })}\n`)
     }
     for (let start = 0; start < retrained.length; start += CHUNK) {
@@ -99,7 +102,8 @@ export async function readPeopleFile(file: string): Promise<PeopleData> {
   }
   decoder.where = file
   if (header === null || !ended) return decoder.fail('truncated (no end line)')
-  if (Object.keys(people).length !== header.people || Object.keys(retraining).length !== header.retraining) decoder.fail('the counts do not match the header')
+  if (Object.keys(people).length !== header.people || Object.keys(retraining).length !== header.retraining)
+    decoder.fail('the counts do not match the header')
   return { people, retraining }
 }
 

@@ -36,7 +36,9 @@ export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | nul
     for (const email of emails) {
       if (named.has(email)) continue
       if ((people.get(email) ?? entry(emptyLike, email)) !== entry(after, email)) {
-        throw new ScopeError(`Store.update: the change edited the person ${email} but its scope does not name them (people: [${[...named].join(', ')}]); the edit would not be saved.`)
+        throw new ScopeError(
+          `Store.update: the change edited the person ${email} but its scope does not name them (people: [${[...named].join(', ')}]); the edit would not be saved.`,
+        )
       }
     }
   }

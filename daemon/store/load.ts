@@ -25,7 +25,9 @@ export class StoreError extends Error {
 export function filesOf(file: string) {
   const base = join(dirname(file), basename(file).replace(/\.json$/, ''))
   const prefix = basename(base)
-  const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(people\\.\\d+\\.jsonl|journal\\.\\d+\\.jsonl|tokens\\.\\d+\\.json|audit\\.jsonl)(\\.tmp)?$`)
+  const pattern = new RegExp(
+    `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(people\\.\\d+\\.jsonl|journal\\.\\d+\\.jsonl|tokens\\.\\d+\\.json|audit\\.jsonl)(\\.tmp)?$`,
+  )
   return {
     people: (generation: number) => `${base}.people.${generation}.jsonl`,
     journal: (generation: number) => `${base}.journal.${generation}.jsonl`,
@@ -96,8 +98,12 @@ function check<T>(raw: unknown, file: string, schema: z.ZodType<T>): T {
 }
 
 function asStoreError(error: unknown, file: string): unknown {
-  if (error instanceof CodecError) return new StoreError(`The database file ${file} does not match trainproof's schema (${error.message}). trainproof left it untouched.`)
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new StoreError(`The database file ${file} is missing (named by the committed configuration). trainproof left the others untouched.`)
+  if (error instanceof CodecError)
+    return new StoreError(`The database file ${file} does not match trainproof's schema (${error.message}). trainproof left it untouched.`)
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+    return new StoreError(
+      `The database file ${file} is missing (named by the committed configuration). trainproof left the others untouched.`,
+    )
   return error
 }
 
@@ -128,7 +134,11 @@ export async function loadDb(file: string): Promise<Loaded | null> {
   if (version === 1) {
     const v1 = check(raw, file, DbSchemaV1)
     assignAuditIds(v1 as unknown as Db)
-    return { db: { ...v1, version: SCHEMA_VERSION }, committed: { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 }, migrateFrom: 1 }
+    return {
+      db: { ...v1, version: SCHEMA_VERSION },
+      committed: { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 },
+      migrateFrom: 1,
+    }
   }
   if (typeof version === 'number' && version !== SCHEMA_VERSION) {
     throw new StoreError(
@@ -140,8 +150,15 @@ export async function loadDb(file: string): Promise<Loaded | null> {
   const { committed } = config
   const files = filesOf(file)
   const tokens = committed.tokens > 0 ? await readSmall(files.tokens(committed.tokens), TokensFile) : { tokens: [] }
-  const data: PeopleData = committed.people > 0 ? await new PeopleFile(files.people(committed.people)).read() : { people: {}, retraining: {} }
-  if (committed.journalBytes > 0) replayJournal(files.journal(committed.people), await readOrFail(files.journal(committed.people), committed.journalBytes), committed.journalBytes, data)
+  const data: PeopleData =
+    committed.people > 0 ? await new PeopleFile(files.people(committed.people)).read() : { people: {}, retraining: {} }
+  if (committed.journalBytes > 0)
+    replayJournal(
+      files.journal(committed.people),
+      await readOrFail(files.journal(committed.people), committed.journalBytes),
+      committed.journalBytes,
+      data,
+    )
   const audit = committed.auditBytes > 0 ? readAudit(files.audit, await readOrFail(files.audit, committed.auditBytes), committed) : []
   const { version: _version, committed: _committed, ...settings } = config
   const db: Db = { version: SCHEMA_VERSION, tokens: tokens.tokens, ...settings, people: data.people, audit, retraining: data.retraining }
@@ -190,7 +207,9 @@ function readAudit(file: string, bytes: Buffer, committed: Committed): Db['audit
   const events: Db['audit'] = []
   let lineNo = 0
   const fail = (what: string): never => {
-    throw new StoreError(`The database file ${file} does not match trainproof's schema (line ${lineNo}: ${what}). trainproof left it untouched.`)
+    throw new StoreError(
+      `The database file ${file} does not match trainproof's schema (line ${lineNo}: ${what}). trainproof left it untouched.`,
+    )
   }
   try {
     for (const line of lines(bytes, committed.auditBytes)) {
@@ -208,12 +227,21 @@ function readAudit(file: string, bytes: Buffer, committed: Committed): Db['audit
       if (typeof at !== 'string' || !IsoTime.safeParse(at).success) fail('at')
       if (typeof actor !== 'string' || typeof action !== 'string') fail('actor or action')
       if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) fail('detail')
-      events.push({ id: id as string, at: at as string, actor: actor as string, action: action as string, detail: detail as Record<string, unknown> })
+      events.push({
+        id: id as string,
+        at: at as string,
+        actor: actor as string,
+        action: action as string,
+        detail: detail as Record<string, unknown>,
+      })
     }
   } catch (error) {
     throw asStoreError(error, file)
   }
-  if (events.length !== committed.auditEvents) throw new StoreError(`The database file ${file} holds ${events.length} committed events, not ${committed.auditEvents}. trainproof left it untouched.`)
+  if (events.length !== committed.auditEvents)
+    throw new StoreError(
+      `The database file ${file} holds ${events.length} committed events, not ${committed.auditEvents}. trainproof left it untouched.`,
+    )
   return events
 }
 

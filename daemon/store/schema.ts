@@ -61,7 +61,11 @@ export const StoredRecord = ComplianceRecord.extend({
   /** Where the evidence came from, as it was at commit time. */
   source: RecordSource.nullable().default(null),
   /** SHA-256 of the evidence rows (certificates/pdf.ts evidenceDigest), fixed when the record became compliant. */
-  evidenceSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().default(null),
+  evidenceSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .default(null),
 })
 export type StoredRecord = z.infer<typeof StoredRecord>
 

@@ -193,7 +193,9 @@ export class Store {
       next.journalBytes = 0
       await new Low(new PeopleFile(files.people(next.people)), this.db).write()
     } else if (named.length > 0) {
-      const line: JournalLine = { people: [...new Set(named)].map((email) => [email, this.db.people[email] ?? null, this.db.retraining[email] ?? null]) }
+      const line: JournalLine = {
+        people: [...new Set(named)].map((email) => [email, this.db.people[email] ?? null, this.db.retraining[email] ?? null]),
+      }
       next.journalBytes = await appendAt(files.journal(c.people), c.journalBytes, `${JSON.stringify(line)}\n`)
     }
     if (scope.tokens) {
@@ -219,7 +221,13 @@ export class Store {
   private async tidy(): Promise<void> {
     const files = filesOf(this.file)
     const c = this.committed
-    const keep = new Set([basename(this.file), basename(files.audit), basename(files.people(c.people)), basename(files.journal(c.people)), basename(files.tokens(c.tokens))])
+    const keep = new Set([
+      basename(this.file),
+      basename(files.audit),
+      basename(files.people(c.people)),
+      basename(files.journal(c.people)),
+      basename(files.tokens(c.tokens)),
+    ])
     const dir = dirname(this.file)
     for (const name of await readdir(dir)) {
       if (keep.has(name) || !files.owns(name)) continue
@@ -287,7 +295,6 @@ function trim(db: Db): void {
   if (db.syncRuns.length > MAX_SYNC_RUNS) db.syncRuns.splice(0, db.syncRuns.length - MAX_SYNC_RUNS)
 }
 
-
 /** Reads the store's files of `file` without opening a store (tests, tools): the committed state. */
 export async function readStoreFiles(file: string): Promise<Db> {
   const loaded = await loadDb(file)
@@ -300,7 +307,8 @@ export async function storeBytes(file: string): Promise<string> {
   const files = filesOf(file)
   const dir = dirname(file)
   let text = ''
-  for (const name of await readdir(dir)) if (name === basename(file) || files.owns(name)) text += await readFile(join(dir, name), 'utf8').catch(() => '')
+  for (const name of await readdir(dir))
+    if (name === basename(file) || files.owns(name)) text += await readFile(join(dir, name), 'utf8').catch(() => '')
   return text
 }
 
@@ -308,7 +316,10 @@ export async function storeBytes(file: string): Promise<string> {
 export async function writeDb(file: string, db: Db): Promise<void> {
   await mkdir(dirname(file), { recursive: true })
   const store = await Store.open(file)
-  await store.update((current) => {
-    Object.assign(current, db, { version: SCHEMA_VERSION })
-  }, { people: 'all', tokens: true })
+  await store.update(
+    (current) => {
+      Object.assign(current, db, { version: SCHEMA_VERSION })
+    },
+    { people: 'all', tokens: true },
+  )
 }

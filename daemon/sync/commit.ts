@@ -56,7 +56,13 @@ function certifiedLookup(certified: readonly Compliant[]): (training: TrainingId
  * Writes a sync: the campaign list, the people listed, every evaluated record. Records written
  * are stamped with the sync's end (`syncedAt`), the time their evidence stands for.
  */
-export function commitSync(db: Db, normalised: Normalised, evaluated: Evaluated, certified: readonly Compliant[], syncedAt: string): { droppedFromSelection: string[] } {
+export function commitSync(
+  db: Db,
+  normalised: Normalised,
+  evaluated: Evaluated,
+  certified: readonly Compliant[],
+  syncedAt: string,
+): { droppedFromSelection: string[] } {
   const { connectionId } = normalised
   const droppedFromSelection = replaceCampaigns(db, connectionId, normalised.campaigns)
   upsertPeople(db, connectionId, normalised.names, normalised.externalIds)
@@ -80,7 +86,13 @@ export function commitSync(db: Db, normalised: Normalised, evaluated: Evaluated,
  * Writes a re-check of one person: each due training whose selection is still the one checked
  * (else the next sync counts). Returns the status written per training.
  */
-export function commitRecheck(db: Db, email: string, due: readonly DueTraining[], evaluated: Evaluated, certified: readonly Compliant[]): Partial<Record<TrainingId, string>> {
+export function commitRecheck(
+  db: Db,
+  email: string,
+  due: readonly DueTraining[],
+  evaluated: Evaluated,
+  certified: readonly Compliant[],
+): Partial<Record<TrainingId, string>> {
   const changed: Partial<Record<TrainingId, string>> = {}
   const stored = db.people[email]
   if (!stored) return changed

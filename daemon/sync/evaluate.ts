@@ -45,7 +45,13 @@ export function evaluatePlan(plan: Plan, now: string): Evaluated {
         records.set(email, null)
         continue
       }
-      const record: StoredRecord = { ...result, connectionId: plan.connectionId, certificates: [], source: plan.source, evidenceSha256: null }
+      const record: StoredRecord = {
+        ...result,
+        connectionId: plan.connectionId,
+        certificates: [],
+        source: plan.source,
+        evidenceSha256: null,
+      }
       records.set(email, record)
       if (record.sticky) evaluated.newlyCompliant.push({ email, training, record })
     }

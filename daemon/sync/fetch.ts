@@ -51,7 +51,11 @@ export async function fetchSync(session: ProviderSession, connectionId: string, 
  * A re-check's reading: one person's enrollments in these campaigns (a few requests whatever the
  * tenant's size); null when the provider cannot check one person that way.
  */
-export async function fetchPerson(session: ProviderSession, person: RecheckPerson, campaigns: readonly RemoteCampaign[]): Promise<Fetched | null> {
+export async function fetchPerson(
+  session: ProviderSession,
+  person: RecheckPerson,
+  campaigns: readonly RemoteCampaign[],
+): Promise<Fetched | null> {
   if (!session.enrollmentsOf) return null
   const enrollments = await session.enrollmentsOf(person, campaigns)
   return enrollments === null ? null : { campaigns: [], people: [], enrollments }

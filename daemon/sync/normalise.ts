@@ -1,5 +1,5 @@
 import { campaignKey } from '../../shared/campaign-key.ts'
-import { People, tableOf, type RowTable } from '../../shared/row-table.ts'
+import { type People, tableOf, type RowTable } from '../../shared/row-table.ts'
 import type { RemoteCampaign, RemoteEnrollment } from '../providers/types.ts'
 import type { StoredCampaign } from '../store/schema.ts'
 import type { Fetched } from './fetch.ts'

@@ -41,7 +41,13 @@ export function planSync(db: Db, connection: StoredConnection, selection: Select
 }
 
 /** A re-check: one person, their due trainings, against the campaigns the db knows. */
-export function planRecheck(db: Db, connection: StoredConnection, email: string, due: readonly DueTraining[], normalised: Normalised): Plan {
+export function planRecheck(
+  db: Db,
+  connection: StoredConnection,
+  email: string,
+  due: readonly DueTraining[],
+  normalised: Normalised,
+): Plan {
   const names = new Map(db.campaigns.map((campaign) => [campaign.id, campaign.name]))
   const trainings = due.map(({ training, campaignIds }) => ({ training, ids: campaignIds }))
   return planOf(db, connection, normalised, trainings, names, [email])
@@ -60,16 +66,18 @@ function planOf(
   const order: number[] = []
   for (const email of everyone) order.push(people.indexOf(email))
   const emails = people.emails
-  const inputs = trainings.map(({ training, ids }): TrainingInput => ({
-    selected: [...new Set(ids)]
-      .filter((id) => campaignNames.has(id))
-      .map((id): SelectedCampaign & { index: number } => ({ id, name: campaignNames.get(id) ?? id, index: keyIndex.get(id) ?? -1 })),
-    previous: (person) => db.people[emails[person] as string]?.records[training],
-    countsFrom: (person) => {
-      const reset = db.retraining[emails[person] as string]?.[training]
-      return reset ? Date.parse(reset.resetAt) : null
-    },
-  }))
+  const inputs = trainings.map(
+    ({ training, ids }): TrainingInput => ({
+      selected: [...new Set(ids)]
+        .filter((id) => campaignNames.has(id))
+        .map((id): SelectedCampaign & { index: number } => ({ id, name: campaignNames.get(id) ?? id, index: keyIndex.get(id) ?? -1 })),
+      previous: (person) => db.people[emails[person] as string]?.records[training],
+      countsFrom: (person) => {
+        const reset = db.retraining[emails[person] as string]?.[training]
+        return reset ? Date.parse(reset.resetAt) : null
+      },
+    }),
+  )
   return {
     connectionId: connection.id,
     source: { provider: connection.provider, connectionId: connection.id, connectionLabel: connection.label },

@@ -74,11 +74,14 @@ export class Rechecks {
       this.budget.record(connectionId, opened.http.requests)
     }
     const now = new Date(this.now()).toISOString()
-    await this.deps.store.update((db) => {
-      if (!db.people[email]) return
-      const changed = commitRecheck(db, email, due, evaluated, certified)
-      audit(db, actor, 'person.rechecked', { email, connectionId, requests: opened.http.requests, statuses: changed }, now)
-    }, { people: [email] })
+    await this.deps.store.update(
+      (db) => {
+        if (!db.people[email]) return
+        const changed = commitRecheck(db, email, due, evaluated, certified)
+        audit(db, actor, 'person.rechecked', { email, connectionId, requests: opened.http.requests, statuses: changed }, now)
+      },
+      { people: [email] },
+    )
   }
 }
 

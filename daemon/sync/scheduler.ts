@@ -17,7 +17,19 @@ export class Scheduler {
     private readonly catchUp: Promise<void>,
   ) {}
 
-  static start({ store, sync, log, at, clock = () => new Date() }: { store: Store; sync: SyncService; log: Logger; at: string; clock?: () => Date }): Scheduler {
+  static start({
+    store,
+    sync,
+    log,
+    at,
+    clock = () => new Date(),
+  }: {
+    store: Store
+    sync: SyncService
+    log: Logger
+    at: string
+    clock?: () => Date
+  }): Scheduler {
     const [hours, minutes] = at.split(':').map(Number)
     const run = async (scheduledFor: Date) => {
       // Recurrence first, so that the sync right after re-evaluates whoever it reset.
@@ -31,15 +43,20 @@ export class Scheduler {
         db.schedule.lastNightlyAt = scheduledFor.toISOString()
       })
     }
-    const cron = new Cron(`${minutes} ${hours} * * *`, { protect: true, catch: (error) => log.error('nightly sync failed', { error }) }, () =>
-      run(clock()),
+    const cron = new Cron(
+      `${minutes} ${hours} * * *`,
+      { protect: true, catch: (error) => log.error('nightly sync failed', { error }) },
+      () => run(clock()),
     )
     const lastScheduled = cron.nextRun(new Date(Date.now() - DAY_MS))
     const lastRun = store.data.schedule.lastNightlyAt
-    const missed = lastScheduled !== null && lastScheduled.getTime() <= Date.now() && (lastRun === null || Date.parse(lastRun) < lastScheduled.getTime())
-    const catchUp = missed && lastScheduled
-      ? (log.info('catching up a missed nightly sync', { scheduledFor: lastScheduled.toISOString() }), run(lastScheduled).catch((error) => log.error('catch-up sync failed', { error })))
-      : Promise.resolve()
+    const missed =
+      lastScheduled !== null && lastScheduled.getTime() <= Date.now() && (lastRun === null || Date.parse(lastRun) < lastScheduled.getTime())
+    const catchUp =
+      missed && lastScheduled
+        ? (log.info('catching up a missed nightly sync', { scheduledFor: lastScheduled.toISOString() }),
+          run(lastScheduled).catch((error) => log.error('catch-up sync failed', { error })))
+        : Promise.resolve()
     return new Scheduler(cron, catchUp)
   }
 

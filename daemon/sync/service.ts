@@ -101,19 +101,36 @@ export class SyncService {
       const certified = await this.deps.certificates.certify(opened.session, connectionId, evaluated.newlyCompliant)
       await this.deps.store.backup()
       const changes = syncChanges(this.deps.store.data, normalised.names, evaluated)
-      const run: SyncRun = { connectionId, ok: true, startedAt, finishedAt: startedAt, requests: opened.http.requests, error: null, changes }
-      await this.deps.store.update((db) => {
-        // The end of the whole sync: everything fetched, evaluated and downloaded; the write is next.
-        const finishedAt = this.time()
-        run.finishedAt = finishedAt
-        const stored = db.connections.find((item) => item.id === connectionId)
-        if (!stored) throw notFound(`Connection ${connectionId}`)
-        const { droppedFromSelection } = commitSync(db, normalised, evaluated, certified, finishedAt)
-        Object.assign(stored, { status: 'connected', lastSyncAt: finishedAt, lastError: null })
-        db.syncRuns.push(run)
-        const detail = { connectionId, requests: run.requests, ...evaluated.stats, newlyCompliant: evaluated.newlyCompliant.length, droppedFromSelection }
-        audit(db, actor, 'sync.completed', detail, finishedAt)
-      }, { people: 'all' })
+      const run: SyncRun = {
+        connectionId,
+        ok: true,
+        startedAt,
+        finishedAt: startedAt,
+        requests: opened.http.requests,
+        error: null,
+        changes,
+      }
+      await this.deps.store.update(
+        (db) => {
+          // The end of the whole sync: everything fetched, evaluated and downloaded; the write is next.
+          const finishedAt = this.time()
+          run.finishedAt = finishedAt
+          const stored = db.connections.find((item) => item.id === connectionId)
+          if (!stored) throw notFound(`Connection ${connectionId}`)
+          const { droppedFromSelection } = commitSync(db, normalised, evaluated, certified, finishedAt)
+          Object.assign(stored, { status: 'connected', lastSyncAt: finishedAt, lastError: null })
+          db.syncRuns.push(run)
+          const detail = {
+            connectionId,
+            requests: run.requests,
+            ...evaluated.stats,
+            newlyCompliant: evaluated.newlyCompliant.length,
+            droppedFromSelection,
+          }
+          audit(db, actor, 'sync.completed', detail, finishedAt)
+        },
+        { people: 'all' },
+      )
       this.deps.log.info('sync completed', { connectionId, requests: run.requests })
       return run
     } catch (error) {
@@ -145,7 +162,13 @@ export class SyncService {
       const stored = db.connections.find((item) => item.id === connectionId)
       if (stored) Object.assign(stored, { status: needsReauth ? 'needs_reauth' : 'error', lastError: message })
       if (run) db.syncRuns.push(result)
-      audit(db, actor, run ? 'sync.failed' : 'campaigns.refresh_failed', { connectionId, code: error instanceof AppError ? error.code : 'internal_error', message }, finishedAt)
+      audit(
+        db,
+        actor,
+        run ? 'sync.failed' : 'campaigns.refresh_failed',
+        { connectionId, code: error instanceof AppError ? error.code : 'internal_error', message },
+        finishedAt,
+      )
     })
     return result
   }

@@ -27,9 +27,7 @@ export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adap
 export class Sessions {
   private readonly pacers = new Map<string, Pacer>()
 
-  constructor(
-    private readonly deps: { store: Store; vault: Vault; providers: ProviderRegistry; tuning?: HttpTuning },
-  ) {}
+  constructor(private readonly deps: { store: Store; vault: Vault; providers: ProviderRegistry; tuning?: HttpTuning }) {}
 
   pacer(key: string, limits: readonly RateLimit[]): Pacer {
     let pacer = this.pacers.get(key)

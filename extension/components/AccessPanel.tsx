@@ -49,7 +49,13 @@ function Grants({ readOnly }: { readOnly: boolean }) {
       {grants.value && grants.value.length > 0 && (
         <table data-testid="grants">
           <thead>
-            <tr><th>E-mail</th><th>Role</th><th><span class="sr-only">Actions</span></th></tr>
+            <tr>
+              <th>E-mail</th>
+              <th>Role</th>
+              <th>
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {grants.value.map((grant) => (
@@ -62,7 +68,11 @@ function Grants({ readOnly }: { readOnly: boolean }) {
                     disabled={readOnly || action.busy}
                     onChange={(event) => void put(grant.email, event.currentTarget.value as Role)}
                   >
-                    {STAFF_ROLES.map((item) => <option value={item} key={item}>{ROLE_NAMES[item]}</option>)}
+                    {STAFF_ROLES.map((item) => (
+                      <option value={item} key={item}>
+                        {ROLE_NAMES[item]}
+                      </option>
+                    ))}
                   </select>
                 </td>
                 <td>
@@ -79,11 +89,24 @@ function Grants({ readOnly }: { readOnly: boolean }) {
       )}
       {!readOnly && (
         <form class="row" onSubmit={add}>
-          <input type="email" required placeholder="name@company.example" aria-label="E-mail to grant a role" value={email} onInput={(event) => setEmail(event.currentTarget.value)} />
+          <input
+            type="email"
+            required
+            placeholder="name@company.example"
+            aria-label="E-mail to grant a role"
+            value={email}
+            onInput={(event) => setEmail(event.currentTarget.value)}
+          />
           <select aria-label="Role to grant" value={role} onChange={(event) => setRole(event.currentTarget.value as Role)}>
-            {STAFF_ROLES.map((item) => <option value={item} key={item}>{ROLE_NAMES[item]}</option>)}
+            {STAFF_ROLES.map((item) => (
+              <option value={item} key={item}>
+                {ROLE_NAMES[item]}
+              </option>
+            ))}
           </select>
-          <button type="submit" disabled={action.busy}>Grant</button>
+          <button type="submit" disabled={action.busy}>
+            Grant
+          </button>
         </form>
       )}
       {action.error && <Notice tone="error">{action.error}</Notice>}
@@ -112,13 +135,22 @@ function Tokens({ readOnly }: { readOnly: boolean }) {
     <section class="stack" aria-labelledby="tokens-title">
       <div class="spread">
         <h2 id="tokens-title">Live tokens</h2>
-        <button type="button" class="link" onClick={() => void tokens.reload()}>Reload</button>
+        <button type="button" class="link" onClick={() => void tokens.reload()}>
+          Reload
+        </button>
       </div>
       {tokens.error && <Notice tone="error">{tokens.error}</Notice>}
       {tokens.value && (
         <table data-testid="tokens">
           <thead>
-            <tr><th>Who</th><th>Role</th><th>Last used</th><th><span class="sr-only">Actions</span></th></tr>
+            <tr>
+              <th>Who</th>
+              <th>Role</th>
+              <th>Last used</th>
+              <th>
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {tokens.value.map((token) => (
@@ -134,7 +166,13 @@ function Tokens({ readOnly }: { readOnly: boolean }) {
                 <td>{timeAgo(token.lastUsedAt, now)}</td>
                 <td>
                   {!readOnly && (
-                    <button type="button" class="link danger" onClick={() => void revoke(token)} disabled={action.busy} aria-label={`Revoke the token of ${token.email ?? token.label}`}>
+                    <button
+                      type="button"
+                      class="link danger"
+                      onClick={() => void revoke(token)}
+                      disabled={action.busy}
+                      aria-label={`Revoke the token of ${token.email ?? token.label}`}
+                    >
                       Revoke
                     </button>
                   )}
@@ -145,7 +183,11 @@ function Tokens({ readOnly }: { readOnly: boolean }) {
         </table>
       )}
       {action.error && <Notice tone="error">{action.error}</Notice>}
-      {action.done && !action.error && <Notice tone="ok" testId="revoke-result">{action.done}</Notice>}
+      {action.done && !action.error && (
+        <Notice tone="ok" testId="revoke-result">
+          {action.done}
+        </Notice>
+      )}
     </section>
   )
 }

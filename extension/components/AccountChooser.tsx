@@ -6,7 +6,15 @@ import { useAction } from '../utils/use-request.ts'
 import { Notice } from './Notice.tsx'
 
 /** A provider login that sees several accounts (a partner login): the admin picks the one to connect. */
-export function AccountChooser({ name, choices, onConnected }: { name: string; choices: AccountChoice[]; onConnected: (connection: Connection) => void }) {
+export function AccountChooser({
+  name,
+  choices,
+  onConnected,
+}: {
+  name: string
+  choices: AccountChoice[]
+  onConnected: (connection: Connection) => void
+}) {
   const [picked, setPicked] = useState<string | null>(choices[0]?.id ?? null)
   const action = useAction()
   const submit = (event: Event) => {
@@ -20,7 +28,9 @@ export function AccountChooser({ name, choices, onConnected }: { name: string; c
   return (
     <form class="card stack" onSubmit={submit} data-testid="account-chooser">
       <fieldset style="border:none;padding:0;margin:0">
-        <legend style="font-weight:600;margin-bottom:0.4rem">This {name} login can read several accounts. Which one should trainproof use?</legend>
+        <legend style="font-weight:600;margin-bottom:0.4rem">
+          This {name} login can read several accounts. Which one should trainproof use?
+        </legend>
         {choices.map((choice) => (
           <label class="row" key={choice.id}>
             <input type="radio" name="account" value={choice.id} checked={picked === choice.id} onChange={() => setPicked(choice.id)} />

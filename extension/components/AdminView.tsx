@@ -21,14 +21,15 @@ export function AdminView({ overview, readOnly }: { overview: Overview; readOnly
   const [tab, setTab] = useState<TabId>('connections')
   return (
     <div>
-      {readOnly && (
-        <Notice testId="read-only">
-          You are signed in as an access reviewer: you can see everything, and change nothing.
-        </Notice>
-      )}
+      {readOnly && <Notice testId="read-only">You are signed in as an access reviewer: you can see everything, and change nothing.</Notice>}
       <div class="spread console-link">
         <small class="muted">Thousands of people, the audit log, evidence and retraining:</small>
-        <button type="button" class="primary" data-testid="open-console" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/console.html') })}>
+        <button
+          type="button"
+          class="primary"
+          data-testid="open-console"
+          onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/console.html') })}
+        >
           Open console
         </button>
       </div>

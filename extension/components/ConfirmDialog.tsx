@@ -5,7 +5,16 @@ import { useEffect, useRef } from 'preact/hooks'
  * An inline confirmation for something that cannot be undone. Cancel has the focus, so Enter
  * or Space pressed by habit does nothing harmful; Escape cancels too.
  */
-export function ConfirmDialog({ question, confirmLabel, busy = false, error = null, onConfirm, onCancel, testId, children }: {
+export function ConfirmDialog({
+  question,
+  confirmLabel,
+  busy = false,
+  error = null,
+  onConfirm,
+  onCancel,
+  testId,
+  children,
+}: {
   question: string
   confirmLabel: string
   busy?: boolean

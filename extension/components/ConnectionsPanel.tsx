@@ -22,10 +22,20 @@ function OAuthOutcomeNotice({ outcome }: { outcome: OAuthOutcome | null }) {
   const name = providerName(outcome.provider)
   if (outcome.kind === 'pending') return <Notice>A {name} sign-in is in progress in another window.</Notice>
   if (outcome.kind === 'failed') return <Notice tone="error">{outcome.message}</Notice>
-  return <Notice tone="ok">{name} is connected ({outcome.connection.label}).</Notice>
+  return (
+    <Notice tone="ok">
+      {name} is connected ({outcome.connection.label}).
+    </Notice>
+  )
 }
 
-function ConnectionCard({ connection, readOnly, onSynced, epoch, onAction }: {
+function ConnectionCard({
+  connection,
+  readOnly,
+  onSynced,
+  epoch,
+  onAction,
+}: {
   connection: Connection
   readOnly: boolean
   onSynced: () => void
@@ -58,8 +68,16 @@ function ConnectionCard({ connection, readOnly, onSynced, epoch, onAction }: {
           {sync.busy ? 'Syncing…' : 'Sync now'}
         </button>
       </div>
-      {sync.done && <Notice tone="ok" testId="sync-result">{sync.done}</Notice>}
-      {sync.error && <Notice tone="error" testId="sync-result">{sync.error}</Notice>}
+      {sync.done && (
+        <Notice tone="ok" testId="sync-result">
+          {sync.done}
+        </Notice>
+      )}
+      {sync.error && (
+        <Notice tone="error" testId="sync-result">
+          {sync.error}
+        </Notice>
+      )}
     </li>
   )
 }
@@ -132,8 +150,8 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
     <div class="stack">
       {stuck.map((connection) => (
         <Notice tone="warn" key={connection.id} testId="needs-reauth">
-          <strong>{connection.label} needs you to sign in again.</strong> {providerName(connection.provider)} stopped accepting
-          trainproof's access, so its trainings aren't being updated.{' '}
+          <strong>{connection.label} needs you to sign in again.</strong> {providerName(connection.provider)} stopped accepting trainproof's
+          access, so its trainings aren't being updated.{' '}
           <button
             type="button"
             class="primary"
@@ -166,8 +184,16 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
           <button type="button" onClick={runAll} disabled={readOnly || syncAll.busy}>
             {syncAll.busy ? 'Syncing everything…' : 'Sync all connections'}
           </button>
-          {syncAll.done && <Notice tone="ok" testId="sync-all-result">{syncAll.done}</Notice>}
-          {syncAll.error && <Notice tone="error" testId="sync-all-result">{syncAll.error}</Notice>}
+          {syncAll.done && (
+            <Notice tone="ok" testId="sync-all-result">
+              {syncAll.done}
+            </Notice>
+          )}
+          {syncAll.error && (
+            <Notice tone="error" testId="sync-all-result">
+              {syncAll.error}
+            </Notice>
+          )}
         </div>
       )}
       {!readOnly && !adding && (
@@ -195,8 +221,16 @@ export function ConnectionsPanel({ readOnly, oauth }: { readOnly: boolean; oauth
           }
         />
       )}
-      {signingIn && signIn.done && <Notice tone="ok" testId={`${signingIn.id}-result`}>{signIn.done}</Notice>}
-      {signingIn && signIn.error && <Notice tone="error" testId={`${signingIn.id}-result`}>{signIn.error}</Notice>}
+      {signingIn && signIn.done && (
+        <Notice tone="ok" testId={`${signingIn.id}-result`}>
+          {signIn.done}
+        </Notice>
+      )}
+      {signingIn && signIn.error && (
+        <Notice tone="error" testId={`${signingIn.id}-result`}>
+          {signIn.error}
+        </Notice>
+      )}
       {adding && (
         <ProviderForm
           key={`${adding.description.id}:${adding.reconnecting?.id ?? ''}`}

@@ -32,7 +32,11 @@ export function Summary({ trainings, supportContact }: { trainings: MyTrainings;
 }
 
 /** The popup for an employee: what is due, where to do it, and "check again". */
-export function EmployeeView({ check, supportContact, onChange }: {
+export function EmployeeView({
+  check,
+  supportContact,
+  onChange,
+}: {
   check: CheckResult | null
   supportContact: string | null
   onChange: (trainings: MyTrainings) => void
@@ -50,14 +54,13 @@ export function EmployeeView({ check, supportContact, onChange }: {
     <div class="stack">
       {lastKnown && (
         <Notice tone="warn" testId="stale">
-          {check.kind === 'unreachable' ? check.message : ''} Showing what trainproof said {timeAgo(lastKnown.at, now)}; it may be out of date.
+          {check.kind === 'unreachable' ? check.message : ''} Showing what trainproof said {timeAgo(lastKnown.at, now)}; it may be out of
+          date.
         </Notice>
       )}
       <Summary trainings={trainings} supportContact={supportContact} />
       {!lastKnown && isStale(trainings, now) && (
-        <Notice tone="warn">
-          These results were last synced {timeAgo(trainings.syncedAt, now)}, so they may be out of date.
-        </Notice>
+        <Notice tone="warn">These results were last synced {timeAgo(trainings.syncedAt, now)}, so they may be out of date.</Notice>
       )}
       <TrainingList trainings={trainings} />
       <div class="row">

@@ -15,7 +15,10 @@ import { TrainingList } from './TrainingList.tsx'
 function portals(trainings: MyTrainings): { provider: ProviderId; url: string }[] {
   const plan = duePlan(trainings)
   return plan.providers.flatMap((provider) => {
-    const url = plan.toDo.filter((id) => trainings.provider[id] === provider).map((id) => trainings.portalUrl[id]).find(Boolean)
+    const url = plan.toDo
+      .filter((id) => trainings.provider[id] === provider)
+      .map((id) => trainings.portalUrl[id])
+      .find(Boolean)
     return url ? [{ provider, url }] : []
   })
 }
@@ -46,9 +49,13 @@ function Steps({ trainings, supportContact }: { trainings: MyTrainings; supportC
         </h1>
         {plan.toDo.length > 0 && (
           <ol data-testid="steps">
-            <li>Open {providerNames(plan.providers)} and sign in with your work e-mail ({trainings.email}).</li>
+            <li>
+              Open {providerNames(plan.providers)} and sign in with your work e-mail ({trainings.email}).
+            </li>
             <li>Finish every module of {trainingNames(plan.toDo)} listed below. Each one usually takes a few minutes.</li>
-            <li>Come back here and press <strong>I finished — check again</strong>. Your badge updates right away.</li>
+            <li>
+              Come back here and press <strong>I finished — check again</strong>. Your badge updates right away.
+            </li>
           </ol>
         )}
         {plan.notEnrolled.length > 0 && (
@@ -57,7 +64,11 @@ function Steps({ trainings, supportContact }: { trainings: MyTrainings; supportC
             {contactOf(supportContact)} to enrol you at the training provider; it will show up here once they have.
           </Notice>
         )}
-        {trainings.due === 0 && <Notice tone="ok" testId="all-done">Everything is complete. Nothing to do right now.</Notice>}
+        {trainings.due === 0 && (
+          <Notice tone="ok" testId="all-done">
+            Everything is complete. Nothing to do right now.
+          </Notice>
+        )}
         {links.length > 0 && (
           <p class="row">
             {links.map(({ provider, url }) => (
@@ -86,8 +97,15 @@ export function OnboardingApp() {
   return (
     <main class="page stack">
       <header class="top">
-        <div class="logo">train<span>proof</span></div>
-        {trainings && !signedOut && <small>{trainings.name !== trainings.email ? `${trainings.name} · ` : ''}{trainings.email}</small>}
+        <div class="logo">
+          train<span>proof</span>
+        </div>
+        {trainings && !signedOut && (
+          <small>
+            {trainings.name !== trainings.email ? `${trainings.name} · ` : ''}
+            {trainings.email}
+          </small>
+        )}
       </header>
       {error && <Notice tone="error">{error}</Notice>}
       {overview === null && !error && <p class="muted">Loading your trainings…</p>}

@@ -15,12 +15,20 @@ export function OptionsApp() {
   const [token, setToken] = useState('')
   const action = useAction()
   const reload = () =>
-    ask('overview').then((next) => {
-      setOverview(next)
-      setUrl(next.daemonUrl)
-    }, () => undefined)
+    ask('overview').then(
+      (next) => {
+        setOverview(next)
+        setUrl(next.daemonUrl)
+      },
+      () => undefined,
+    )
   useEffect(() => void reload(), [])
-  if (overview === null) return <main class="page"><p class="muted">Loading…</p></main>
+  if (overview === null)
+    return (
+      <main class="page">
+        <p class="muted">Loading…</p>
+      </main>
+    )
   const { settings } = overview
   const saveUrl = () =>
     action.run(async () => {
@@ -41,7 +49,9 @@ export function OptionsApp() {
   return (
     <main class="page stack">
       <header class="top">
-        <div class="logo">train<span>proof</span></div>
+        <div class="logo">
+          train<span>proof</span>
+        </div>
       </header>
       <h1>trainproof settings</h1>
       <section class="card stack" aria-labelledby="daemon-title">
@@ -77,10 +87,19 @@ export function OptionsApp() {
       {settings.allowTokenPaste && (
         <form class="card stack" onSubmit={paste} aria-labelledby="token-title">
           <h2 id="token-title">Or paste a token</h2>
-          <p class="muted">For automation and test browsers: a token an admin issued. It stays in this browser and only goes to the daemon.</p>
+          <p class="muted">
+            For automation and test browsers: a token an admin issued. It stays in this browser and only goes to the daemon.
+          </p>
           <label class="field">
             <span>Personal token</span>
-            <input name="token" type="password" autocomplete="off" spellcheck={false} value={token} onInput={(event) => setToken(event.currentTarget.value)} />
+            <input
+              name="token"
+              type="password"
+              autocomplete="off"
+              spellcheck={false}
+              value={token}
+              onInput={(event) => setToken(event.currentTarget.value)}
+            />
           </label>
           <div class="row">
             <button type="submit" disabled={action.busy}>
@@ -89,16 +108,29 @@ export function OptionsApp() {
           </div>
         </form>
       )}
-      {settings.managed && <p class="muted" data-testid="managed-note">Some settings are managed by your organisation.</p>}
+      {settings.managed && (
+        <p class="muted" data-testid="managed-note">
+          Some settings are managed by your organisation.
+        </p>
+      )}
       <details>
         <summary>For IT</summary>
         <p class="muted">
-          Redirect URI to register with the identity provider's client for trainproof: <code data-testid="redirect-uri">{overview.redirectUri}</code>.
-          Deployment policies: "Deploying the extension" in docs/deploy.md of the trainproof repository.
+          Redirect URI to register with the identity provider's client for trainproof:{' '}
+          <code data-testid="redirect-uri">{overview.redirectUri}</code>. Deployment policies: "Deploying the extension" in docs/deploy.md
+          of the trainproof repository.
         </p>
       </details>
-      {action.error && <Notice tone="error" testId="pair-error">{action.error}</Notice>}
-      {action.done && !action.error && <Notice tone="ok" testId="pair-result">{action.done}</Notice>}
+      {action.error && (
+        <Notice tone="error" testId="pair-error">
+          {action.error}
+        </Notice>
+      )}
+      {action.done && !action.error && (
+        <Notice tone="ok" testId="pair-result">
+          {action.done}
+        </Notice>
+      )}
     </main>
   )
 }

@@ -53,7 +53,12 @@ function PersonRow({ person, readOnly, onReset }: { person: Person; readOnly: bo
                 <td data-testid="progress">{progressText(training)}</td>
                 <td class="end">
                   {training.status === 'compliant' && (
-                    <button type="button" disabled={readOnly} onClick={() => onReset({ email: person.email, training: id })} aria-label={`Reset ${name} for ${person.email}`}>
+                    <button
+                      type="button"
+                      disabled={readOnly}
+                      onClick={() => onReset({ email: person.email, training: id })}
+                      aria-label={`Reset ${name} for ${person.email}`}
+                    >
                       Reset
                     </button>
                   )}
@@ -80,7 +85,9 @@ export function PeoplePanel({ readOnly }: { readOnly: boolean }) {
     [training, status, limit],
   )
   const needle = text.trim().toLowerCase()
-  const shown = (people.value ?? []).filter((person) => !needle || person.email.includes(needle) || person.name.toLowerCase().includes(needle))
+  const shown = (people.value ?? []).filter(
+    (person) => !needle || person.email.includes(needle) || person.name.toLowerCase().includes(needle),
+  )
   const done = (person: Person) => {
     setNotice(`${trainingName(confirming!.training)} was reset for ${person.email}.`)
     setConfirming(null)
@@ -99,22 +106,45 @@ export function PeoplePanel({ readOnly }: { readOnly: boolean }) {
           <select value={status} onChange={(event) => setStatus(event.currentTarget.value as Status | '')}>
             <option value="">Any</option>
             {(['non_compliant', 'not_enrolled', 'compliant'] as const).map((item) => (
-              <option key={item} value={item}>{STATUS_LABELS[item]}</option>
+              <option key={item} value={item}>
+                {STATUS_LABELS[item]}
+              </option>
             ))}
           </select>
         </label>
       </div>
-      {notice && <Notice tone="ok" testId="reset-result">{notice}</Notice>}
-      {confirming && <ConfirmReset key={`${confirming.email}/${confirming.training}`} target={confirming} onDone={done} onCancel={() => setConfirming(null)} />}
+      {notice && (
+        <Notice tone="ok" testId="reset-result">
+          {notice}
+        </Notice>
+      )}
+      {confirming && (
+        <ConfirmReset
+          key={`${confirming.email}/${confirming.training}`}
+          target={confirming}
+          onDone={done}
+          onCancel={() => setConfirming(null)}
+        />
+      )}
       {people.error && <Notice tone="error">{people.error}</Notice>}
       {people.value && shown.length === 0 && <p class="muted">Nobody matches.</p>}
       <ul class="plain" aria-busy={people.loading}>
         {shown.map((person) => (
-          <PersonRow key={person.email} person={person} readOnly={readOnly} onReset={(target) => { setNotice(null); setConfirming(target) }} />
+          <PersonRow
+            key={person.email}
+            person={person}
+            readOnly={readOnly}
+            onReset={(target) => {
+              setNotice(null)
+              setConfirming(target)
+            }}
+          />
         ))}
       </ul>
       {people.value?.length === limit && (
-        <button type="button" onClick={() => setLimit(limit + PAGE)}>Show more people</button>
+        <button type="button" onClick={() => setLimit(limit + PAGE)}>
+          Show more people
+        </button>
       )}
     </div>
   )

@@ -40,7 +40,12 @@ function Field({ field, value, onInput }: { field: ConnectField; value: string; 
  * Connects a provider that takes typed-in credentials, with the fields its description lists;
  * the daemon checks them with the provider before saving. Renewing keeps the connection.
  */
-export function ProviderForm({ description, onConnected, onCancel, reconnecting = null }: {
+export function ProviderForm({
+  description,
+  onConnected,
+  onCancel,
+  reconnecting = null,
+}: {
   description: ProviderDescription
   onConnected: (connection: Connection) => void
   onCancel: () => void
@@ -62,7 +67,9 @@ export function ProviderForm({ description, onConnected, onCancel, reconnecting 
       return null
     })
   }
-  const render = (field: ConnectField) => <Field key={field.name} field={field} value={values[field.name] ?? ''} onInput={set(field.name)} />
+  const render = (field: ConnectField) => (
+    <Field key={field.name} field={field} value={values[field.name] ?? ''} onInput={set(field.name)} />
+  )
   const advanced = connect.fields.filter((field) => field.advanced)
   const verb = reconnecting ? 'Reconnect' : 'Connect'
   return (
@@ -76,7 +83,11 @@ export function ProviderForm({ description, onConnected, onCancel, reconnecting 
           {advanced.map(render)}
         </details>
       )}
-      {action.error && <Notice tone="error" testId={`${id}-error`}>{action.error}</Notice>}
+      {action.error && (
+        <Notice tone="error" testId={`${id}-error`}>
+          {action.error}
+        </Notice>
+      )}
       <div class="row">
         <button class="primary" type="submit" disabled={action.busy}>
           {action.busy ? `Checking with ${displayName}…` : `${verb} ${displayName}`}

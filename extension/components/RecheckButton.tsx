@@ -28,8 +28,16 @@ export function RecheckButton({ onChecked }: { onChecked: (trainings: MyTraining
       <button class="primary" type="button" onClick={recheck} disabled={action.busy} aria-busy={action.busy}>
         {action.busy ? 'Checking…' : 'I finished — check again'}
       </button>
-      {action.done && <Notice tone={tone} testId="recheck-result">{action.done}</Notice>}
-      {action.error && <Notice tone="error" testId="recheck-result">{action.error}</Notice>}
+      {action.done && (
+        <Notice tone={tone} testId="recheck-result">
+          {action.done}
+        </Notice>
+      )}
+      {action.error && (
+        <Notice tone="error" testId="recheck-result">
+          {action.error}
+        </Notice>
+      )}
     </div>
   )
 }

@@ -24,7 +24,11 @@ export function SignInCard({ overview, onSignedIn }: { overview: Overview; onSig
   return (
     <section class="card stack sign-in" aria-labelledby="sign-in-title" data-testid="sign-in-card">
       <h2 id="sign-in-title">Sign in to see your trainings</h2>
-      {overview.signedOutReason && <Notice tone="warn" testId="signed-out-reason">{overview.signedOutReason}</Notice>}
+      {overview.signedOutReason && (
+        <Notice tone="warn" testId="signed-out-reason">
+          {overview.signedOutReason}
+        </Notice>
+      )}
       {methods.loading && !methods.value && <p class="muted">Asking trainproof how to sign in…</p>}
       {methods.error && (
         <Notice tone="error" testId="sign-in-unreachable">
@@ -46,7 +50,11 @@ export function SignInCard({ overview, onSignedIn }: { overview: Overview; onSig
             : `This trainproof has no company sign-in set up yet. Contact ${contactOf(settings.supportContact)}.`}
         </p>
       )}
-      {(action.error ?? failed) && <Notice tone="error" testId="sign-in-error">{action.error ?? failed}</Notice>}
+      {(action.error ?? failed) && (
+        <Notice tone="error" testId="sign-in-error">
+          {action.error ?? failed}
+        </Notice>
+      )}
       {settings.allowTokenPaste && (
         <p>
           <button type="button" class="link" onClick={openOptions}>

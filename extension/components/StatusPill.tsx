@@ -6,9 +6,17 @@ const CONNECTION_TONE: Record<Connection['status'], string> = { connected: 'ok',
 
 /** `completed` (when known) tells "In progress" from "Not started" for someone enrolled who has done nothing yet. */
 export function StatusPill({ status, completed }: { status: Status; completed?: number }) {
-  return <span class={`pill ${STATUS_TONE[status]}`} data-status={status}>{statusLabel({ status, completed })}</span>
+  return (
+    <span class={`pill ${STATUS_TONE[status]}`} data-status={status}>
+      {statusLabel({ status, completed })}
+    </span>
+  )
 }
 
 export function ConnectionPill({ status }: { status: Connection['status'] }) {
-  return <span class={`pill ${CONNECTION_TONE[status]}`} data-status={status}>{CONNECTION_LABELS[status]}</span>
+  return (
+    <span class={`pill ${CONNECTION_TONE[status]}`} data-status={status}>
+      {CONNECTION_LABELS[status]}
+    </span>
+  )
 }

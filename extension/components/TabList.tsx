@@ -6,7 +6,17 @@ type Tab<Id extends string> = { readonly id: Id; readonly label: string }
  * An ARIA tab list: one tab in the focus order, arrow keys move between tabs. The panel it
  * controls is `panel-<id>`, labelled by `tab-<id>`.
  */
-export function TabList<Id extends string>({ label, tabs, current, onSelect }: { label: string; tabs: readonly Tab<Id>[]; current: Id; onSelect: (id: Id) => void }) {
+export function TabList<Id extends string>({
+  label,
+  tabs,
+  current,
+  onSelect,
+}: {
+  label: string
+  tabs: readonly Tab<Id>[]
+  current: Id
+  onSelect: (id: Id) => void
+}) {
   const buttons = useRef<(HTMLButtonElement | null)[]>([])
   const onKey = (event: KeyboardEvent, index: number) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0

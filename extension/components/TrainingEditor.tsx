@@ -6,7 +6,13 @@ import { ask } from '../utils/messages.ts'
 import { useAction, useRequest } from '../utils/use-request.ts'
 import { Notice } from './Notice.tsx'
 
-function CampaignBox({ campaign, training, checked, readOnly, onToggle }: {
+function CampaignBox({
+  campaign,
+  training,
+  checked,
+  readOnly,
+  onToggle,
+}: {
   campaign: Campaign
   training: TrainingConfig['id']
   checked: boolean
@@ -30,9 +36,7 @@ function CampaignBox({ campaign, training, checked, readOnly, onToggle }: {
         <span>
           {campaign.name} <small>· {campaignStatusLabel(campaign.status)}</small>
           <br />
-          <small id={hintId}>
-            {why ?? (others.length > 0 ? `Also counts for ${others.join(', ')}.` : '')}
-          </small>
+          <small id={hintId}>{why ?? (others.length > 0 ? `Also counts for ${others.join(', ')}.` : '')}</small>
         </span>
       </label>
     </li>
@@ -40,7 +44,12 @@ function CampaignBox({ campaign, training, checked, readOnly, onToggle }: {
 }
 
 /** One training: which connection serves it, and which of that connection's campaigns count. */
-export function TrainingEditor({ config, connections, readOnly, onSaved }: {
+export function TrainingEditor({
+  config,
+  connections,
+  readOnly,
+  onSaved,
+}: {
   config: TrainingConfig
   connections: Connection[]
   readOnly: boolean
@@ -56,7 +65,10 @@ export function TrainingEditor({ config, connections, readOnly, onSaved }: {
   const save = useAction()
   const sync = useAction()
   const name = trainingName(config.id)
-  const changed = connectionId !== config.connectionId || selected.size !== config.campaignIds.length || config.campaignIds.some((id) => !selected.has(id))
+  const changed =
+    connectionId !== config.connectionId ||
+    selected.size !== config.campaignIds.length ||
+    config.campaignIds.some((id) => !selected.has(id))
 
   const edited = () => {
     save.reset()
@@ -108,7 +120,9 @@ export function TrainingEditor({ config, connections, readOnly, onSaved }: {
       </label>
       {connectionId && (
         <fieldset style="border:none;padding:0;margin:0">
-          <legend class="field" style="font-weight:600;font-size:0.85rem">Campaigns that count</legend>
+          <legend class="field" style="font-weight:600;font-size:0.85rem">
+            Campaigns that count
+          </legend>
           {campaigns.error && <Notice tone="error">{campaigns.error}</Notice>}
           {campaigns.value?.length === 0 && <p class="muted">This connection has no campaigns yet. Run a sync to fetch them.</p>}
           <ul class="plain">
@@ -135,8 +149,16 @@ export function TrainingEditor({ config, connections, readOnly, onSaved }: {
           )}
         </Notice>
       )}
-      {sync.done && <Notice tone="ok" testId="sync-result">{sync.done}</Notice>}
-      {sync.error && <Notice tone="error" testId="sync-result">{sync.error}</Notice>}
+      {sync.done && (
+        <Notice tone="ok" testId="sync-result">
+          {sync.done}
+        </Notice>
+      )}
+      {sync.error && (
+        <Notice tone="error" testId="sync-result">
+          {sync.error}
+        </Notice>
+      )}
       {save.error && <Notice tone="error">{save.error}</Notice>}
       {!readOnly && (
         <div>

@@ -9,7 +9,9 @@ export function TrainingFilter({ value, onChange }: { value: TrainingId | ''; on
       <select value={value} onChange={(event) => onChange(event.currentTarget.value as TrainingId | '')}>
         <option value="">All</option>
         {TRAININGS.map((item) => (
-          <option key={item.id} value={item.id}>{item.name}</option>
+          <option key={item.id} value={item.id}>
+            {item.name}
+          </option>
         ))}
       </select>
     </label>

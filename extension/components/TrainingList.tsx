@@ -4,7 +4,11 @@ import { providerName } from '../utils/providers.ts'
 import { StatusPill } from './StatusPill.tsx'
 
 /** An employee's trainings: status, progress and, for each selected campaign, whether it is done. */
-export function TrainingList({ trainings, showPortal = false, mainPortal = null }: {
+export function TrainingList({
+  trainings,
+  showPortal = false,
+  mainPortal = null,
+}: {
   trainings: MyTrainings
   showPortal?: boolean
   /** The portal the page already links to prominently; not repeated per training. */
@@ -24,7 +28,11 @@ export function TrainingList({ trainings, showPortal = false, mainPortal = null 
             <div class="spread">
               <h3 style="margin:0">{name}</h3>
               <span class="row">
-                {progress && <span class="muted" aria-label={`${training.completed} of ${training.required} done`}>{progress}</span>}
+                {progress && (
+                  <span class="muted" aria-label={`${training.completed} of ${training.required} done`}>
+                    {progress}
+                  </span>
+                )}
                 <StatusPill status={training.status} />
               </span>
             </div>
@@ -37,7 +45,11 @@ export function TrainingList({ trainings, showPortal = false, mainPortal = null 
                 ))}
               </ul>
             )}
-            {training.status === 'not_enrolled' && <p class="muted" style="margin:0.4rem 0 0">Not enrolled yet: nothing to do until you are.</p>}
+            {training.status === 'not_enrolled' && (
+              <p class="muted" style="margin:0.4rem 0 0">
+                Not enrolled yet: nothing to do until you are.
+              </p>
+            )}
             {showPortal && portal && portal !== mainPortal && training.status === 'non_compliant' && provider && (
               <p style="margin:0.5rem 0 0">
                 <a class="button primary" href={portal} target="_blank" rel="noreferrer">

@@ -1,4 +1,9 @@
-import type { ConnectField as ConnectFieldType, CreatedToken as CreatedTokenType, Me as MeType, ProviderDescription as ProviderDescriptionType } from '../../shared/api.ts'
+import type {
+  ConnectField as ConnectFieldType,
+  CreatedToken as CreatedTokenType,
+  Me as MeType,
+  ProviderDescription as ProviderDescriptionType,
+} from '../../shared/api.ts'
 import { CONNECTION_STATUSES, PROVIDER_ID_PATTERN, ROLES, STATUSES, TRAINING_IDS } from '../../shared/constants.ts'
 import type {
   Campaign as CampaignType,

@@ -14,7 +14,8 @@ export function badgeFor(check: CheckResult | null, now: number): Badge {
   if (check.kind === 'unreachable') {
     const known = check.lastKnown?.trainings
     // Keep the last known count on the toolbar, in grey: the person still sees what was due.
-    if (known && known.due > 0) return { text: String(known.due), color: BADGE_COLORS.unknown, title: `trainproof: ${check.message} Last known: ${known.due} due.` }
+    if (known && known.due > 0)
+      return { text: String(known.due), color: BADGE_COLORS.unknown, title: `trainproof: ${check.message} Last known: ${known.due} due.` }
     return UNKNOWN(`trainproof: ${check.message}`)
   }
   if (check.kind === 'staff') {
@@ -29,7 +30,11 @@ export function badgeFor(check: CheckResult | null, now: number): Badge {
   if (plan.toDo.length === 0) {
     // Not enrolled anywhere yet: nothing the person can finish, so no alarm red; the admin must act.
     const what = plan.notEnrolled.length === 1 ? '1 training' : `${plan.notEnrolled.length} trainings`
-    return { text: String(trainings.due), color: BADGE_COLORS.attention, title: `trainproof: you are not enrolled in ${what} yet; ask to be enrolled.` }
+    return {
+      text: String(trainings.due),
+      color: BADGE_COLORS.attention,
+      title: `trainproof: you are not enrolled in ${what} yet; ask to be enrolled.`,
+    }
   }
   const what = trainings.due === 1 ? '1 training is' : `${trainings.due} trainings are`
   return { text: String(trainings.due), color: BADGE_COLORS.due, title: `trainproof: ${what} due.` }

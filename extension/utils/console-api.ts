@@ -1,18 +1,14 @@
 import type { TrainingId } from '../../shared/constants.ts'
 import { Person } from './answers.ts'
 import { createDaemonClient, DaemonError, type DaemonClient } from './daemon-client.ts'
-import {
-  AuditEntry,
-  ComplianceHistory,
-  RecurrencePreview,
-  TrainingSettings,
-  type Recurrence,
-} from './console-schemas.ts'
+import { AuditEntry, ComplianceHistory, RecurrencePreview, TrainingSettings, type Recurrence } from './console-schemas.ts'
 import { array } from './guard.ts'
 import { daemonUrl, pairingToken } from './storage.ts'
 
 /** The console's own calls, on top of the daemon client, with the pairing the options page stored. */
-export function createConsoleApi(client: DaemonClient = createDaemonClient({ baseUrl: () => daemonUrl.getValue(), token: () => pairingToken.getValue() })) {
+export function createConsoleApi(
+  client: DaemonClient = createDaemonClient({ baseUrl: () => daemonUrl.getValue(), token: () => pairingToken.getValue() }),
+) {
   const id = encodeURIComponent
   return {
     client,

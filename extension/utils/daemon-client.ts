@@ -1,7 +1,19 @@
 import type { PutTrainingBody } from '../../shared/api.ts'
 import { API_BASE, type Role, type Status, type TrainingId } from '../../shared/constants.ts'
 import { AuthMethods, Grant, IssuedToken, OidcStart, TokenInfo } from './access-shapes.ts'
-import { AuthorizeAnswer, Campaign, Connection, CreatedToken, ErrorBody, Me, MyTrainings, Person, ProviderDescription, SyncRun, TrainingConfig } from './answers.ts'
+import {
+  AuthorizeAnswer,
+  Campaign,
+  Connection,
+  CreatedToken,
+  ErrorBody,
+  Me,
+  MyTrainings,
+  Person,
+  ProviderDescription,
+  SyncRun,
+  TrainingConfig,
+} from './answers.ts'
 import { daemonCode, type AnyErrorCode } from './error-codes.ts'
 import { array, type Guard } from './guard.ts'
 
@@ -64,7 +76,11 @@ export function createDaemonClient(options: DaemonClientOptions) {
     if (call.body !== undefined) headers['content-type'] = 'application/json'
     let response: Response
     try {
-      response = await doFetch(url, { method: call.method ?? 'GET', headers, body: call.body === undefined ? null : JSON.stringify(call.body) })
+      response = await doFetch(url, {
+        method: call.method ?? 'GET',
+        headers,
+        body: call.body === undefined ? null : JSON.stringify(call.body),
+      })
     } catch (error) {
       throw new DaemonError(
         'unreachable',
@@ -78,7 +94,10 @@ export function createDaemonClient(options: DaemonClientOptions) {
     if (guard === null) return undefined as T
     const answer: unknown = await response.json().catch(() => undefined)
     if (!guard(answer)) {
-      throw new DaemonError('bad_response', `The daemon's answer to ${path} was not what this extension expects. Update the extension or the daemon.`)
+      throw new DaemonError(
+        'bad_response',
+        `The daemon's answer to ${path} was not what this extension expects. Update the extension or the daemon.`,
+      )
     }
     return answer
   }
@@ -114,7 +133,8 @@ export function createDaemonClient(options: DaemonClientOptions) {
     providers: () => request(array(ProviderDescription), '/providers'),
     /** A typed-in connect (`POST /connections`): the provider id plus the fields its description lists. */
     connect: (body: ConnectBody) => request(Connection, '/connections', { method: 'POST', body }),
-    renew: (connectionId: string, body: ConnectBody) => request(Connection, `/connections/${id(connectionId)}/credentials`, { method: 'PUT', body }),
+    renew: (connectionId: string, body: ConnectBody) =>
+      request(Connection, `/connections/${id(connectionId)}/credentials`, { method: 'PUT', body }),
     oauthAuthorize: (provider: string, redirectUri: string) =>
       request(AuthorizeAnswer, `/connections/${id(provider)}/authorize`, { method: 'POST', body: { redirectUri } }),
     oauthCallback: (provider: string, body: { code: string; state: string; accountId?: string }) =>

@@ -5,7 +5,6 @@ export const TRAININGS: readonly { id: TrainingId; name: string }[] = TRAINING_I
 
 export const trainingName = (id: TrainingId) => TRAININGS.find((item) => item.id === id)?.name ?? id
 
-
 export { STATUS_LABELS, campaignStatusLabel, statusLabel } from '../../shared/status-words.ts'
 
 export const CONNECTION_LABELS: Record<Connection['status'], string> = {

@@ -4,7 +4,11 @@ import { RequestError } from './protocol.ts'
 export type RedirectContext = { who: string; retry: string; cancelled: string }
 
 /** Connecting a provider by signing in at it ("Huntress sign-in was cancelled, so nothing was connected."). */
-export const connectContext = (who: string): RedirectContext => ({ who, retry: 'Start connecting again.', cancelled: 'nothing was connected' })
+export const connectContext = (who: string): RedirectContext => ({
+  who,
+  retry: 'Start connecting again.',
+  cancelled: 'nothing was connected',
+})
 
 const OAUTH_ERRORS: Record<string, (context: RedirectContext) => string> = {
   access_denied: ({ who, cancelled }) => `${who} sign-in was cancelled, so ${cancelled}.`,
@@ -25,6 +29,7 @@ export function parseRedirect(redirected: string, expectedState: string, context
   const code = params.get('code')
   const state = params.get('state')
   if (state !== expectedState) throw new RequestError('invalid_state', `The sign-in answer belongs to another attempt. ${context.retry}`)
-  if (code === null || code === '') throw new RequestError('oauth_no_code', `${context.who} came back without an authorisation code. ${context.retry}`)
+  if (code === null || code === '')
+    throw new RequestError('oauth_no_code', `${context.who} came back without an authorisation code. ${context.retry}`)
   return { code, state }
 }

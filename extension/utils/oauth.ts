@@ -23,7 +23,11 @@ function choicesOf(error: DaemonError): AccountChoice[] {
 }
 
 /** Hands the code to the daemon; when the login sees several accounts, keeps it for the admin's choice. */
-async function finish(client: DaemonClient, provider: string, body: { code: string; state: string; accountId?: string }): Promise<Connection> {
+async function finish(
+  client: DaemonClient,
+  provider: string,
+  body: { code: string; state: string; accountId?: string },
+): Promise<Connection> {
   try {
     const connection = await client.oauthCallback(provider, body)
     await oauthChoice.setValue(null)
@@ -55,7 +59,10 @@ export async function connectOAuth(client: DaemonClient, provider: string, name:
   try {
     const { authorizeUrl, state } = await client.oauthAuthorize(provider, providerRedirectUri(provider))
     const redirected = await browser.identity.launchWebAuthFlow({ url: authorizeUrl, interactive: true }).catch((error: unknown) => {
-      throw new RequestError('oauth_window', `The ${name} sign-in window closed before it finished (${(error as Error)?.message ?? String(error)}).`)
+      throw new RequestError(
+        'oauth_window',
+        `The ${name} sign-in window closed before it finished (${(error as Error)?.message ?? String(error)}).`,
+      )
     })
     if (!redirected) throw new RequestError('oauth_window', `The ${name} sign-in window closed before it finished.`)
     redirect = parseRedirect(redirected, state, connectContext(name))

@@ -73,9 +73,31 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: AnyE
 export const CHANNEL = 'trainproof/v1'
 
 const KINDS: ReadonlySet<string> = new Set<Kind>([
-  'overview', 'pair', 'unpair', 'refresh', 'recheck', 'connections', 'connect', 'oauthStart', 'oauthChoose',
-  'campaigns', 'syncConnection', 'syncAll', 'trainings', 'putTraining', 'personnel', 'reset',
-  'authMethods', 'setDaemonUrl', 'signIn', 'signOut', 'tokens', 'revokeToken', 'grants', 'putGrant', 'deleteGrant',
+  'overview',
+  'pair',
+  'unpair',
+  'refresh',
+  'recheck',
+  'connections',
+  'connect',
+  'oauthStart',
+  'oauthChoose',
+  'campaigns',
+  'syncConnection',
+  'syncAll',
+  'trainings',
+  'putTraining',
+  'personnel',
+  'reset',
+  'authMethods',
+  'setDaemonUrl',
+  'signIn',
+  'signOut',
+  'tokens',
+  'revokeToken',
+  'grants',
+  'putGrant',
+  'deleteGrant',
 ])
 
 export function isEnvelope(message: unknown): message is Envelope {

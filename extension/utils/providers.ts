@@ -24,7 +24,9 @@ export function providerName(id: string): string {
 /** The connect form's starting values: each select's first option, everything else empty. */
 export function initialFields(description: ProviderDescription): Record<string, string> {
   if (description.connect.kind !== 'token') return {}
-  return Object.fromEntries(description.connect.fields.map((field) => [field.name, field.type === 'select' ? (field.options?.[0]?.value ?? '') : '']))
+  return Object.fromEntries(
+    description.connect.fields.map((field) => [field.name, field.type === 'select' ? (field.options?.[0]?.value ?? '') : '']),
+  )
 }
 
 /**

@@ -44,7 +44,8 @@ export function createHandlers(client: DaemonClient): Handlers {
     // The fallback for automation: a token pasted with the daemon's address, checked before it is kept.
     pair: async ({ daemonUrl: url, token }) => {
       const settings = await currentSettings()
-      if (!settings.allowTokenPaste) throw new RequestError('forbidden', 'Your organisation turned off pasting tokens: sign in with your company account.')
+      if (!settings.allowTokenPaste)
+        throw new RequestError('forbidden', 'Your organisation turned off pasting tokens: sign in with your company account.')
       const previous = { url: await daemonUrl.getValue(), token: await pairingToken.getValue(), id: await tokenId.getValue() }
       if (!settings.daemonUrlLocked) await daemonUrl.setValue(checkDaemonUrl(url))
       await pairingToken.setValue(token.trim())

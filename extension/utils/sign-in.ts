@@ -35,7 +35,10 @@ export async function signIn(client: DaemonClient): Promise<Me> {
   try {
     const { authorizeUrl, state } = await client.oidcStart(browser.identity.getRedirectURL(OIDC_REDIRECT_PATH))
     const redirected = await browser.identity.launchWebAuthFlow({ url: authorizeUrl, interactive: true }).catch((error: unknown) => {
-      throw new RequestError('sign_in_window', `The sign-in window closed before it finished (${(error as Error)?.message ?? String(error)}).`)
+      throw new RequestError(
+        'sign_in_window',
+        `The sign-in window closed before it finished (${(error as Error)?.message ?? String(error)}).`,
+      )
     })
     if (!redirected) throw new RequestError('sign_in_window', 'The sign-in window closed before it finished.')
     const answer = await client.oidcCallback(parseRedirect(redirected, state, CONTEXT))

@@ -43,21 +43,15 @@ export function apiRoutes(deps: Deps): Hono<Env> {
   const app = new Hono<Env>()
   app.use('*', guard(deps))
 
-  app.get('/accounts', (c) =>
-    scoped(c, 'accounts', () => paginate(c, [...tenant.accounts.values()], (a) => toAccount(a, tenant))),
-  )
-  app.get('/accounts/:id', (c) =>
-    scoped(c, 'accounts', () => one(tenant.accounts.get(c.req.param('id')), (a) => toAccount(a, tenant))),
-  )
+  app.get('/accounts', (c) => scoped(c, 'accounts', () => paginate(c, [...tenant.accounts.values()], (a) => toAccount(a, tenant))))
+  app.get('/accounts/:id', (c) => scoped(c, 'accounts', () => one(tenant.accounts.get(c.req.param('id')), (a) => toAccount(a, tenant))))
   app.get('/accounts/:id/assignments', (c) =>
     scoped(c, 'assignments', () => {
       if (!tenant.accounts.has(c.req.param('id'))) return notFound('account')
       return paginate(c, tenant.assignmentsOf(c.req.param('id')), toAssignment)
     }),
   )
-  app.get('/assignments/:id', (c) =>
-    scoped(c, 'assignments', () => one(tenant.assignments.get(c.req.param('id')), toAssignment)),
-  )
+  app.get('/assignments/:id', (c) => scoped(c, 'assignments', () => one(tenant.assignments.get(c.req.param('id')), toAssignment)))
   app.get('/assignments/:id/learners', (c) =>
     scoped(c, 'learners', () => {
       const ids = tenant.enrollments.get(c.req.param('id'))
@@ -79,8 +73,7 @@ function guard(deps: Deps) {
   const windows = new Map<string, number[]>()
   return async (c: Context<Env>, next: () => Promise<void>) => {
     if (!c.req.header('user-agent')?.trim()) return jsonApiError(400, 'Bad Request', 'A User-Agent header is required.')
-    if (!(c.req.header('accept') ?? '').includes(JSON_API))
-      return jsonApiError(406, 'Not Acceptable', `Send Accept: ${JSON_API}.`)
+    if (!(c.req.header('accept') ?? '').includes(JSON_API)) return jsonApiError(406, 'Not Acceptable', `Send Accept: ${JSON_API}.`)
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
     const token = bearer ? deps.oauth.verifyAccess(bearer) : null
     if (!token) {

@@ -30,9 +30,7 @@ export class CertificateLinks {
 
 /** A one-page PDF that any reader opens, naming the learner and the assignment. */
 export function certificatePdf(lines: readonly string[]): Uint8Array {
-  const text = lines
-    .map((line, index) => `${index === 0 ? '' : '0 -26 Td '}(${pdfText(line)}) Tj`)
-    .join('\n')
+  const text = lines.map((line, index) => `${index === 0 ? '' : '0 -26 Td '}(${pdfText(line)}) Tj`).join('\n')
   const stream = `BT /F1 16 Tf 72 720 Td\n${text}\nET`
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',

@@ -13,15 +13,7 @@ type AuthorizeRequest = {
 
 type Checked = { ok: true; request: AuthorizeRequest } | { ok: false; response: Response }
 
-const AUTHORIZE_PARAMS = [
-  'response_type',
-  'client_id',
-  'redirect_uri',
-  'scope',
-  'state',
-  'code_challenge',
-  'code_challenge_method',
-]
+const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']
 
 /**
  * `/oauth/authorize` (an approve page, or `approve=1|0` for tests) and `/oauth/token`
@@ -59,8 +51,7 @@ export function oauthRoutes(state: OAuthState): Hono {
         : grantType === 'refresh_token'
           ? state.refresh(client, form)
           : null
-    if (result === null)
-      return tokenError(c, { status: 400, error: 'unsupported_grant_type', description: 'Unsupported grant_type.' })
+    if (result === null) return tokenError(c, { status: 400, error: 'unsupported_grant_type', description: 'Unsupported grant_type.' })
     if (!result.ok) return tokenError(c, result.failure)
     c.header('cache-control', 'no-store')
     return c.json(result.body)

@@ -69,8 +69,7 @@ export class OAuthState {
   authenticate(form: URLSearchParams, authorization: string | undefined): OAuthClient | OAuthFailure {
     const basic = parseBasic(authorization)
     const bodySecret = form.get('client_secret')
-    if (basic && bodySecret !== null)
-      return { status: 400, error: 'invalid_request', description: 'Use one client authentication method.' }
+    if (basic && bodySecret !== null) return { status: 400, error: 'invalid_request', description: 'Use one client authentication method.' }
     if (basic && form.has('client_id') && form.get('client_id') !== basic.id)
       return { status: 400, error: 'invalid_request', description: 'client_id does not match the authenticated client.' }
     const id = basic?.id ?? form.get('client_id')
@@ -89,8 +88,7 @@ export class OAuthState {
 
   exchangeCode(client: OAuthClient, form: URLSearchParams): Result {
     const [codeValue, redirectUri, verifier] = ['code', 'redirect_uri', 'code_verifier'].map((key) => form.get(key))
-    if (!codeValue || !redirectUri || !verifier)
-      return fail(400, 'invalid_request', 'code, redirect_uri and code_verifier are required.')
+    if (!codeValue || !redirectUri || !verifier) return fail(400, 'invalid_request', 'code, redirect_uri and code_verifier are required.')
     const code = this.codes.get(codeValue)
     if (!code || code.clientId !== client.clientId) return invalidGrant('The authorization code is invalid.')
     if (code.used) {
@@ -142,8 +140,7 @@ export class OAuthState {
       if (holder.scope) holder.scope = holder.scope.filter((item) => item !== scope)
       if (holder.scopes) holder.scopes = holder.scopes.filter((item) => item !== scope)
     }
-    for (const map of [this.clients, this.codes, this.accessTokens, this.refreshTokens])
-      for (const entry of map.values()) strip(entry)
+    for (const map of [this.clients, this.codes, this.accessTokens, this.refreshTokens]) for (const entry of map.values()) strip(entry)
   }
 
   /** Current refresh tokens that still work. */

@@ -24,7 +24,11 @@ export function seedWorkedExample(fake: HuntressFake, domain = 'example.com'): W
   }
   const person = (name: string) =>
     // Capitalised as a person's name is in Huntress (the KnowBe4 fake seeds the same people so).
-    tenant.addLearner(account.id, { firstName: name.charAt(0).toUpperCase() + name.slice(1), lastName: 'Example', email: `${name}@${domain}` })
+    tenant.addLearner(account.id, {
+      firstName: name.charAt(0).toUpperCase() + name.slice(1),
+      lastName: 'Example',
+      email: `${name}@${domain}`,
+    })
   const learners = { astronaut: person('astronaut'), wizard: person('wizard'), hero: person('hero'), ninja: person('ninja') }
   const { a, b, c } = assignments
   const done = (assignment: FakeAssignment, learner: FakeLearner, day: number) =>

@@ -2,14 +2,7 @@ export type AccountType = 'paid' | 'sandbox' | 'demo'
 export type AssignmentStatus = 'draft' | 'staged' | 'launching' | 'in-progress' | 'completed' | 'canceled'
 export type LearnerStatus = 'active' | 'inactive'
 
-export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
-  'draft',
-  'staged',
-  'launching',
-  'in-progress',
-  'completed',
-  'canceled',
-]
+export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['draft', 'staged', 'launching', 'in-progress', 'completed', 'canceled']
 
 export type FakeAccount = {
   id: string
@@ -86,10 +79,7 @@ export class HuntressTenant {
     return account
   }
 
-  addAssignment(
-    accountId: string,
-    input: Partial<Omit<FakeAssignment, 'id' | 'accountId'>> & { id?: string } = {},
-  ): FakeAssignment {
+  addAssignment(accountId: string, input: Partial<Omit<FakeAssignment, 'id' | 'accountId'>> & { id?: string } = {}): FakeAssignment {
     this.requireAccount(accountId)
     const assignment: FakeAssignment = {
       id: input.id ?? this.nextId('asg'),
@@ -109,10 +99,7 @@ export class HuntressTenant {
     return assignment
   }
 
-  addLearner(
-    accountId: string,
-    input: Partial<Omit<FakeLearner, 'id' | 'accountId'>> & { email: string; id?: string },
-  ): FakeLearner {
+  addLearner(accountId: string, input: Partial<Omit<FakeLearner, 'id' | 'accountId'>> & { email: string; id?: string }): FakeLearner {
     this.requireAccount(accountId)
     const learner: FakeLearner = {
       id: input.id ?? this.nextId('lrn'),

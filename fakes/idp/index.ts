@@ -47,8 +47,7 @@ export type IdTokenTamper = {
 }
 
 /** `https://<32 letters a-p>.chromiumapp.org/…` (Chrome, Edge) or `https://<id>.extensions.allizom.org/…` (Firefox). */
-export const EXTENSION_REDIRECT =
-  /^https:\/\/([a-p]{32}\.chromiumapp\.org|[a-z0-9-]+\.extensions\.allizom\.org)\/[^\s#]*$/
+export const EXTENSION_REDIRECT = /^https:\/\/([a-p]{32}\.chromiumapp\.org|[a-z0-9-]+\.extensions\.allizom\.org)\/[^\s#]*$/
 
 const PLACEHOLDER_REDIRECT = `https://${'a'.repeat(32)}.chromiumapp.org/`
 
@@ -94,9 +93,7 @@ function configuration(opts: IdpOptions, key: SigningKey): Configuration {
     adapter: memoryAdapter(),
     clients: opts.clients.map((c) => ({
       client_id: c.clientId,
-      ...(c.clientSecret === undefined
-        ? { token_endpoint_auth_method: 'none' }
-        : { client_secret: c.clientSecret }),
+      ...(c.clientSecret === undefined ? { token_endpoint_auth_method: 'none' } : { client_secret: c.clientSecret }),
       redirect_uris: c.redirectUris === 'any-extension' ? [PLACEHOLDER_REDIRECT] : c.redirectUris,
       grant_types: ['authorization_code'],
       response_types: ['code'],

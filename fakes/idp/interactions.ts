@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
 import type { IdpUser } from './index.ts'
 
-export const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+export const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = []
@@ -46,12 +45,7 @@ function send(res: ServerResponse, status: number, html: string) {
  * straight through when the authorization request names a known person in `login_hint`. Consent
  * is implied (see `grantEverything`).
  */
-export async function handleInteraction(
-  provider: Provider,
-  users: IdpUser[],
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+export async function handleInteraction(provider: Provider, users: IdpUser[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://idp')
   const [, , uid, action] = url.pathname.split('/')
   try {
@@ -72,12 +66,7 @@ export async function handleInteraction(
       if (req.method === 'POST') return send(res, 400, '<p>Unknown person.</p>')
       return send(res, 200, loginPage(details.uid, String(details.params.client_id), users))
     }
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: user.email.toLowerCase() } },
-      { mergeWithLastSubmission: false },
-    )
+    await provider.interactionFinished(req, res, { login: { accountId: user.email.toLowerCase() } }, { mergeWithLastSubmission: false })
   } catch {
     send(res, 400, '<p>This sign-in has expired or is unknown. Start again from the application.</p>')
   }

@@ -98,12 +98,21 @@ export type FaultOutcome =
 
 /** Carries out a fault in a provider's dialect (waits happen here; the fake writes the answer). */
 export async function resolveFault(fault: Fault, dialect: FaultDialect): Promise<FaultOutcome> {
-  const answer = (status: number, body: string, headers: Record<string, string> = {}): FaultOutcome => ({ do: 'answer', status, body, headers })
+  const answer = (status: number, body: string, headers: Record<string, string> = {}): FaultOutcome => ({
+    do: 'answer',
+    status,
+    body,
+    headers,
+  })
   switch (fault.kind) {
     case 'status':
       return answer(fault.status, dialect.error(fault.status, fault.message))
     case 'rate_limit':
-      return answer(429, dialect.rateLimited, fault.retryAfter === undefined || fault.retryAfter === null ? {} : { 'retry-after': String(fault.retryAfter) })
+      return answer(
+        429,
+        dialect.rateLimited,
+        fault.retryAfter === undefined || fault.retryAfter === null ? {} : { 'retry-after': String(fault.retryAfter) },
+      )
     case 'malformed_json':
       return answer(200, dialect.malformed)
     case 'bad_shape':

@@ -123,8 +123,7 @@ export class KnowBe4Tenant {
   }
 
   user(ref: number | string | FakeUser): FakeUser {
-    const found =
-      typeof ref === 'object' ? ref : typeof ref === 'number' ? this.users.get(ref) : this.byEmail.get(ref.toLowerCase())
+    const found = typeof ref === 'object' ? ref : typeof ref === 'number' ? this.users.get(ref) : this.byEmail.get(ref.toLowerCase())
     if (!found) throw new Error(`fake KnowBe4: no user ${String(ref)}`)
     return found
   }
@@ -169,9 +168,7 @@ export class KnowBe4Tenant {
   enroll(input: EnrollInput): FakeEnrollment[] {
     const campaign = this.campaign(input.campaign)
     const userId = input.user === null ? null : this.user(input.user).id
-    const content = input.modules
-      ? input.modules.map((name) => this.module(campaign, name))
-      : campaign.content
+    const content = input.modules ? input.modules.map((name) => this.module(campaign, name)) : campaign.content
     const status = input.status ?? (input.completedAt ? 'Passed' : 'Not Started')
     return content.map((item) =>
       this.addEnrollment({

@@ -72,11 +72,7 @@ export function renderCampaign(campaign: FakeCampaign, withPercentage: boolean):
 
 export type EnrollmentFlags = { campaignId: boolean; storePurchaseId: boolean; employeeNumber: boolean }
 
-export function renderEnrollment(
-  tenant: KnowBe4Tenant,
-  row: FakeEnrollment,
-  flags: EnrollmentFlags,
-): Record<string, unknown> {
+export function renderEnrollment(tenant: KnowBe4Tenant, row: FakeEnrollment, flags: EnrollmentFlags): Record<string, unknown> {
   const user = row.userId === null ? undefined : tenant.users.get(row.userId)
   const campaign = tenant.campaigns.get(row.campaignId)
   return {

@@ -36,7 +36,13 @@ export type AppUnderTest = {
  */
 export async function appUnderTest(providers?: ProviderRegistry): Promise<AppUnderTest> {
   const dataDir = await mkdtemp(join(tmpdir(), 'trainproof-routes-'))
-  const config = loadConfig({ TRAINPROOF_PORT: String(PORT), TRAINPROOF_DATA_DIR: dataDir, TRAINPROOF_ADMIN_TOKEN: ADMIN, TRAINPROOF_SCHEDULER: '0', TRAINPROOF_LOG_LEVEL: 'silent' })
+  const config = loadConfig({
+    TRAINPROOF_PORT: String(PORT),
+    TRAINPROOF_DATA_DIR: dataDir,
+    TRAINPROOF_ADMIN_TOKEN: ADMIN,
+    TRAINPROOF_SCHEDULER: '0',
+    TRAINPROOF_LOG_LEVEL: 'silent',
+  })
   const log = createLogger('silent')
   const now = () => new Date(NOW)
   await ensureDataDir(dataDir)
@@ -48,7 +54,22 @@ export async function appUnderTest(providers?: ProviderRegistry): Promise<AppUnd
   const sync = new SyncService({ store, log, sessions, certificates, now: () => now().getTime() })
   const rechecks = new Rechecks({ store, sessions, certificates, log }, () => now().getTime())
   const activity = new TokenActivity(store, now)
-  const deps: Deps = { config, store, vault, log, providers: registry, sync, sessions, certificates, rechecks, port: () => PORT, version: 'test', now, activity, oidc: null }
+  const deps: Deps = {
+    config,
+    store,
+    vault,
+    log,
+    providers: registry,
+    sync,
+    sessions,
+    certificates,
+    rechecks,
+    port: () => PORT,
+    version: 'test',
+    now,
+    activity,
+    oidc: null,
+  }
   const app = createApp(deps)
   return {
     dataDir,
@@ -58,7 +79,9 @@ export async function appUnderTest(providers?: ProviderRegistry): Promise<AppUnd
       const headers = new Headers({ host: `127.0.0.1:${PORT}` })
       if (token !== null) headers.set('authorization', `Bearer ${token}`)
       if (json !== undefined) headers.set('content-type', 'application/json')
-      return Promise.resolve(app.request(`/api/v1${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) }))
+      return Promise.resolve(
+        app.request(`/api/v1${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) }),
+      )
     },
     async close() {
       await sync.stop()
@@ -69,17 +92,43 @@ export async function appUnderTest(providers?: ProviderRegistry): Promise<AppUnd
 
 /** Adds a KnowBe4 connection with one campaign, serving Security Awareness, and a compliant person (sealed secret included). */
 export async function seedConnection(deps: Deps, id = 'c1'): Promise<void> {
-  await deps.store.update((db) => {
-    db.connections.push({ id, provider: 'knowbe4', label: 'KnowBe4 (us)', status: 'connected', lastSyncAt: null, lastError: null, createdAt: NOW.toISOString(), settings: { region: 'us' }, sealed: deps.vault.seal({ apiKey: 'k' }, id) })
-    db.campaigns.push({ id: `${id}:1`, connectionId: id, externalId: '1', name: 'Basics 2026', status: 'In Progress', importable: true, notImportableReason: null })
-    db.trainings.security_awareness = { id: 'security_awareness', connectionId: id, campaignIds: [`${id}:1`] }
-    const person = StoredPerson.parse({ email: 'ann@example.com', name: 'Ann', seenBy: [id], records: {} })
-    person.records.security_awareness = StoredRecord.parse({
-      status: 'compliant', completed: 1, required: 1, compliantAt: '2026-03-05T09:00:00.000Z', sticky: true,
-      campaigns: [{ id: `${id}:1`, name: 'Basics 2026', completed: true, completedAt: '2026-03-05T09:00:00.000Z' }],
-      evidence: [{ campaignId: `${id}:1`, module: 'm1', enrollmentId: 'e1', completedAt: '2026-03-05T09:00:00.000Z' }],
-      evaluatedAt: '2026-03-06T02:00:00.000Z', connectionId: id,
-    })
-    db.people[person.email] = person
-  }, { people: 'all' })
+  await deps.store.update(
+    (db) => {
+      db.connections.push({
+        id,
+        provider: 'knowbe4',
+        label: 'KnowBe4 (us)',
+        status: 'connected',
+        lastSyncAt: null,
+        lastError: null,
+        createdAt: NOW.toISOString(),
+        settings: { region: 'us' },
+        sealed: deps.vault.seal({ apiKey: 'k' }, id),
+      })
+      db.campaigns.push({
+        id: `${id}:1`,
+        connectionId: id,
+        externalId: '1',
+        name: 'Basics 2026',
+        status: 'In Progress',
+        importable: true,
+        notImportableReason: null,
+      })
+      db.trainings.security_awareness = { id: 'security_awareness', connectionId: id, campaignIds: [`${id}:1`] }
+      const person = StoredPerson.parse({ email: 'ann@example.com', name: 'Ann', seenBy: [id], records: {} })
+      person.records.security_awareness = StoredRecord.parse({
+        status: 'compliant',
+        completed: 1,
+        required: 1,
+        compliantAt: '2026-03-05T09:00:00.000Z',
+        sticky: true,
+        campaigns: [{ id: `${id}:1`, name: 'Basics 2026', completed: true, completedAt: '2026-03-05T09:00:00.000Z' }],
+        evidence: [{ campaignId: `${id}:1`, module: 'm1', enrollmentId: 'e1', completedAt: '2026-03-05T09:00:00.000Z' }],
+        evaluatedAt: '2026-03-06T02:00:00.000Z',
+        connectionId: id,
+      })
+      db.people[person.email] = person
+    },
+    { people: 'all' },
+  )
 }

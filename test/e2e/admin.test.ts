@@ -72,9 +72,9 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     expect(configs.find((config) => config.id === 'hipaa')!.campaignIds).toHaveLength(1)
     await popup.reload()
     await popup.getByRole('tab', { name: 'Trainings' }).click()
-    await expect.poll(() => textOf(popup.locator('form[data-training="security_awareness"] li', { hasText: 'Campaign A' })), POLL).toContain(
-      'Also counts for HIPAA.',
-    )
+    await expect
+      .poll(() => textOf(popup.locator('form[data-training="security_awareness"] li', { hasText: 'Campaign A' })), POLL)
+      .toContain('Also counts for HIPAA.')
     await popup.close()
   })
 
@@ -98,12 +98,16 @@ describe('admin popup: connect KnowBe4, tick campaigns, sync, reset (and a revie
     await popup.getByLabel('Filter people').fill('astro')
     await expect.poll(() => popup.getByTestId('person').count(), POLL).toBe(1)
     await popup.getByRole('button', { name: 'Reset Security Awareness for astronaut@example.com' }).click()
-    await expect.poll(() => textOf(popup.getByTestId('confirm-reset')), POLL).toContain('Reset Security Awareness for astronaut@example.com?')
+    await expect
+      .poll(() => textOf(popup.getByTestId('confirm-reset')), POLL)
+      .toContain('Reset Security Awareness for astronaut@example.com?')
     // Enter pressed by habit must not reset: Cancel has the focus.
     await expect.poll(() => popup.evaluate(() => document.activeElement?.textContent?.trim()), POLL).toBe('Cancel')
     await popup.getByTestId('confirm-reset').getByRole('button', { name: 'Reset' }).click()
 
-    await expect.poll(() => textOf(popup.getByTestId('reset-result')), POLL).toContain('Security Awareness was reset for astronaut@example.com')
+    await expect
+      .poll(() => textOf(popup.getByTestId('reset-result')), POLL)
+      .toContain('Security Awareness was reset for astronaut@example.com')
     const astronaut = await json<Person>(daemon.api('/personnel/astronaut@example.com'))
     expect(astronaut.trainings.security_awareness).toMatchObject({ sticky: false })
     expect(astronaut.trainings.security_awareness.status).not.toBe('compliant')

@@ -58,7 +58,9 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     await browser.pair(daemon.url, ADMIN_TOKEN)
     page = await browser.open('console.html', { width: 1280, height: 900 })
     const count = page.getByTestId('people-count')
-    await timed('load-all', () => expect.poll(() => textOf(count), SLOW).toBe(`${PEOPLE.toLocaleString('en-GB')} of ${PEOPLE.toLocaleString('en-GB')} people`))
+    await timed('load-all', () =>
+      expect.poll(() => textOf(count), SLOW).toBe(`${PEOPLE.toLocaleString('en-GB')} of ${PEOPLE.toLocaleString('en-GB')} people`),
+    )
     const drawn = await page.getByTestId('console-person').count()
     expect(drawn).toBeGreaterThan(10)
     expect(drawn).toBeLessThan(100)
@@ -79,15 +81,20 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     await page.getByLabel('Status').selectOption('compliant')
     expect(compliant).toBeGreaterThan(PEOPLE / 2)
     await expect.poll(() => textOf(count), SLOW).toBe(`${compliant.toLocaleString('en-GB')} of ${PEOPLE.toLocaleString('en-GB')} people`)
-    const statuses = await page.locator('[data-testid="console-person"] [data-training="security_awareness"] .pill').evaluateAll((pills) =>
-      pills.map((pill) => pill.getAttribute('data-status')),
-    )
+    const statuses = await page
+      .locator('[data-testid="console-person"] [data-training="security_awareness"] .pill')
+      .evaluateAll((pills) => pills.map((pill) => pill.getAttribute('data-status')))
     expect(new Set(statuses)).toEqual(new Set(['compliant']))
 
     // Sorting by the training's status puts people who have not started first.
     await page.getByLabel('Status').selectOption('')
-    await page.getByRole('columnheader', { name: /Security Awareness/ }).getByRole('button').click()
-    await expect.poll(() => page.locator('[data-testid="console-person"]').first().locator('.pill').getAttribute('data-status'), SLOW).toBe('non_compliant')
+    await page
+      .getByRole('columnheader', { name: /Security Awareness/ })
+      .getByRole('button')
+      .click()
+    await expect
+      .poll(() => page.locator('[data-testid="console-person"]').first().locator('.pill').getAttribute('data-status'), SLOW)
+      .toBe('non_compliant')
     expect(await textOf(page.locator('[data-testid="console-person"]').first().locator('.pill'))).toBe('Not started')
   })
 
@@ -96,7 +103,9 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     const chart = page.getByTestId('compliance-chart')
     await expect.poll(() => chart.locator('canvas').count(), SLOW).toBe(1)
     // One line per configured training, and the summary agrees with the daemon.
-    await expect.poll(() => textOf(page.locator('table.summary tr[data-training="security_awareness"]')), SLOW).toMatch(/Security Awareness\s+[\d,]+\s+100,000\s+[\d.]+ %/)
+    await expect
+      .poll(() => textOf(page.locator('table.summary tr[data-training="security_awareness"]')), SLOW)
+      .toMatch(/Security Awareness\s+[\d,]+\s+100,000\s+[\d.]+ %/)
     const painted = await chart.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
       let inked = 0
@@ -142,20 +151,30 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
 
     // Compliant before 30 May 2026 → due at once under "6 months after".
     const preview = await json<{ resets: { email: string; at: string }[] }>(
-      daemon.api('/trainings/security_awareness/recurrence/preview', { method: 'POST', json: { recurrence: { kind: 'rolling', months: 6 } } }),
+      daemon.api('/trainings/security_awareness/recurrence/preview', {
+        method: 'POST',
+        json: { recurrence: { kind: 'rolling', months: 6 } },
+      }),
     )
     const atOnce = preview.resets.filter((reset) => reset.at === NOW).length
     expect(atOnce).toBeGreaterThan(0)
     const dialog = page.getByTestId('confirm-recurrence')
-    await expect.poll(() => textOf(dialog), SLOW).toContain(`This rule resets ${atOnce.toLocaleString('en-GB')} people of Security Awareness as soon as it is saved`)
+    await expect
+      .poll(() => textOf(dialog), SLOW)
+      .toContain(`This rule resets ${atOnce.toLocaleString('en-GB')} people of Security Awareness as soon as it is saved`)
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()), SLOW).toBe('Cancel')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
-    const security = async () => (await json<{ id: string; recurrence?: object; graceDays?: number }[]>(daemon.api('/trainings'))).find((item) => item.id === 'security_awareness')!
+    const security = async () =>
+      (await json<{ id: string; recurrence?: object; graceDays?: number }[]>(daemon.api('/trainings'))).find(
+        (item) => item.id === 'security_awareness',
+      )!
     expect((await security()).recurrence ?? { kind: 'none' }).toMatchObject({ kind: 'none' })
 
     await form.getByRole('button', { name: 'Save rule' }).click()
     await dialog.getByRole('button', { name: 'Save and reset them' }).click()
-    await expect.poll(() => textOf(page.getByTestId('recurrence-result')), SLOW).toContain('Saved the retraining rule of Security Awareness')
+    await expect
+      .poll(() => textOf(page.getByTestId('recurrence-result')), SLOW)
+      .toContain('Saved the retraining rule of Security Awareness')
     expect(await security()).toMatchObject({ id: 'security_awareness', recurrence: { kind: 'rolling', months: 6 }, graceDays: 30 })
   })
 

@@ -51,14 +51,23 @@ export type Browser = {
 }
 
 /** Headless Debian Chromium with the built extension loaded, in a fresh profile. */
-export async function launchBrowser(extensionDir: string, options: { colorScheme?: 'light' | 'dark'; args?: string[] } = {}): Promise<Browser> {
+export async function launchBrowser(
+  extensionDir: string,
+  options: { colorScheme?: 'light' | 'dark'; args?: string[] } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'trainproof-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     colorScheme: options.colorScheme ?? 'light',
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: ['--headless=new', `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--disable-gpu', ...(options.args ?? [])],
+    args: [
+      '--headless=new',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--disable-gpu',
+      ...(options.args ?? []),
+    ],
   })
   const worker: Worker =
     context.serviceWorkers().find((item) => item.url().includes(CHROME_EXTENSION_ID)) ??
@@ -80,7 +89,8 @@ export async function launchBrowser(extensionDir: string, options: { colorScheme
   }
   const send: Browser['send'] = async (kind, args) =>
     (await probePage()).evaluate(
-      ([kind, args]) => (globalThis as unknown as { chrome: ChromeApi }).chrome.runtime.sendMessage({ channel: 'trainproof/v1', kind, args }),
+      ([kind, args]) =>
+        (globalThis as unknown as { chrome: ChromeApi }).chrome.runtime.sendMessage({ channel: 'trainproof/v1', kind, args }),
       [kind, args] as const,
     )
   return {

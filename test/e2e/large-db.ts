@@ -1,15 +1,47 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { z } from 'zod'
-import { emptyDb, StoredPerson, StoredRecord } from '../../daemon/store/schema.ts'
+import { emptyDb, type StoredPerson, type StoredRecord } from '../../daemon/store/schema.ts'
 
 export const LARGE_DOMAIN = 'example.org'
 const CONNECTION = 'kb4-large'
 const CAMPAIGN = `${CONNECTION}:1`
 const NOW = '2026-11-30T09:00:00.000Z'
 
-const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Alan', 'Barbara', 'Ken', 'Radia', 'Tim', 'Frances', 'Edsger', 'Hedy', 'Katherine', 'Dennis', 'Joan', 'Niklaus']
-const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Novak', 'Haddad', 'Silva', 'Kowalski', 'Nguyen', 'Brennan', 'Achterberg', 'Rossi', 'Mensah', 'Ivanova']
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Alan',
+  'Barbara',
+  'Ken',
+  'Radia',
+  'Tim',
+  'Frances',
+  'Edsger',
+  'Hedy',
+  'Katherine',
+  'Dennis',
+  'Joan',
+  'Niklaus',
+]
+const LAST = [
+  'Okafor',
+  'Lindqvist',
+  'Moreau',
+  'Tanaka',
+  'Novak',
+  'Haddad',
+  'Silva',
+  'Kowalski',
+  'Nguyen',
+  'Brennan',
+  'Achterberg',
+  'Rossi',
+  'Mensah',
+  'Ivanova',
+]
 
 /** A small seeded PRNG: the same seed gives the same people. */
 function random(seed: number): () => number {
@@ -32,10 +64,25 @@ function random(seed: number): () => number {
 export function writeLargeDb(dataDir: string, people: number, compliantShare = 0.7): { compliant: number } {
   const db = emptyDb()
   db.connections.push({
-    id: CONNECTION, provider: 'knowbe4', label: 'Example Org', status: 'connected', lastSyncAt: NOW, lastError: null,
-    createdAt: NOW, settings: { region: 'us' }, sealed: 'not-used-by-this-test',
+    id: CONNECTION,
+    provider: 'knowbe4',
+    label: 'Example Org',
+    status: 'connected',
+    lastSyncAt: NOW,
+    lastError: null,
+    createdAt: NOW,
+    settings: { region: 'us' },
+    sealed: 'not-used-by-this-test',
   })
-  db.campaigns.push({ id: CAMPAIGN, connectionId: CONNECTION, externalId: '1', name: 'Annual Training 2026', status: 'In Progress', importable: true, notImportableReason: null })
+  db.campaigns.push({
+    id: CAMPAIGN,
+    connectionId: CONNECTION,
+    externalId: '1',
+    name: 'Annual Training 2026',
+    status: 'In Progress',
+    importable: true,
+    notImportableReason: null,
+  })
   db.trainings.security_awareness = { id: 'security_awareness', connectionId: CONNECTION, campaignIds: [CAMPAIGN] }
   const next = random(14)
   const days = Array.from({ length: 300 }, (_, day) => new Date(Date.UTC(2026, 0, 1 + day, 12)).toISOString())
@@ -49,10 +96,16 @@ export function writeLargeDb(dataDir: string, people: number, compliantShare = 0
     const at = done ? days[Math.floor(next() * days.length)]! : null
     if (done) compliant++
     const record: z.input<typeof StoredRecord> = {
-      status: done ? 'compliant' : 'non_compliant', completed: done ? 1 : 0, required: 1, compliantAt: at, sticky: done,
+      status: done ? 'compliant' : 'non_compliant',
+      completed: done ? 1 : 0,
+      required: 1,
+      compliantAt: at,
+      sticky: done,
       campaigns: [{ id: CAMPAIGN, name: 'Annual Training 2026', completed: done, completedAt: at }],
       evidence: at ? [{ campaignId: CAMPAIGN, module: 'Module 1', enrollmentId: `e${index}`, completedAt: at }] : [],
-      evaluatedAt: NOW, connectionId: CONNECTION, certificates: [],
+      evaluatedAt: NOW,
+      connectionId: CONNECTION,
+      certificates: [],
     }
     const name = `${FIRST[index % FIRST.length]} ${LAST[Math.floor(index / FIRST.length) % LAST.length]}`
     const person: z.input<typeof StoredPerson> = { email, name, seenBy: [CONNECTION], records: { security_awareness: record } }

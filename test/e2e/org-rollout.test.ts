@@ -39,10 +39,27 @@ function canWritePolicy(): boolean {
 function selfSignedCertificate(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'cert.pem')
   const key = join(dir, 'key.pem')
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert,
-  ], { stdio: 'pipe' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'pipe' },
+  )
   return { cert, key }
 }
 
@@ -92,7 +109,11 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
       },
     })
     expect(daemon.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
-    const policy = { '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: { daemonUrl: daemon.url, signInRequired: true, supportContact: 'it-help@example.com' } } } }
+    const policy = {
+      '3rdparty': {
+        extensions: { [CHROME_EXTENSION_ID]: { daemonUrl: daemon.url, signInRequired: true, supportContact: 'it-help@example.com' } },
+      },
+    }
     writeFileSync(policyFile, JSON.stringify(policy))
   })
 
@@ -146,7 +167,9 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
     await expect.poll(() => textOf(popup.getByTestId('who')), POLL).toContain(EMPLOYEE)
     await expect.poll(() => textOf(popup.getByTestId('due-summary')), POLL).toContain('1 training is due')
     // Readable text: Chromium's own stylesheet for extension pages once shrank it to 10.5 px.
-    expect(await popup.getByTestId('due-summary').evaluate((element) => parseFloat(getComputedStyle(element).fontSize))).toBeGreaterThanOrEqual(14)
+    expect(
+      await popup.getByTestId('due-summary').evaluate((element) => parseFloat(getComputedStyle(element).fontSize)),
+    ).toBeGreaterThanOrEqual(14)
 
     // The admin signs in the same way (a role granted to their e-mail) and revokes the employee's token.
     const admin = await launch()
@@ -176,7 +199,9 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
     stopped = true
     await employee.send('refresh')
     await expect.poll(() => employee.badge(), POLL).toEqual({ text: '1', color: GREY })
-    await expect.poll(() => textOf(popup.getByTestId('stale')), POLL).toMatch(/Can't reach the trainproof daemon.*Showing what trainproof said/s)
+    await expect
+      .poll(() => textOf(popup.getByTestId('stale')), POLL)
+      .toMatch(/Can't reach the trainproof daemon.*Showing what trainproof said/s)
     expect(await textOf(popup.getByTestId('due-summary'))).toContain('1 training is due')
   })
 })

@@ -24,7 +24,12 @@ export async function startKnowBe4(): Promise<{ fake: KnowBe4Fake; example: Work
 
 /** The real daemon with both real adapters; Huntress points at its fake when one is given. */
 export function startDaemon(huntress?: HuntressFake): Promise<TestDaemon> {
-  const adapters = [knowbe4, ...(huntress ? [createHuntressAdapter({ clientId: huntress.client.clientId, clientSecret: huntress.client.clientSecret, baseUrl: huntress.url })] : [])]
+  const adapters = [
+    knowbe4,
+    ...(huntress
+      ? [createHuntressAdapter({ clientId: huntress.client.clientId, clientSecret: huntress.client.clientSecret, baseUrl: huntress.url })]
+      : []),
+  ]
   return startTestDaemon({ providers: new ProviderRegistry(adapters), providerClock })
 }
 
@@ -36,7 +41,9 @@ export async function json<T>(response: Response | Promise<Response>): Promise<T
 
 /** Connects KnowBe4 through the API (for tests whose subject is something else). */
 export async function connectKnowBe4(daemon: TestDaemon, fake: KnowBe4Fake): Promise<Connection> {
-  return json(daemon.api('/connections', { method: 'POST', json: { provider: 'knowbe4', region: 'us', apiToken: fake.token, baseUrl: fake.url } }))
+  return json(
+    daemon.api('/connections', { method: 'POST', json: { provider: 'knowbe4', region: 'us', apiToken: fake.token, baseUrl: fake.url } }),
+  )
 }
 
 /** Selects campaigns by name for a training, then syncs everything. */

@@ -14,7 +14,11 @@ describe('web-ext lint on the Firefox build', { timeout: 180_000 }, () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }))
 
   it('reports no errors', async () => {
-    execFileSync(join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', 'firefox'], { cwd: ROOT, env: { ...process.env, TRAINPROOF_EXT_OUT_DIR: out }, stdio: 'pipe' })
+    execFileSync(join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', 'firefox'], {
+      cwd: ROOT,
+      env: { ...process.env, TRAINPROOF_EXT_OUT_DIR: out },
+      stdio: 'pipe',
+    })
     const lint = await promisify(execFile)(
       join(ROOT, 'node_modules/.bin/web-ext'),
       ['lint', '--source-dir', join(out, 'firefox-mv2'), '--output', 'json', '--no-config-discovery'],

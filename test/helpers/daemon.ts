@@ -24,7 +24,14 @@ export type TestDaemon = Daemon & {
 
 /** A real daemon on 127.0.0.1:0 with its own data dir, the scheduler off and the admin token set. */
 export async function startTestDaemon(
-  options: { env?: Record<string, string>; providers?: ProviderRegistry; tuning?: HttpTuning; dataDir?: string; providerClock?: VirtualClock; now?: () => number | Date } = {},
+  options: {
+    env?: Record<string, string>
+    providers?: ProviderRegistry
+    tuning?: HttpTuning
+    dataDir?: string
+    providerClock?: VirtualClock
+    now?: () => number | Date
+  } = {},
 ): Promise<TestDaemon> {
   const providerClock = options.providerClock ?? new VirtualClock()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trainproof-test-'))
@@ -36,7 +43,12 @@ export async function startTestDaemon(
     TRAINPROOF_LOG_LEVEL: 'silent',
     ...options.env,
   })
-  const daemon = await startDaemon(config, { log: createLogger('silent'), providers: options.providers, tuning: { ...(options.tuning ?? FAST_RETRY), clock: providerClock }, clock: options.now ? () => +options.now!() : undefined })
+  const daemon = await startDaemon(config, {
+    log: createLogger('silent'),
+    providers: options.providers,
+    tuning: { ...(options.tuning ?? FAST_RETRY), clock: providerClock },
+    clock: options.now ? () => +options.now!() : undefined,
+  })
   const api = (path: string, init: RequestInit & { token?: string | null; json?: unknown } = {}) => {
     const { token = ADMIN_TOKEN, json, ...rest } = init
     const headers = new Headers(rest.headers)

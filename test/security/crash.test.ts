@@ -31,7 +31,16 @@ let post: string
 let kept: [string, string][] = []
 /** One whole sync in the child: provider requests, file events in the data dir, ms from the last answer to the end. */
 const perSync = { requests: 0, fileEvents: 0, commitMs: 0 }
-const figures = { points: 0, survived: 0, pre: 0, post: 0, mixed: 0, refusedToStart: 0, recordsLost: 0, byPhase: {} as Record<string, number> }
+const figures = {
+  points: 0,
+  survived: 0,
+  pre: 0,
+  post: 0,
+  mixed: 0,
+  refusedToStart: 0,
+  recordsLost: 0,
+  byPhase: {} as Record<string, number>,
+}
 
 /** What a sync may change, without the evaluation timestamps that differ from run to run. */
 function state(db: Db): string {
@@ -90,7 +99,9 @@ afterAll(async () => {
 })
 
 function recordsOf(people: Db['people']): [string, string][] {
-  return Object.values(people).flatMap((person) => Object.keys(person.records).map((training): [string, string] => [person.email, training]))
+  return Object.values(people).flatMap((person) =>
+    Object.keys(person.records).map((training): [string, string] => [person.email, training]),
+  )
 }
 
 function watchCount(dir: string, onEvent?: (count: number) => void) {
@@ -121,7 +132,14 @@ async function crashAt(trigger: Trigger): Promise<Outcome> {
   // node with tsx's loader, not the tsx CLI: the CLI runs the daemon in a child of its own, and a
   // SIGKILL of the CLI (which it cannot relay) would leave that daemon running.
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-    env: { ...process.env, TRAINPROOF_DATA_DIR: dir, TRAINPROOF_PORT: '0', TRAINPROOF_SCHEDULER: '0', TRAINPROOF_LOG_LEVEL: 'silent', TRAINPROOF_ADMIN_TOKEN: ADMIN },
+    env: {
+      ...process.env,
+      TRAINPROOF_DATA_DIR: dir,
+      TRAINPROOF_PORT: '0',
+      TRAINPROOF_SCHEDULER: '0',
+      TRAINPROOF_LOG_LEVEL: 'silent',
+      TRAINPROOF_ADMIN_TOKEN: ADMIN,
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   })
   const exited = new Promise((resolve) => child.on('exit', resolve))
@@ -141,7 +159,10 @@ async function crashAt(trigger: Trigger): Promise<Outcome> {
   }
   const events = watchCount(dir, (count) => trigger.kind === 'file' && count === trigger.n && kill())
   const connectionId = (JSON.parse(readFileSync(join(dir, 'trainproof.json'), 'utf8')) as Db).connections[0]!.id
-  const answered = await fetch(`${url}/api/v1/connections/${connectionId}/sync`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } })
+  const answered = await fetch(`${url}/api/v1/connections/${connectionId}/sync`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}` },
+  })
     .then((response) => response.ok)
     .catch(() => false)
   const commitMs = Date.now() - lastAnswerAt
@@ -193,8 +214,9 @@ async function restartAndCheck(dir: string, connectionId: string, answered: bool
 }
 
 /** Spread `count` kill points over 1..max. */
-const spread = (max: number, count: number) =>
-  [...new Set(Array.from({ length: Math.min(count, max) }, (_, index) => 1 + Math.round((index * (max - 1)) / Math.max(1, count - 1))))]
+const spread = (max: number, count: number) => [
+  ...new Set(Array.from({ length: Math.min(count, max) }, (_, index) => 1 + Math.round((index * (max - 1)) / Math.max(1, count - 1)))),
+]
 
 describe(`kill -9 during a sync of ${USERS} people`, () => {
   it('has enough requests, file events and commit time to crash in (an uninterrupted run in the child)', { timeout: 90_000 }, async () => {
@@ -249,7 +271,14 @@ describe('kill -9 during journal appends (resets)', () => {
       const dir = copyTemplate()
       try {
         const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-          env: { ...process.env, TRAINPROOF_DATA_DIR: dir, TRAINPROOF_PORT: '0', TRAINPROOF_SCHEDULER: '0', TRAINPROOF_LOG_LEVEL: 'silent', TRAINPROOF_ADMIN_TOKEN: ADMIN },
+          env: {
+            ...process.env,
+            TRAINPROOF_DATA_DIR: dir,
+            TRAINPROOF_PORT: '0',
+            TRAINPROOF_SCHEDULER: '0',
+            TRAINPROOF_LOG_LEVEL: 'silent',
+            TRAINPROOF_ADMIN_TOKEN: ADMIN,
+          },
           stdio: ['ignore', 'pipe', 'ignore'],
         })
         const exited = new Promise((resolve) => child.on('exit', resolve))
@@ -264,7 +293,11 @@ describe('kill -9 during journal appends (resets)', () => {
         const answered = new Set<string>()
         await Promise.all(
           targets.map((email) =>
-            fetch(`${url}/api/v1/personnel/${email}/reset`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"training":"security_awareness"}' })
+            fetch(`${url}/api/v1/personnel/${email}/reset`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+              body: '{"training":"security_awareness"}',
+            })
               .then((response) => void (response.ok && answered.add(email)))
               .catch(() => undefined),
           ),
@@ -295,4 +328,3 @@ describe('kill -9 during journal appends (resets)', () => {
     expect(points).toBeGreaterThanOrEqual(5)
   })
 })
-

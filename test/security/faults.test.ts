@@ -160,7 +160,8 @@ describe('fault matrix: KnowBe4', () => {
   })
 
   it('leaks the API token nowhere: db files, logs, answers, audit, connections, runs', () => {
-    for (const [where, text] of Object.entries(leakSurfaces(d))) expect({ where, leaked: text.includes(fake.token) }).toEqual({ where, leaked: false })
+    for (const [where, text] of Object.entries(leakSurfaces(d)))
+      expect({ where, leaked: text.includes(fake.token) }).toEqual({ where, leaked: false })
   })
 })
 
@@ -201,7 +202,11 @@ describe('fault matrix: Huntress', () => {
 
   // The revoked grant cannot recover without a new sign-in, so it runs last.
   const cases = HUNTRESS_PATHS.flatMap((path) =>
-    HUNTRESS.filter((item) => item.recovers !== false || path === HUNTRESS_PATHS.at(-1)).map((item) => ({ ...item, path, at: path.source })),
+    HUNTRESS.filter((item) => item.recovers !== false || path === HUNTRESS_PATHS.at(-1)).map((item) => ({
+      ...item,
+      path,
+      at: path.source,
+    })),
   ).sort((a, b) => Number(a.recovers === false) - Number(b.recovers === false))
   it.each(cases)('$name at $at: the sync fails cleanly', async ({ arm, path, expected, recovers }) => {
     for (const { assignment, learner } of pending.splice(0, 5)) fake.tenant.complete(assignment, learner, '2026-03-01T10:00:00Z')

@@ -6,7 +6,18 @@ import { startIdp, type Idp } from '../../fakes/idp/index.ts'
 import { seedWorkedExample, startKnowBe4Fake, type KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import { KnowBe4ConnectBody } from '../../daemon/providers/knowbe4/index.ts'
 import { ErrorBody } from '../../shared/errors.ts'
-import { ADMIN, connectKnowBe4, huntressLimit, kb4Limits, pacedTuning, recordFigures, scaled, selectAll, startSecurityDaemon, type SecurityDaemon } from './harness.ts'
+import {
+  ADMIN,
+  connectKnowBe4,
+  huntressLimit,
+  kb4Limits,
+  pacedTuning,
+  recordFigures,
+  scaled,
+  selectAll,
+  startSecurityDaemon,
+  type SecurityDaemon,
+} from './harness.ts'
 import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 /**
@@ -38,7 +49,10 @@ beforeAll(async () => {
   kb4 = await startKnowBe4Fake({ limits: kb4Limits, now: clock.now })
   seedWorkedExample(kb4)
   hun = await startHuntressFake({ rateLimit: huntressLimit(clock) })
-  idp = await startIdp({ users: [{ email: 'wizard@example.com', name: 'Wizard' }], clients: [{ clientId: 'trainproof', redirectUris: 'any-extension' }] })
+  idp = await startIdp({
+    users: [{ email: 'wizard@example.com', name: 'Wizard' }],
+    clients: [{ clientId: 'trainproof', redirectUris: 'any-extension' }],
+  })
   d = await startSecurityDaemon({
     env: {
       TRAINPROOF_HUNTRESS_CLIENT_ID: hun.client.clientId,
@@ -56,7 +70,13 @@ beforeAll(async () => {
   expect((await d.api(`/connections/${connectionId}/sync`, { method: 'POST' })).body.ok).toBe(true)
 })
 afterAll(async () => {
-  recordFigures('fuzz', { resentAfterClosedConnection: resent, perEndpoint: RUNS, endpoints: Object.keys(fuzzed).length, total: Object.values(fuzzed).reduce((a, b) => a + b, 0), ...fuzzed })
+  recordFigures('fuzz', {
+    resentAfterClosedConnection: resent,
+    perEndpoint: RUNS,
+    endpoints: Object.keys(fuzzed).length,
+    total: Object.values(fuzzed).reduce((a, b) => a + b, 0),
+    ...fuzzed,
+  })
   globalThis.fetch = realFetch
   await d.stop()
   await kb4.close()
@@ -72,7 +92,16 @@ const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 120 }),
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.nat({ max: 80_000 }).map((n) => 'x'.repeat(n)),
-  fc.constantFrom('a@b.example', 'wizard@example.com', 'WIZARD@EXAMPLE.COM', '"><script>alert(1)</script>', '../../etc/passwd', '%00', 'huntress', 'knowbe4'),
+  fc.constantFrom(
+    'a@b.example',
+    'wizard@example.com',
+    'WIZARD@EXAMPLE.COM',
+    '"><script>alert(1)</script>',
+    '../../etc/passwd',
+    '%00',
+    'huntress',
+    'knowbe4',
+  ),
 )
 const value: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
@@ -94,7 +123,8 @@ function mutated(template: Record<string, unknown>): fc.Arbitrary<string> {
     .map(({ drop, replace, extra }) => {
       const body: Record<string, unknown> = { ...template, ...replace }
       for (const name of drop) delete body[name]
-      for (const [name, item] of extra) Object.defineProperty(body, name, { value: item, enumerable: true, configurable: true, writable: true })
+      for (const [name, item] of extra)
+        Object.defineProperty(body, name, { value: item, enumerable: true, configurable: true, writable: true })
       return JSON.stringify(body)
     })
 }
@@ -106,15 +136,33 @@ const body = (template: Record<string, unknown>) =>
     { weight: 1, arbitrary: text },
     { weight: 1, arbitrary: fc.constantFrom('', '{', '[]', '{"a":', '\uFEFF{}', `${'['.repeat(20_000)}${']'.repeat(20_000)}`) },
   )
-const contentType = fc.constantFrom('application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '')
-const email = fc.oneof(fc.emailAddress(), text, fc.constantFrom('wizard@example.com', 'not-an-email', 'a@b', '@', 'a@@b.c', `${'a'.repeat(300)}@x.example`))
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  '',
+)
+const email = fc.oneof(
+  fc.emailAddress(),
+  text,
+  fc.constantFrom('wizard@example.com', 'not-an-email', 'a@b', '@', 'a@@b.c', `${'a'.repeat(300)}@x.example`),
+)
 const id = fc.oneof(text, fc.uuid(), fc.constantFrom('nope', '%2e%2e', '..', '%00'))
 const segment = (arbitrary: fc.Arbitrary<string>) => arbitrary.map((item) => encodeURIComponent(item) || '%20')
 
 type Endpoint = { name: string; method: string; path: fc.Arbitrary<string>; body: fc.Arbitrary<string> }
 
 const endpoints = (): Endpoint[] => [
-  { name: 'POST /tokens', method: 'POST', path: fc.constant('/tokens'), body: body({ role: 'employee', email: 'fuzz@example.com', label: 'fuzz' }) },
+  {
+    name: 'POST /tokens',
+    method: 'POST',
+    path: fc.constant('/tokens'),
+    body: body({ role: 'employee', email: 'fuzz@example.com', label: 'fuzz' }),
+  },
   {
     name: 'POST /connections',
     method: 'POST',
@@ -154,7 +202,12 @@ const endpoints = (): Endpoint[] => [
   },
   { name: 'POST /me/recheck', method: 'POST', path: email.map((item) => `/me/recheck?email=${encodeURIComponent(item)}`), body: body({}) },
   { name: 'DELETE /tokens/:id', method: 'DELETE', path: segment(id).map((item) => `/tokens/${item}`), body: body({}) },
-  { name: 'PUT /grants/:email', method: 'PUT', path: segment(email).map((item) => `/grants/${item}`), body: body({ role: 'access_reviewer' }) },
+  {
+    name: 'PUT /grants/:email',
+    method: 'PUT',
+    path: segment(email).map((item) => `/grants/${item}`),
+    body: body({ role: 'access_reviewer' }),
+  },
   { name: 'DELETE /grants/:email', method: 'DELETE', path: segment(email).map((item) => `/grants/${item}`), body: body({}) },
   {
     name: 'POST /auth/oidc/start',
@@ -162,7 +215,12 @@ const endpoints = (): Endpoint[] => [
     path: fc.constant('/auth/oidc/start'),
     body: body({ redirectUri: 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/signin' }),
   },
-  { name: 'POST /auth/oidc/callback', method: 'POST', path: fc.constant('/auth/oidc/callback'), body: body({ code: 'code', state: 'state', iss: 'https://idp.example' }) },
+  {
+    name: 'POST /auth/oidc/callback',
+    method: 'POST',
+    path: fc.constant('/auth/oidc/callback'),
+    body: body({ code: 'code', state: 'state', iss: 'https://idp.example' }),
+  },
 ]
 
 function safeJson(text: string): unknown {
@@ -211,32 +269,54 @@ async function send(method: string, path: string, payload: string, type: string)
 
 describe(`fuzzing every write endpoint (${RUNS} requests each)`, () => {
   // The names are known at collection; the arbitraries need the fakes' URLs, so they are built in the test.
-  const NAMES = ['POST /tokens', 'POST /connections', 'POST /connections/:provider/authorize', 'POST /connections/:provider/callback', 'POST /sync', 'POST /connections/:id/sync', 'DELETE /connections/:id', 'PUT /trainings/:trainingId', 'POST /personnel/:email/reset', 'POST /me/recheck', 'DELETE /tokens/:id', 'PUT /grants/:email', 'DELETE /grants/:email', 'POST /auth/oidc/start', 'POST /auth/oidc/callback']
-  it.each(NAMES)('%s: never a 5xx, refusals in the envelope, refusals change nothing', async (name) => {
-    const endpoint = endpoints().find((item) => item.name === name)!
-    fuzzed[name] = 0
-    await fc.assert(
-      fc.asyncProperty(endpoint.path, endpoint.body, contentType, async (path, payload, type) => {
-        const before = snapshot()
-        const answer = await send(endpoint.method, path, payload, type)
-        fuzzed[name]!++
+  const NAMES = [
+    'POST /tokens',
+    'POST /connections',
+    'POST /connections/:provider/authorize',
+    'POST /connections/:provider/callback',
+    'POST /sync',
+    'POST /connections/:id/sync',
+    'DELETE /connections/:id',
+    'PUT /trainings/:trainingId',
+    'POST /personnel/:email/reset',
+    'POST /me/recheck',
+    'DELETE /tokens/:id',
+    'PUT /grants/:email',
+    'DELETE /grants/:email',
+    'POST /auth/oidc/start',
+    'POST /auth/oidc/callback',
+  ]
+  it.each(NAMES)(
+    '%s: never a 5xx, refusals in the envelope, refusals change nothing',
+    async (name) => {
+      const endpoint = endpoints().find((item) => item.name === name)!
+      fuzzed[name] = 0
+      await fc.assert(
+        fc.asyncProperty(endpoint.path, endpoint.body, contentType, async (path, payload, type) => {
+          const before = snapshot()
+          const answer = await send(endpoint.method, path, payload, type)
+          fuzzed[name]!++
 
-        expect(answer.status, `${endpoint.method} ${path} ${payload.slice(0, 200)} → ${answer.text.slice(0, 300)}`).toBeLessThan(500)
-        // Node's HTTP parser answers a URL over its 16 KiB header limit itself, before the app: 431, no body.
-        if (answer.status === 431 && path.length > 16_000) return
-        if (answer.status >= 400) {
-          expect(answer.type).toMatch(/^application\/json/)
-          expect(ErrorBody.safeParse(JSON.parse(answer.text)).success, answer.text).toBe(true)
-          expect(JSON.parse(answer.text).error.code).toMatch(/^[a-z_]+$/)
-          expect(before.updates === updates || JSON.stringify(d.db()) === before.text, `${answer.status} ${path} changed the db`).toBe(true)
-        }
-        expect(answer.text).not.toMatch(/\n\s+at .+:\d+:\d+/) // never a stack
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    )
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
-    expect(Object.keys(Object.prototype)).toEqual([])
-  }, 600_000)
+          expect(answer.status, `${endpoint.method} ${path} ${payload.slice(0, 200)} → ${answer.text.slice(0, 300)}`).toBeLessThan(500)
+          // Node's HTTP parser answers a URL over its 16 KiB header limit itself, before the app: 431, no body.
+          if (answer.status === 431 && path.length > 16_000) return
+          if (answer.status >= 400) {
+            expect(answer.type).toMatch(/^application\/json/)
+            expect(ErrorBody.safeParse(JSON.parse(answer.text)).success, answer.text).toBe(true)
+            expect(JSON.parse(answer.text).error.code).toMatch(/^[a-z_]+$/)
+            expect(before.updates === updates || JSON.stringify(d.db()) === before.text, `${answer.status} ${path} changed the db`).toBe(
+              true,
+            )
+          }
+          expect(answer.text).not.toMatch(/\n\s+at .+:\d+:\d+/) // never a stack
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      )
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+      expect(Object.keys(Object.prototype)).toEqual([])
+    },
+    600_000,
+  )
 
   it('covers every write endpoint', () => {
     expect(endpoints().map((item) => item.name)).toEqual(NAMES)
@@ -260,7 +340,12 @@ describe('body size and parameters', () => {
     })
 
     const declared = await send('POST', '/tokens', big, 'application/json')
-    const streamed = await fetch(`${d.url}/api/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: chunked, duplex: 'half' } as RequestInit)
+    const streamed = await fetch(`${d.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: chunked,
+      duplex: 'half',
+    } as RequestInit)
 
     expect(declared.status).toBe(413)
     expect(JSON.parse(declared.text).error.code).toBe('payload_too_large')
@@ -270,7 +355,12 @@ describe('body size and parameters', () => {
   it('refuses a KnowBe4 token that could never be sent as a header with 400, without calling anyone', async () => {
     const requests = kb4.count()
 
-    const answer = await send('POST', '/connections', JSON.stringify({ provider: 'knowbe4', region: 'us', apiToken: 'tok€n', baseUrl: kb4.url }), 'application/json')
+    const answer = await send(
+      'POST',
+      '/connections',
+      JSON.stringify({ provider: 'knowbe4', region: 'us', apiToken: 'tok€n', baseUrl: kb4.url }),
+      'application/json',
+    )
 
     expect(answer.status).toBe(400)
     expect(kb4.count()).toBe(requests)
@@ -286,7 +376,14 @@ describe('body size and parameters', () => {
     expect((await send('POST', `/personnel/${param}/reset`, '{"training":"hipaa"}', 'application/json')).status).toBe(status)
   })
 
-  it.each([[`/connections/${'x'.repeat(201)}/sync`, 400], ['/connections/%20/sync', 404], ['/trainings/not_a_training', 400]])('validates the id parameter of %s → %i', async (path, status) => {
-    expect((await send(path.startsWith('/trainings') ? 'PUT' : 'POST', path, '{"connectionId":null,"campaignIds":[]}', 'application/json')).status).toBe(status)
+  it.each([
+    [`/connections/${'x'.repeat(201)}/sync`, 400],
+    ['/connections/%20/sync', 404],
+    ['/trainings/not_a_training', 400],
+  ])('validates the id parameter of %s → %i', async (path, status) => {
+    expect(
+      (await send(path.startsWith('/trainings') ? 'PUT' : 'POST', path, '{"connectionId":null,"campaignIds":[]}', 'application/json'))
+        .status,
+    ).toBe(status)
   })
 })

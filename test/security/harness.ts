@@ -55,7 +55,10 @@ export type SecurityDaemon = {
   dataDir: string
   logs: string[]
   answers: string[]
-  api(path: string, init?: { method?: string; json?: unknown; body?: BodyInit; token?: string | null; headers?: Record<string, string> }): Promise<Answer>
+  api(
+    path: string,
+    init?: { method?: string; json?: unknown; body?: BodyInit; token?: string | null; headers?: Record<string, string> },
+  ): Promise<Answer>
   /** The db as the daemon holds it. */
   db(): Db
   dbFile(): string
@@ -151,7 +154,9 @@ export function completedModules(db: Db): number {
 /** Every place a secret could leak to, as one string per place. */
 export function leakSurfaces(d: SecurityDaemon): Record<string, string> {
   const dir = d.dataDir
-  const backups = ['trainproof.json.bak1', 'trainproof.json.bak2', 'trainproof.json.bak3'].map((name) => join(dir, name)).filter((folder) => existsSync(folder))
+  const backups = ['trainproof.json.bak1', 'trainproof.json.bak2', 'trainproof.json.bak3']
+    .map((name) => join(dir, name))
+    .filter((folder) => existsSync(folder))
   return {
     dbFiles: [dbText(dir), ...backups.map((folder) => dbText(folder))].join('\n'),
     logs: d.logs.join(''),
@@ -174,5 +179,8 @@ const readOr = (file: string) => {
 export function recordFigures(name: string, figures: Record<string, number>): void {
   const dir = join(process.cwd(), '.ci/out/security')
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, `${name}${SOAK ? '.soak' : ''}.json`), `${JSON.stringify({ ...figures, soak: SOAK, at: new Date().toISOString() }, null, 2)}\n`)
+  writeFileSync(
+    join(dir, `${name}${SOAK ? '.soak' : ''}.json`),
+    `${JSON.stringify({ ...figures, soak: SOAK, at: new Date().toISOString() }, null, 2)}\n`,
+  )
 }

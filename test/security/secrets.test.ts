@@ -69,8 +69,14 @@ beforeAll(async () => {
   hun.expireAccessTokens()
   expect((await d.api(`/connections/${ids.huntress}/sync`, { method: 'POST' })).body.ok).toBe(true)
   // The paths where secrets usually leak: a rejected token, a refused body, a provider failure.
-  expect((await d.api('/connections', { method: 'POST', json: { provider: 'knowbe4', region: 'us', apiToken: WRONG_TOKEN, baseUrl: kb4.url } })).status).toBe(422)
-  expect((await d.api('/connections', { method: 'POST', json: { provider: 'knowbe4', region: 'zz', apiToken: BODY_TOKEN, extra: BODY_TOKEN } })).status).toBe(400)
+  expect(
+    (await d.api('/connections', { method: 'POST', json: { provider: 'knowbe4', region: 'us', apiToken: WRONG_TOKEN, baseUrl: kb4.url } }))
+      .status,
+  ).toBe(422)
+  expect(
+    (await d.api('/connections', { method: 'POST', json: { provider: 'knowbe4', region: 'zz', apiToken: BODY_TOKEN, extra: BODY_TOKEN } }))
+      .status,
+  ).toBe(400)
   kb4.inject({ kind: 'status', status: 500 }, { times: 10 })
   expect((await d.api(`/connections/${ids.knowbe4}/sync`, { method: 'POST' })).body.ok).toBe(false)
   hun.inject({ kind: 'malformed_json' }, { path: /learners$/ })
@@ -170,7 +176,14 @@ describe('npm start keeps its data private', () => {
   it('data dir 0700; the db and the key file 0600 (backups: see crash.test.ts)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-modes-'))
     const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['daemon/main.ts'], {
-      env: { ...process.env, TRAINPROOF_DATA_DIR: dataDir, TRAINPROOF_PORT: '0', TRAINPROOF_SCHEDULER: '0', TRAINPROOF_LOG_LEVEL: 'silent', TRAINPROOF_ADMIN_TOKEN: ADMIN },
+      env: {
+        ...process.env,
+        TRAINPROOF_DATA_DIR: dataDir,
+        TRAINPROOF_PORT: '0',
+        TRAINPROOF_SCHEDULER: '0',
+        TRAINPROOF_LOG_LEVEL: 'silent',
+        TRAINPROOF_ADMIN_TOKEN: ADMIN,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     const url = await new Promise<string>((resolve, reject) => {
@@ -182,14 +195,22 @@ describe('npm start keeps its data private', () => {
       })
       child.on('exit', () => reject(new Error('the daemon exited')))
     })
-    await fetch(`${url}/api/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"role":"access_reviewer"}' })
+    await fetch(`${url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: '{"role":"access_reviewer"}',
+    })
     child.kill('SIGTERM')
     await new Promise((resolve) => child.on('exit', resolve))
 
     const modes = Object.fromEntries(readdirSync(dataDir).map((file) => [file, (statSync(join(dataDir, file)).mode & 0o777).toString(8)]))
     expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700')
     // The key, the configuration, the tokens (one generation) and the audit log: all 0600.
-    expect(Object.keys(modes).sort().map((file) => file.replace(/\.\d+\./, '.N.'))).toEqual(['secret.key', 'trainproof.audit.jsonl', 'trainproof.json', 'trainproof.tokens.N.json'])
+    expect(
+      Object.keys(modes)
+        .sort()
+        .map((file) => file.replace(/\.\d+\./, '.N.')),
+    ).toEqual(['secret.key', 'trainproof.audit.jsonl', 'trainproof.json', 'trainproof.tokens.N.json'])
     expect(new Set(Object.values(modes))).toEqual(new Set(['600']))
     rmSync(dataDir, { recursive: true, force: true })
   })

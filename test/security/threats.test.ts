@@ -49,23 +49,34 @@ const host = () => `127.0.0.1:${port}`
 const auth = { authorization: `Bearer ${ADMIN}` }
 
 describe('DNS rebinding: a page whose name now points at 127.0.0.1', () => {
-  it.each(['evil.example', 'evil.example:PORT', 'localhost.evil.example:PORT', '127.0.0.1:1', '127.0.0.1', '0.0.0.0:PORT', '[::ffff:127.0.0.1]:PORT', ''])(
-    'Host %s is refused with 403 forbidden_host, even with a valid token',
-    async (value) => {
-      const tokens = d.db().tokens.length
+  it.each([
+    'evil.example',
+    'evil.example:PORT',
+    'localhost.evil.example:PORT',
+    '127.0.0.1:1',
+    '127.0.0.1',
+    '0.0.0.0:PORT',
+    '[::ffff:127.0.0.1]:PORT',
+    '',
+  ])('Host %s is refused with 403 forbidden_host, even with a valid token', async (value) => {
+    const tokens = d.db().tokens.length
 
-      const read = await raw('GET', '/me', { ...auth, host: value.replace('PORT', String(port)) })
-      const write = await raw('POST', '/tokens', { ...auth, host: value.replace('PORT', String(port)), 'content-type': 'application/json' }, '{"role":"admin"}')
+    const read = await raw('GET', '/me', { ...auth, host: value.replace('PORT', String(port)) })
+    const write = await raw(
+      'POST',
+      '/tokens',
+      { ...auth, host: value.replace('PORT', String(port)), 'content-type': 'application/json' },
+      '{"role":"admin"}',
+    )
 
-      for (const answer of [read, write]) {
-        // Node's own parser already refuses a Host it cannot parse (400); the guard refuses the rest.
-        if (answer.status === 400 && value.startsWith('[::ffff')) continue
-        expect(answer.status).toBe(403)
-        expect(JSON.parse(answer.body).error.code).toBe('forbidden_host')
-      }
-      expect(d.db().tokens.length).toBe(tokens)
-    },
-  )
+    for (const answer of [read, write]) {
+      // Node's own parser already refuses a Host it cannot parse (400); the guard refuses the rest.
+      if (answer.status === 400 && value.startsWith('[::ffff')) continue
+      expect(answer.status).toBe(403)
+      expect(JSON.parse(answer.body).error.code).toBe('forbidden_host')
+    }
+    expect(d.db().tokens.length).toBe(tokens)
+  })
 
   it.each(['127.0.0.1:PORT', 'localhost:PORT', '[::1]:PORT'])('Host %s is served', async (value) => {
     expect((await raw('GET', '/me', { ...auth, host: value.replace('PORT', String(port)) })).status).toBe(200)
@@ -78,7 +89,12 @@ describe('a malicious page in the same browser', () => {
     async (origin) => {
       const tokens = d.db().tokens.length
 
-      const preflight = await raw('OPTIONS', '/tokens', { host: host(), origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' })
+      const preflight = await raw('OPTIONS', '/tokens', {
+        host: host(),
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      })
       const simple = await raw('POST', '/tokens', { ...auth, host: host(), origin, 'content-type': 'text/plain' }, '{"role":"admin"}')
       const json = await raw('POST', '/tokens', { ...auth, host: host(), origin, 'content-type': 'application/json' }, '{"role":"admin"}')
 
@@ -141,7 +157,15 @@ describe('a stolen extension (employee) token', () => {
   it('reads its own trainings and certificate, nothing else', async () => {
     expect((await d.api('/me/trainings', { token: employee })).status).toBe(200)
     expect((await d.api(`/me/trainings?email=${OWN}`, { token: employee })).status).toBe(200)
-    for (const path of [`/me/trainings?email=${OTHER}`, `/personnel/${OTHER}/certificates/security_awareness`, '/personnel', `/personnel/${OWN}`, '/audit', '/connections', '/trainings']) {
+    for (const path of [
+      `/me/trainings?email=${OTHER}`,
+      `/personnel/${OTHER}/certificates/security_awareness`,
+      '/personnel',
+      `/personnel/${OWN}`,
+      '/audit',
+      '/connections',
+      '/trainings',
+    ]) {
       expect({ path, status: (await d.api(path, { token: employee })).status }).toEqual({ path, status: 403 })
     }
   })

@@ -12,7 +12,8 @@ const refused = (message: string) => new AppError('sign_in_refused', message)
  */
 export function identityFromClaims(claims: Record<string, unknown>, allowedDomains: readonly string[]): SignInIdentity {
   const raw = claims.email
-  if (typeof raw !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(raw.trim())) throw refused('Your identity provider did not give an e-mail address.')
+  if (typeof raw !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(raw.trim()))
+    throw refused('Your identity provider did not give an e-mail address.')
   const email = normalizeEmail(raw)
   const domain = email.slice(email.lastIndexOf('@') + 1)
   const listed = allowedDomains.includes(domain)

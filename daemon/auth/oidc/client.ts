@@ -80,8 +80,19 @@ export class OidcSignIn {
         params,
         oauth.skipStateCheck,
       )
-      const response = await oauth.authorizationCodeGrantRequest(as, client, this.clientAuth(as), checked, pending.redirectUri, pending.codeVerifier, http)
-      const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true })
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        this.clientAuth(as),
+        checked,
+        pending.redirectUri,
+        pending.codeVerifier,
+        http,
+      )
+      const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
+        expectedNonce: pending.nonce,
+        requireIdToken: true,
+      })
       await oauth.validateApplicationLevelSignature(as, response, { ...http, [oauth.jwksCache]: this.jwks })
       const claims: Record<string, unknown> = { ...oauth.getValidatedIdTokenClaims(result) }
       if (claims.email === undefined) Object.assign(claims, await this.userInfo(as, client, result, String(claims.sub), http))
@@ -149,7 +160,8 @@ export class OidcSignIn {
     const secret = this.config.clientSecret
     if (secret === null) return oauth.None()
     const methods = as.token_endpoint_auth_methods_supported
-    if (methods !== undefined && !methods.includes('client_secret_basic') && methods.includes('client_secret_post')) return oauth.ClientSecretPost(secret)
+    if (methods !== undefined && !methods.includes('client_secret_basic') && methods.includes('client_secret_post'))
+      return oauth.ClientSecretPost(secret)
     return oauth.ClientSecretBasic(secret)
   }
 }

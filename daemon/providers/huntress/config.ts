@@ -13,8 +13,7 @@ export const HUNTRESS = {
     assignments: (accountId: string) => `/api/v1/accounts/${encodeURIComponent(accountId)}/assignments`,
     learners: (assignmentId: string) => `/api/v1/assignments/${encodeURIComponent(assignmentId)}/learners`,
     activity: (assignmentId: string) => `/api/v1/assignments/${encodeURIComponent(assignmentId)}/learner-activity`,
-    certificate: (assignmentId: string) =>
-      `/api/v1/assignments/${encodeURIComponent(assignmentId)}/completion-certificate`,
+    certificate: (assignmentId: string) => `/api/v1/assignments/${encodeURIComponent(assignmentId)}/completion-certificate`,
   },
   /** Where learners sign in to take their training. */
   portalPath: '/',

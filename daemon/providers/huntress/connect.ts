@@ -64,11 +64,7 @@ export async function connectHuntress(
       'huntress_no_account',
       'This Huntress login sees no account trainproof can read (sandbox and demo accounts are skipped).',
     )
-  const chosen = input.accountId
-    ? usable.find((account) => account.id === input.accountId)
-    : usable.length === 1
-      ? usable[0]
-      : undefined
+  const chosen = input.accountId ? usable.find((account) => account.id === input.accountId) : usable.length === 1 ? usable[0] : undefined
   if (!chosen) {
     pending.keep(input, grant)
     const accounts = usable.map((account) => ({ id: String(account.id), name: account.attributes.name }))

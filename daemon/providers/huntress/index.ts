@@ -111,7 +111,10 @@ const HuntressEnv = z
   .object({
     TRAINPROOF_HUNTRESS_CLIENT_ID: z.string().min(1).optional(),
     TRAINPROOF_HUNTRESS_CLIENT_SECRET: z.string().min(1).optional(),
-    TRAINPROOF_HUNTRESS_BASE_URL: z.url({ protocol: /^https?$/ }).refine(httpsOrLoopback, HTTPS_ONLY).default(HUNTRESS.defaultBaseUrl),
+    TRAINPROOF_HUNTRESS_BASE_URL: z
+      .url({ protocol: /^https?$/ })
+      .refine(httpsOrLoopback, HTTPS_ONLY)
+      .default(HUNTRESS.defaultBaseUrl),
   })
   .transform(
     (e): HuntressAdapterOptions => ({

@@ -51,15 +51,7 @@ export async function exchangeCode(
   const callback = oauth.validateAuthResponse(as, oauthClient, params, oauth.skipStateCheck)
   const { redirectUri, codeVerifier } = input
   return tokenCall('code', now, http, async () => {
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      oauthClient,
-      auth,
-      callback,
-      redirectUri,
-      codeVerifier,
-      options,
-    )
+    const response = await oauth.authorizationCodeGrantRequest(as, oauthClient, auth, callback, redirectUri, codeVerifier, options)
     return { response, process: () => oauth.processAuthorizationCodeResponse(as, oauthClient, response) }
   })
 }
@@ -122,11 +114,9 @@ async function tokenCall(
 function tokenFailure(error: unknown, kind: 'code' | 'refresh', provider: string): Error {
   if (!(error instanceof oauth.ResponseBodyError)) {
     if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError)
-      return new ProviderError(
-        'bad_response',
-        `${provider} POST ${HUNTRESS.paths.token} answered with something that is not a token.`,
-        { cause: error },
-      )
+      return new ProviderError('bad_response', `${provider} POST ${HUNTRESS.paths.token} answered with something that is not a token.`, {
+        cause: error,
+      })
     return error instanceof Error ? error : new Error(String(error))
   }
   const parsed = OAuthErrorSchema.safeParse(error.cause)
@@ -141,8 +131,7 @@ function tokenFailure(error: unknown, kind: 'code' | 'refresh', provider: string
   if (code === 'invalid_grant')
     return new ProviderError(
       'auth',
-      `${provider} refused the authorisation code (expired, already used, or for another redirect URI); ` +
-        'start connecting again.',
+      `${provider} refused the authorisation code (expired, already used, or for another redirect URI); start connecting again.`,
       { cause: error },
     )
   if (code === 'invalid_client') return clientRejected(provider, error)
@@ -158,8 +147,7 @@ function tokenFailure(error: unknown, kind: 'code' | 'refresh', provider: string
 function clientRejected(provider: string, cause?: unknown): ProviderError {
   return new ProviderError(
     'auth',
-    `${provider} rejected trainproof's OAuth client; ` +
-      'check TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET.',
+    `${provider} rejected trainproof's OAuth client; check TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET.`,
     { cause, code: 'provider_client_rejected' },
   )
 }

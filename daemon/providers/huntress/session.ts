@@ -55,8 +55,7 @@ export class TokenKeeper implements TokenSource {
     if (!this.client)
       throw new ProviderError(
         'auth',
-        'Huntress tokens cannot be renewed: ' +
-          'TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET are not set.',
+        'Huntress tokens cannot be renewed: ' + 'TRAINPROOF_HUNTRESS_CLIENT_ID and TRAINPROOF_HUNTRESS_CLIENT_SECRET are not set.',
       )
     const next = await refreshTokens(this.client, this.ctx.http, this.current.refreshToken, this.now)
     // The old refresh token is dead now: store the new pair before it is used or anything can fail.
@@ -81,7 +80,11 @@ export class HuntressSession implements ProviderSession {
   }
 
   private listAssignments(): Promise<HuntressAssignment[]> {
-    return (this.assignments ??= this.client.list('assignments', HUNTRESS.paths.assignments(this.ctx.settings.accountId), HuntressAssignmentSchema))
+    return (this.assignments ??= this.client.list(
+      'assignments',
+      HUNTRESS.paths.assignments(this.ctx.settings.accountId),
+      HuntressAssignmentSchema,
+    ))
   }
 
   private listLearners(assignmentId: string): Promise<HuntressLearner[] | null> {
@@ -103,7 +106,8 @@ export class HuntressSession implements ProviderSession {
    */
   async listPeople(campaigns: readonly RemoteCampaign[]): Promise<RemotePerson[]> {
     const lists: HuntressLearner[][] = []
-    for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId))) lists.push((await this.listLearners(assignmentId)) ?? [])
+    for (const assignmentId of new Set(campaigns.map((campaign) => campaign.externalId)))
+      lists.push((await this.listLearners(assignmentId)) ?? [])
     return toPeople(lists)
   }
 
@@ -135,12 +139,24 @@ export class HuntressSession implements ProviderSession {
         }),
       )
       const completedAt = found ? toUtc(found.data.attributes.completedAt ?? new Date(this.now()).toISOString()) : null
-      rows.push({ enrollmentId: person.externalId, externalCampaignId: assignmentId, module: assignmentId, email: person.email, completedAt })
+      rows.push({
+        enrollmentId: person.externalId,
+        externalCampaignId: assignmentId,
+        module: assignmentId,
+        email: person.email,
+        completedAt,
+      })
     }
     return rows
   }
 
-  async certificate({ campaignExternalId, enrollmentId }: { campaignExternalId: string; enrollmentId: string }): Promise<Uint8Array | null> {
+  async certificate({
+    campaignExternalId,
+    enrollmentId,
+  }: {
+    campaignExternalId: string
+    enrollmentId: string
+  }): Promise<Uint8Array | null> {
     for (let attempt = 1; ; attempt++) {
       const found = await goneAsNull(
         this.client.get('certificate', HUNTRESS.paths.certificate(campaignExternalId), HuntressCertificateSchema, {

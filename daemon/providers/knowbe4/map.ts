@@ -91,6 +91,9 @@ function moduleName(row: Kb4Enrollment): string {
 }
 
 function fullName(user: { first_name?: string | null; last_name?: string | null }): string | null {
-  const name = [user.first_name, user.last_name].map((part) => part?.trim()).filter(Boolean).join(' ')
+  const name = [user.first_name, user.last_name]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(' ')
   return name || null
 }

@@ -20,8 +20,16 @@ export const KnowBe4ConnectBody = z
     provider: z.literal('knowbe4'),
     region: KnowBe4Region,
     // Sent as a bearer header: anything but visible ASCII could never be sent (it used to fail as "unreachable").
-    apiToken: z.string().trim().min(1).max(4096).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces, as KnowBe4 shows it'),
-    baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    apiToken: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4096)
+      .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces, as KnowBe4 shows it'),
+    baseUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
   })
   .strict()
   .meta({ id: 'KnowBe4ConnectBody' })
@@ -91,9 +99,7 @@ const Kb4ContentItemSchema = z.object({
 })
 
 /** `content` is documented as an array of arrays and served as a flat array: accept both. */
-const Kb4ContentSchema = z
-  .array(z.union([Kb4ContentItemSchema, z.array(Kb4ContentItemSchema)]))
-  .transform((items) => items.flat())
+const Kb4ContentSchema = z.array(z.union([Kb4ContentItemSchema, z.array(Kb4ContentItemSchema)])).transform((items) => items.flat())
 
 export const Kb4CampaignSchema = z.object({
   campaign_id: Kb4IdSchema,

@@ -14,7 +14,9 @@ function Detail({ detail }: { detail: Record<string, unknown> }) {
   if (text.length <= 120) return <code>{text}</code>
   return (
     <details>
-      <summary><code>{text.slice(0, 100)}…</code></summary>
+      <summary>
+        <code>{text.slice(0, 100)}…</code>
+      </summary>
       <pre>{JSON.stringify(detail, null, 2)}</pre>
     </details>
   )
@@ -41,15 +43,24 @@ export function AuditSection({ api }: { api: ConsoleApi }) {
       {load.error && <Notice tone="error">{load.error}</Notice>}
       <table data-testid="audit-log">
         <thead>
-          <tr><th>When</th><th>Who</th><th>What</th><th>Detail</th></tr>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>What</th>
+            <th>Detail</th>
+          </tr>
         </thead>
         <tbody>
           {events.map((event, index) => (
             <tr key={event.id ?? index} data-testid="audit-event" data-id={event.id}>
               <td class="nowrap">{when(event.at)}</td>
               <td>{event.actor}</td>
-              <td><code>{event.action}</code></td>
-              <td><Detail detail={event.detail} /></td>
+              <td>
+                <code>{event.action}</code>
+              </td>
+              <td>
+                <Detail detail={event.detail} />
+              </td>
             </tr>
           ))}
         </tbody>

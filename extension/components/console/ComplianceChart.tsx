@@ -16,7 +16,11 @@ export function ComplianceChart({ histories, width }: { histories: { training: T
   useEffect(() => {
     if (!host.current || histories.length === 0) return
     const { x, series } = alignHistories(histories)
-    const axis = { stroke: cssVariable('--muted'), grid: { stroke: cssVariable('--border'), width: 1 }, ticks: { stroke: cssVariable('--border') } }
+    const axis = {
+      stroke: cssVariable('--muted'),
+      grid: { stroke: cssVariable('--border'), width: 1 },
+      ticks: { stroke: cssVariable('--border') },
+    }
     const chart = new uPlot(
       {
         width,

@@ -53,7 +53,12 @@ export function ComplianceSection({ api, people }: { api: ConsoleApi; people: Pe
           <ComplianceChart histories={histories} width={width} />
           <table class="summary" aria-label="Compliance now">
             <thead>
-              <tr><th>Training</th><th>Compliant</th><th>Of</th><th>Share</th></tr>
+              <tr>
+                <th>Training</th>
+                <th>Compliant</th>
+                <th>Of</th>
+                <th>Share</th>
+              </tr>
             </thead>
             <tbody>
               {histories.map(({ training, points }) => {

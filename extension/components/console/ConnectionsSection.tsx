@@ -38,17 +38,31 @@ export function ConnectionsSection({ api, readOnly, onChanged }: { api: ConsoleA
       {connections.value && list.length === 0 && <p class="muted">No provider is connected. Connect one from the toolbar popup.</p>}
       <table>
         <thead>
-          <tr><th>Connection</th><th>Provider</th><th>Status</th><th>Last synced</th><th><span class="sr-only">Actions</span></th></tr>
+          <tr>
+            <th>Connection</th>
+            <th>Provider</th>
+            <th>Status</th>
+            <th>Last synced</th>
+            <th>
+              <span class="sr-only">Actions</span>
+            </th>
+          </tr>
         </thead>
         <tbody>
           {list.map((connection) => (
             <tr key={connection.id} data-testid="console-connection" data-connection-id={connection.id}>
-              <td><strong>{connection.label}</strong></td>
+              <td>
+                <strong>{connection.label}</strong>
+              </td>
               <td>{nameOf(connection.provider)}</td>
-              <td><ConnectionPill status={connection.status} /></td>
+              <td>
+                <ConnectionPill status={connection.status} />
+              </td>
               <td>{timeAgo(connection.lastSyncAt, Date.now())}</td>
               <td class="row end">
-                <button type="button" disabled={readOnly || action.busy} onClick={() => void sync(connection)}>Sync now</button>
+                <button type="button" disabled={readOnly || action.busy} onClick={() => void sync(connection)}>
+                  Sync now
+                </button>
                 <button
                   type="button"
                   disabled={readOnly || action.busy}
@@ -75,8 +89,16 @@ export function ConnectionsSection({ api, readOnly, onChanged }: { api: ConsoleA
           onCancel={() => setDeleting(null)}
         />
       )}
-      {action.done && <Notice tone="ok" testId="connection-result">{action.done}</Notice>}
-      {action.error && <Notice tone="error" testId="connection-result">{action.error}</Notice>}
+      {action.done && (
+        <Notice tone="ok" testId="connection-result">
+          {action.done}
+        </Notice>
+      )}
+      {action.error && (
+        <Notice tone="error" testId="connection-result">
+          {action.error}
+        </Notice>
+      )}
     </div>
   )
 }

@@ -44,11 +44,15 @@ export function ConsoleApp() {
         </div>
         <div class="row">
           {me.value && <small data-testid="who">{me.value.email ?? me.value.role.replace('_', ' ')}</small>}
-          <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>Options</button>
+          <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
+            Options
+          </button>
         </div>
       </header>
       {me.error && <Notice tone="error">{me.error}</Notice>}
-      {me.value && !staff && <Notice tone="warn">The console is for admins and access reviewers. This browser is paired as an employee.</Notice>}
+      {me.value && !staff && (
+        <Notice tone="warn">The console is for admins and access reviewers. This browser is paired as an employee.</Notice>
+      )}
       {readOnly && <Notice testId="read-only">You are signed in as an access reviewer: you can see everything, and change nothing.</Notice>}
       {staff && (
         <>

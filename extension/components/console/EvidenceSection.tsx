@@ -25,8 +25,8 @@ export function EvidenceSection({ api, now = new Date() }: { api: ConsoleApi; no
     <form class="stack" onSubmit={submit} aria-labelledby="evidence-title">
       <h2 id="evidence-title">Evidence pack</h2>
       <p class="muted">
-        One zip for the auditor: everyone's status as of the last day, the completions behind it, the audit events of the window,
-        a certificate per compliant person, and a manifest with each file's SHA-256.
+        One zip for the auditor: everyone's status as of the last day, the completions behind it, the audit events of the window, a
+        certificate per compliant person, and a manifest with each file's SHA-256.
       </p>
       <div class="row">
         <label class="field">
@@ -38,14 +38,26 @@ export function EvidenceSection({ api, now = new Date() }: { api: ConsoleApi; no
           <input type="date" value={to} min={from || undefined} onInput={(event) => setTo(event.currentTarget.value)} />
         </label>
       </div>
-      {invalid && <p class="muted" role="status">{invalid}</p>}
+      {invalid && (
+        <p class="muted" role="status">
+          {invalid}
+        </p>
+      )}
       <div>
         <button type="submit" class="primary" disabled={download.busy || invalid !== null}>
           {download.busy ? 'Building the pack…' : 'Download evidence pack'}
         </button>
       </div>
-      {download.done && <Notice tone="ok" testId="evidence-result">{download.done}</Notice>}
-      {download.error && <Notice tone="error" testId="evidence-result">{download.error}</Notice>}
+      {download.done && (
+        <Notice tone="ok" testId="evidence-result">
+          {download.done}
+        </Notice>
+      )}
+      {download.error && (
+        <Notice tone="error" testId="evidence-result">
+          {download.error}
+        </Notice>
+      )}
     </form>
   )
 }

@@ -19,7 +19,12 @@ function Header({ label, column, sort, onSort }: { label: string; column: SortKe
   )
 }
 
-function PersonLine({ row, index, trainings, onCertificate }: {
+function PersonLine({
+  row,
+  index,
+  trainings,
+  onCertificate,
+}: {
   row: Row
   index: number
   trainings: readonly { id: TrainingId; name: string }[]
@@ -27,17 +32,28 @@ function PersonLine({ row, index, trainings, onCertificate }: {
 }) {
   return (
     <div role="row" class="grid-row" aria-rowindex={index + 2} data-testid="console-person" data-email={row.email}>
-      <div role="cell" class="cell name" title={row.name}>{row.name}</div>
-      <div role="cell" class="cell email" title={row.email}>{row.email}</div>
+      <div role="cell" class="cell name" title={row.name}>
+        {row.name}
+      </div>
+      <div role="cell" class="cell email" title={row.email}>
+        {row.email}
+      </div>
       {trainings.map(({ id, name }) => {
         const cell = row.cells[id]
         return (
           <div role="cell" class="cell status" key={id} data-training={id}>
-            <span class={`pill ${STATUS_TONE[cell.status]}`} data-status={cell.status}>{statusLabel(cell)}</span>
+            <span class={`pill ${STATUS_TONE[cell.status]}`} data-status={cell.status}>
+              {statusLabel(cell)}
+            </span>
             <span class="muted progress">{progressText(cell)}</span>
             {cell.status !== 'compliant' && cell.dueAt && <small title={`Due ${cell.dueAt}`}>due {cell.dueAt.slice(0, 10)}</small>}
             {cell.status === 'compliant' && (
-              <button type="button" class="link" onClick={() => onCertificate(row.email, id)} aria-label={`Certificate: ${name} for ${row.email}`}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => onCertificate(row.email, id)}
+                aria-label={`Certificate: ${name} for ${row.email}`}
+              >
                 PDF
               </button>
             )}
@@ -52,7 +68,13 @@ function PersonLine({ row, index, trainings, onCertificate }: {
  * The people as an ARIA grid that draws only the rows in view (fixed row height), so 100,000
  * rows scroll like 30. Sorting is by column header.
  */
-export function PeopleGrid({ rows, trainings, sort, onSort, onCertificate }: {
+export function PeopleGrid({
+  rows,
+  trainings,
+  sort,
+  onSort,
+  onCertificate,
+}: {
   rows: readonly Row[]
   trainings: readonly TrainingId[]
   sort: Sort

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks'
 import { TRAINING_IDS, type TrainingId } from '../../../shared/constants.ts'
-import { STATUS_LABELS, TRAININGS, trainingName } from '../../utils/format.ts'
+import { STATUS_LABELS, trainingName } from '../../utils/format.ts'
 import { saveBlob, type ConsoleApi } from '../../utils/console-api.ts'
 import { filterRows, sortRows, type Filters, type Sort, type StatusFilter } from '../../utils/console/rows.ts'
 import type { PeopleState } from '../../utils/console/use-people.ts'
@@ -41,14 +41,21 @@ export function PeopleSection({ api, people }: { api: ConsoleApi; people: People
       <div class="row filters" role="search">
         <label class="field grow">
           <span>Search</span>
-          <input type="search" placeholder="Name or e-mail" value={filters.text} onInput={(event) => set({ text: event.currentTarget.value })} />
+          <input
+            type="search"
+            placeholder="Name or e-mail"
+            value={filters.text}
+            onInput={(event) => set({ text: event.currentTarget.value })}
+          />
         </label>
         <TrainingFilter value={filters.training} onChange={(training) => set({ training })} />
         <label class="field">
           <span>Status</span>
           <select value={filters.status} onChange={(event) => set({ status: event.currentTarget.value as StatusFilter })}>
             {STATUS_CHOICES.map((item) => (
-              <option key={item.value} value={item.value}>{item.label}</option>
+              <option key={item.value} value={item.value}>
+                {item.label}
+              </option>
             ))}
           </select>
         </label>
@@ -58,10 +65,24 @@ export function PeopleSection({ api, people }: { api: ConsoleApi; people: People
         {people.done ? '' : ' (loading more…)'}
       </p>
       {people.error && <Notice tone="error">{people.error}</Notice>}
-      {download.error && <Notice tone="error" testId="download-result">{download.error}</Notice>}
-      {download.done && <Notice tone="ok" testId="download-result">{download.done}</Notice>}
+      {download.error && (
+        <Notice tone="error" testId="download-result">
+          {download.error}
+        </Notice>
+      )}
+      {download.done && (
+        <Notice tone="ok" testId="download-result">
+          {download.done}
+        </Notice>
+      )}
       {people.done && people.rows.length === 0 && !people.error && <p class="muted">Nobody yet: connect a provider and sync.</p>}
-      <PeopleGrid rows={shown} trainings={configured.length > 0 ? configured : TRAINING_IDS} sort={sort} onSort={setSort} onCertificate={certificate} />
+      <PeopleGrid
+        rows={shown}
+        trainings={configured.length > 0 ? configured : TRAINING_IDS}
+        sort={sort}
+        onSort={setSort}
+        onCertificate={certificate}
+      />
     </div>
   )
 }

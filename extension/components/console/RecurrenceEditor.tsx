@@ -15,13 +15,15 @@ function PreviewList({ preview }: { preview: RecurrencePreview }) {
   return (
     <div class="stack" data-testid="recurrence-preview">
       <p>
-        <strong>{atOnce.length.toLocaleString('en-GB')}</strong> {atOnce.length === 1 ? 'person is' : 'people are'} reset as soon as this is saved;{' '}
-        <strong>{later.length.toLocaleString('en-GB')}</strong> more within a year.
+        <strong>{atOnce.length.toLocaleString('en-GB')}</strong> {atOnce.length === 1 ? 'person is' : 'people are'} reset as soon as this is
+        saved; <strong>{later.length.toLocaleString('en-GB')}</strong> more within a year.
       </p>
       {later.length > 0 && (
         <ul class="plain compact">
           {later.slice(0, SHOWN).map((reset) => (
-            <li key={reset.email}>{day(reset.at)} · {reset.email}</li>
+            <li key={reset.email}>
+              {day(reset.at)} · {reset.email}
+            </li>
           ))}
           {later.length > SHOWN && <li class="muted">… and {later.length - SHOWN} more</li>}
         </ul>
@@ -31,7 +33,17 @@ function PreviewList({ preview }: { preview: RecurrencePreview }) {
 }
 
 /** One training's retraining rule: edit it, preview who it resets, and confirm before a rule resets anyone at once. */
-export function RecurrenceEditor({ api, config, readOnly, onSaved }: { api: ConsoleApi; config: TrainingSettings; readOnly: boolean; onSaved: () => void }) {
+export function RecurrenceEditor({
+  api,
+  config,
+  readOnly,
+  onSaved,
+}: {
+  api: ConsoleApi
+  config: TrainingSettings
+  readOnly: boolean
+  onSaved: () => void
+}) {
   const initial = config.recurrence ?? { kind: 'none' }
   const [kind, setKind] = useState<Recurrence['kind']>(initial.kind)
   const [months, setMonths] = useState(initial.kind === 'rolling' ? initial.months : 12)
@@ -75,12 +87,27 @@ export function RecurrenceEditor({ api, config, readOnly, onSaved }: { api: Cons
       return null
     })
   return (
-    <form class="card stack" data-training={config.id} aria-label={`Retraining of ${name}`} onSubmit={(event) => { event.preventDefault(); void previewThenSave() }}>
+    <form
+      class="card stack"
+      data-training={config.id}
+      aria-label={`Retraining of ${name}`}
+      onSubmit={(event) => {
+        event.preventDefault()
+        void previewThenSave()
+      }}
+    >
       <h3>{name}</h3>
       <div class="row">
         <label class="field">
           <span>Retraining</span>
-          <select value={kind} disabled={readOnly} onChange={(event) => { setKind(event.currentTarget.value as Recurrence['kind']); edited() }}>
+          <select
+            value={kind}
+            disabled={readOnly}
+            onChange={(event) => {
+              setKind(event.currentTarget.value as Recurrence['kind'])
+              edited()
+            }}
+          >
             <option value="none">None</option>
             <option value="rolling">Months after completion</option>
             <option value="fixed">A fixed date each year</option>
@@ -89,28 +116,67 @@ export function RecurrenceEditor({ api, config, readOnly, onSaved }: { api: Cons
         {kind === 'rolling' && (
           <label class="field">
             <span>Months</span>
-            <input type="number" min={1} max={120} value={months} disabled={readOnly} onInput={(event) => { setMonths(Math.max(1, Number(event.currentTarget.value) || 1)); edited() }} />
+            <input
+              type="number"
+              min={1}
+              max={120}
+              value={months}
+              disabled={readOnly}
+              onInput={(event) => {
+                setMonths(Math.max(1, Number(event.currentTarget.value) || 1))
+                edited()
+              }}
+            />
           </label>
         )}
         {kind === 'fixed' && (
           <>
             <label class="field">
               <span>Month</span>
-              <select value={month} disabled={readOnly} onChange={(event) => { setMonth(Number(event.currentTarget.value)); edited() }}>
+              <select
+                value={month}
+                disabled={readOnly}
+                onChange={(event) => {
+                  setMonth(Number(event.currentTarget.value))
+                  edited()
+                }}
+              >
                 {Array.from({ length: 12 }, (_, index) => (
-                  <option key={index} value={index + 1}>{monthName(index + 1)}</option>
+                  <option key={index} value={index + 1}>
+                    {monthName(index + 1)}
+                  </option>
                 ))}
               </select>
             </label>
             <label class="field">
               <span>Day</span>
-              <input type="number" min={1} max={daysIn(month)} value={dayOfMonth} disabled={readOnly} onInput={(event) => { setDay(Number(event.currentTarget.value) || 1); edited() }} />
+              <input
+                type="number"
+                min={1}
+                max={daysIn(month)}
+                value={dayOfMonth}
+                disabled={readOnly}
+                onInput={(event) => {
+                  setDay(Number(event.currentTarget.value) || 1)
+                  edited()
+                }}
+              />
             </label>
           </>
         )}
         <label class="field">
           <span>Days to retake</span>
-          <input type="number" min={0} max={365} value={graceDays} disabled={readOnly} onInput={(event) => { setGrace(Math.max(0, Number(event.currentTarget.value) || 0)); edited() }} />
+          <input
+            type="number"
+            min={0}
+            max={365}
+            value={graceDays}
+            disabled={readOnly}
+            onInput={(event) => {
+              setGrace(Math.max(0, Number(event.currentTarget.value) || 0))
+              edited()
+            }}
+          />
         </label>
       </div>
       <p class="muted">{describeRule(rule)}</p>
@@ -125,12 +191,24 @@ export function RecurrenceEditor({ api, config, readOnly, onSaved }: { api: Cons
           onCancel={() => setConfirming(null)}
         />
       )}
-      {action.done && <Notice tone="ok" testId="recurrence-result">{action.done}</Notice>}
-      {action.error && <Notice tone="error" testId="recurrence-result">{action.error}</Notice>}
+      {action.done && (
+        <Notice tone="ok" testId="recurrence-result">
+          {action.done}
+        </Notice>
+      )}
+      {action.error && (
+        <Notice tone="error" testId="recurrence-result">
+          {action.error}
+        </Notice>
+      )}
       {!readOnly && (
         <div class="row">
-          <button type="button" onClick={() => void showPreview()} disabled={action.busy}>Preview</button>
-          <button type="submit" class="primary" disabled={action.busy || confirming !== null}>Save rule</button>
+          <button type="button" onClick={() => void showPreview()} disabled={action.busy}>
+            Preview
+          </button>
+          <button type="submit" class="primary" disabled={action.busy || confirming !== null}>
+            Save rule
+          </button>
         </div>
       )}
     </form>

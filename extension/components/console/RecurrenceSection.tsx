@@ -11,17 +11,25 @@ export function RecurrenceSection({ api, readOnly, onChanged }: { api: ConsoleAp
     <div class="stack">
       <h2>Retraining</h2>
       <p class="muted">
-        A rule resets people who must take a training again; each gets a due date. The preview lists who a rule resets and when,
-        before anything changes.
+        A rule resets people who must take a training again; each gets a due date. The preview lists who a rule resets and when, before
+        anything changes.
       </p>
       {trainings.error && <Notice tone="error">{trainings.error}</Notice>}
-      {trainings.value && configured.length === 0 && <p class="muted">No training has a provider yet. Choose one in the popup's Trainings tab.</p>}
+      {trainings.value && configured.length === 0 && (
+        <p class="muted">No training has a provider yet. Choose one in the popup's Trainings tab.</p>
+      )}
       <div class="grid-cards">
         {configured.map((config) => (
-          <RecurrenceEditor key={config.id} api={api} config={config} readOnly={readOnly} onSaved={() => {
-            void trainings.reload()
-            onChanged()
-          }} />
+          <RecurrenceEditor
+            key={config.id}
+            api={api}
+            config={config}
+            readOnly={readOnly}
+            onSaved={() => {
+              void trainings.reload()
+              onChanged()
+            }}
+          />
         ))}
       </div>
     </div>

@@ -7,7 +7,8 @@ export const monthName = (month: number) => MONTHS[month - 1] ?? String(month)
 /** The rule in words, as the console shows it next to the form. */
 export function describeRule(rule: Recurrence): string {
   if (rule.kind === 'none') return 'Nobody is reset: compliance lasts until an admin resets it.'
-  if (rule.kind === 'rolling') return `Each person retakes it ${rule.months} month${rule.months === 1 ? '' : 's'} after they became compliant.`
+  if (rule.kind === 'rolling')
+    return `Each person retakes it ${rule.months} month${rule.months === 1 ? '' : 's'} after they became compliant.`
   return `Everyone compliant before ${rule.day} ${monthName(rule.month)} retakes it on that date each year.`
 }
 
@@ -16,7 +17,10 @@ export function describeRule(rule: Recurrence): string {
  * later. The daemon answers `at` = its own now for the first, so they are the earliest `at` (give
  * or take a minute) when that is not in the future: the daemon's clock decides, not this browser's.
  */
-export function splitResets(preview: RecurrencePreview, now: number): { atOnce: RecurrencePreview['resets']; later: RecurrencePreview['resets'] } {
+export function splitResets(
+  preview: RecurrencePreview,
+  now: number,
+): { atOnce: RecurrencePreview['resets']; later: RecurrencePreview['resets'] } {
   const atOnce: RecurrencePreview['resets'] = []
   const later: RecurrencePreview['resets'] = []
   const first = Math.min(...preview.resets.map((reset) => Date.parse(reset.at)))

@@ -15,7 +15,13 @@ export function toRow(person: Person): Row {
   for (const id of TRAINING_IDS) {
     const training = person.trainings[id]
     cells[id] = training
-      ? { status: training.status, completed: training.completed, required: training.required, compliantAt: training.compliantAt, dueAt: training.dueAt ?? null }
+      ? {
+          status: training.status,
+          completed: training.completed,
+          required: training.required,
+          compliantAt: training.compliantAt,
+          dueAt: training.dueAt ?? null,
+        }
       : NOT_CONFIGURED
   }
   return { email: person.email, name: person.name, nameKey: person.name.toLowerCase(), cells }

@@ -25,7 +25,9 @@ describe('GET /connections', () => {
     const res = await t.request('/connections')
 
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual([{ id: 'c1', provider: 'knowbe4', label: 'KnowBe4 (us)', status: 'connected', lastSyncAt: null, lastError: null }])
+    expect(await res.json()).toEqual([
+      { id: 'c1', provider: 'knowbe4', label: 'KnowBe4 (us)', status: 'connected', lastSyncAt: null, lastError: null },
+    ])
   })
 })
 
@@ -37,7 +39,16 @@ describe('GET /connections/{id}/campaigns', () => {
 
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual([
-      { id: 'c1:1', connectionId: 'c1', externalId: '1', name: 'Basics 2026', status: 'In Progress', importable: true, notImportableReason: null, trainings: ['security_awareness'] },
+      {
+        id: 'c1:1',
+        connectionId: 'c1',
+        externalId: '1',
+        name: 'Basics 2026',
+        status: 'In Progress',
+        importable: true,
+        notImportableReason: null,
+        trainings: ['security_awareness'],
+      },
     ])
   })
 
@@ -79,7 +90,10 @@ describe('DELETE /connections/{id}', () => {
 
 describe('PUT /connections/{id}/credentials', () => {
   it('answers 404 for an unknown connection', async () => {
-    const res = await t.request('/connections/nope/credentials', { method: 'PUT', json: { provider: 'knowbe4', region: 'us', apiToken: 'x'.repeat(40) } })
+    const res = await t.request('/connections/nope/credentials', {
+      method: 'PUT',
+      json: { provider: 'knowbe4', region: 'us', apiToken: 'x'.repeat(40) },
+    })
 
     expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([404, 'not_found'])
   })

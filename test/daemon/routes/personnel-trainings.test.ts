@@ -56,7 +56,12 @@ describe('POST /personnel/{email}/reset', () => {
     expect((await body(res)).trainings.security_awareness).toMatchObject({ status: 'not_enrolled', sticky: false })
     expect(t.deps.store.data.audit.at(-1)).toMatchObject({
       action: 'person.reset',
-      detail: { email: 'ann@example.com', training: 'security_awareness', previousStatus: 'compliant', compliantAt: '2026-03-05T09:00:00.000Z' },
+      detail: {
+        email: 'ann@example.com',
+        training: 'security_awareness',
+        previousStatus: 'compliant',
+        compliantAt: '2026-03-05T09:00:00.000Z',
+      },
     })
   })
 
@@ -86,8 +91,16 @@ describe('PUT /trainings/{trainingId}', () => {
     const res = await t.request('/trainings/hipaa', { method: 'PUT', json: { connectionId: 'c1', campaignIds: ['c1:1', 'c1:1'] } })
 
     expect(await body(res)).toEqual({ id: 'hipaa', connectionId: 'c1', campaignIds: ['c1:1'] })
-    expect((await body(await t.request('/trainings'))).map((config: { id: string }) => config.id)).toEqual(['security_awareness', 'hipaa', 'ai_awareness'])
-    expect(t.deps.store.data.audit.at(-1)).toMatchObject({ at: expect.any(String), action: 'training.selected', detail: { id: 'hipaa', connectionId: 'c1', campaignIds: ['c1:1'] } })
+    expect((await body(await t.request('/trainings'))).map((config: { id: string }) => config.id)).toEqual([
+      'security_awareness',
+      'hipaa',
+      'ai_awareness',
+    ])
+    expect(t.deps.store.data.audit.at(-1)).toMatchObject({
+      at: expect.any(String),
+      action: 'training.selected',
+      detail: { id: 'hipaa', connectionId: 'c1', campaignIds: ['c1:1'] },
+    })
   })
 })
 
@@ -95,7 +108,10 @@ describe('POST /trainings/{trainingId}/recurrence/preview', () => {
   it('lists who a rule would reset, changing nothing', async () => {
     const before = JSON.stringify(t.deps.store.data)
 
-    const res = await t.request('/trainings/security_awareness/recurrence/preview', { method: 'POST', json: { recurrence: { kind: 'rolling', months: 12 } } })
+    const res = await t.request('/trainings/security_awareness/recurrence/preview', {
+      method: 'POST',
+      json: { recurrence: { kind: 'rolling', months: 12 } },
+    })
 
     expect(res.status).toBe(200)
     expect(await body(res)).toEqual({ resets: [{ email: 'ann@example.com', at: '2027-03-05T09:00:00.000Z' }] })

@@ -23,11 +23,27 @@ describe('POST /tokens', () => {
 
     expect(res.status).toBe(201)
     const created = await body(res)
-    expect(created).toEqual({ token: expect.stringMatching(/^tp_/), id: expect.any(String), role: 'employee', email: 'ann@example.com', expiresAt: '2026-06-02T12:00:00.000Z' })
+    expect(created).toEqual({
+      token: expect.stringMatching(/^tp_/),
+      id: expect.any(String),
+      role: 'employee',
+      email: 'ann@example.com',
+      expiresAt: '2026-06-02T12:00:00.000Z',
+    })
     const me = await t.request('/me', { token: created.token })
     expect(await body(me)).toEqual({ role: 'employee', email: 'ann@example.com' })
     const [event] = t.deps.store.data.audit
-    expect(event).toMatchObject({ at: NOW.toISOString(), action: 'token.issued', detail: { tokenId: created.id, role: 'employee', email: 'ann@example.com', label: 'ann@example.com', expiresAt: '2026-06-02T12:00:00.000Z' } })
+    expect(event).toMatchObject({
+      at: NOW.toISOString(),
+      action: 'token.issued',
+      detail: {
+        tokenId: created.id,
+        role: 'employee',
+        email: 'ann@example.com',
+        label: 'ann@example.com',
+        expiresAt: '2026-06-02T12:00:00.000Z',
+      },
+    })
     expect(JSON.stringify(t.deps.store.data)).not.toContain(created.token)
   })
 })
@@ -49,7 +65,10 @@ describe('DELETE /tokens/{id}', () => {
 
     expect([other.status, own.status]).toEqual([403, 204])
     expect(t.deps.store.data.tokens.map((token) => token.id)).toEqual([bob.id])
-    expect(t.deps.store.data.audit.at(-1)).toMatchObject({ action: 'token.signed_out', detail: { tokenId: ann.id, role: 'employee', email: 'ann@example.com', label: 'ann@example.com' } })
+    expect(t.deps.store.data.audit.at(-1)).toMatchObject({
+      action: 'token.signed_out',
+      detail: { tokenId: ann.id, role: 'employee', email: 'ann@example.com', label: 'ann@example.com' },
+    })
   })
 })
 
@@ -59,9 +78,22 @@ describe('/grants', () => {
     await t.request('/grants/amy@example.com', { method: 'PUT', json: { role: 'admin' } })
 
     expect(res.status).toBe(200)
-    expect(await body(res)).toEqual({ email: 'zoe@example.com', role: 'access_reviewer', grantedAt: NOW.toISOString(), grantedBy: 'admin (TRAINPROOF_ADMIN_TOKEN)' })
-    expect((await body(await t.request('/grants'))).map((grant: { email: string }) => grant.email)).toEqual(['amy@example.com', 'zoe@example.com'])
-    expect(t.deps.store.data.audit[0]?.detail).toEqual({ email: 'zoe@example.com', role: 'access_reviewer', previousRole: null, tokensChanged: 0 })
+    expect(await body(res)).toEqual({
+      email: 'zoe@example.com',
+      role: 'access_reviewer',
+      grantedAt: NOW.toISOString(),
+      grantedBy: 'admin (TRAINPROOF_ADMIN_TOKEN)',
+    })
+    expect((await body(await t.request('/grants'))).map((grant: { email: string }) => grant.email)).toEqual([
+      'amy@example.com',
+      'zoe@example.com',
+    ])
+    expect(t.deps.store.data.audit[0]?.detail).toEqual({
+      email: 'zoe@example.com',
+      role: 'access_reviewer',
+      previousRole: null,
+      tokensChanged: 0,
+    })
   })
 
   it('answers 400 for the employee role (not a grant) and 404 when removing no grant', async () => {

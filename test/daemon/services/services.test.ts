@@ -77,9 +77,13 @@ describe('people service', () => {
   })
 
   it('list pages people by e-mail after the filter', async () => {
-    await t.deps.store.update((db) => {
-      for (const email of ['cat@example.com', 'bob@example.com']) db.people[email] = { email, name: email, seenBy: ['c1'], externalIds: {}, records: {} }
-    }, { people: ['cat@example.com', 'bob@example.com'] })
+    await t.deps.store.update(
+      (db) => {
+        for (const email of ['cat@example.com', 'bob@example.com'])
+          db.people[email] = { email, name: email, seenBy: ['c1'], externalIds: {}, records: {} }
+      },
+      { people: ['cat@example.com', 'bob@example.com'] },
+    )
 
     const page = t.services.people.list({ limit: 2, offset: 1 })
     const notEnrolled = t.services.people.list({ training: 'security_awareness', status: 'not_enrolled', offset: 1 })
@@ -140,7 +144,14 @@ describe('oauth service', () => {
         exchange: async ({ accountId }): Promise<NewConnection<{ accountId: string }, { token: string }> | AccountChoice> => {
           exchanges.push(accountId ?? '-')
           if (accountId === 'b') return { label: 'Beta', settings: { accountId: 'b' }, secret: { token: 'sealed-me' } }
-          return { kind: 'choose_account', accounts: [{ id: 'a', name: 'Alpha' }, { id: 'b', name: 'Beta' }], unknownChoice: accountId !== undefined }
+          return {
+            kind: 'choose_account',
+            accounts: [
+              { id: 'a', name: 'Alpha' },
+              { id: 'b', name: 'Beta' },
+            ],
+            unknownChoice: accountId !== undefined,
+          }
         },
       },
       open: () => {
@@ -166,8 +177,18 @@ describe('oauth service', () => {
 
     expect(asked).toBeInstanceOf(AppError)
     const error = asked as AppError
-    expect([error.code, error.status, error.message]).toEqual(['account_choice_required', 409, 'This Acme login can read several accounts; choose the one trainproof should use.'])
-    expect(error.details).toEqual({ choices: [{ id: 'a', name: 'Alpha' }, { id: 'b', name: 'Beta' }], state: expect.any(String) })
+    expect([error.code, error.status, error.message]).toEqual([
+      'account_choice_required',
+      409,
+      'This Acme login can read several accounts; choose the one trainproof should use.',
+    ])
+    expect(error.details).toEqual({
+      choices: [
+        { id: 'a', name: 'Alpha' },
+        { id: 'b', name: 'Beta' },
+      ],
+      state: expect.any(String),
+    })
     const next = error.details!.state as string
     await expect(t.services.oauth.callback('huntress', { code: 'c', state }, 'admin')).rejects.toMatchObject({ code: 'invalid_state' })
     const connection = await t.services.oauth.callback('huntress', { code: 'c', state: next, accountId: 'b' }, 'admin')
@@ -180,7 +201,9 @@ describe('oauth service', () => {
   it('says the chosen account is unknown when it is', async () => {
     const { state } = await t.services.oauth.authorize('huntress', 'https://ext.example/cb')
 
-    const asked = await t.services.oauth.callback('huntress', { code: 'c', state, accountId: 'zzz' }, 'admin').catch((error: unknown) => error)
+    const asked = await t.services.oauth
+      .callback('huntress', { code: 'c', state, accountId: 'zzz' }, 'admin')
+      .catch((error: unknown) => error)
 
     expect((asked as AppError).message).toBe('That Acme account is not one this login can read; choose one of the accounts listed.')
   })

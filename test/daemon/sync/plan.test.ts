@@ -25,7 +25,12 @@ const campaign = (externalId: string, importable = true) => ({
   importable,
   notImportableReason: importable ? null : 'closed',
 })
-const enrollment = (email: string, externalCampaignId: string, completedAt: string | null, enrollmentId = `${email}-${externalCampaignId}`) => ({
+const enrollment = (
+  email: string,
+  externalCampaignId: string,
+  completedAt: string | null,
+  enrollmentId = `${email}-${externalCampaignId}`,
+) => ({
   enrollmentId,
   externalCampaignId,
   email,
@@ -91,9 +96,15 @@ describe('planSync', () => {
     expect(plan.table.people).toBe(4)
   })
 
-  it('hands the evaluator each person\'s record so far (a sticky one stands) and their recurrence reset', () => {
+  it("hands the evaluator each person's record so far (a sticky one stands) and their recurrence reset", () => {
     const db = dbWith((db) => {
-      db.people['bob@x.com'] = { email: 'bob@x.com', name: 'Bob', seenBy: ['c1'], externalIds: {}, records: { security_awareness: sticky() } }
+      db.people['bob@x.com'] = {
+        email: 'bob@x.com',
+        name: 'Bob',
+        seenBy: ['c1'],
+        externalIds: {},
+        records: { security_awareness: sticky() },
+      }
       db.retraining['ann@x.com'] = { security_awareness: { resetAt: '2026-03-01T00:00:00.000Z', dueAt: '2026-04-01T00:00:00.000Z' } }
     })
 
@@ -111,7 +122,15 @@ describe('planSync', () => {
 describe('planRecheck', () => {
   it('plans one person and their due trainings, naming campaigns from the db', () => {
     const db = dbWith((db) => {
-      db.campaigns.push({ id: 'c1:11', connectionId: 'c1', externalId: '11', name: 'Stored 11', status: 'x', importable: true, notImportableReason: null })
+      db.campaigns.push({
+        id: 'c1:11',
+        connectionId: 'c1',
+        externalId: '11',
+        name: 'Stored 11',
+        status: 'x',
+        importable: true,
+        notImportableReason: null,
+      })
     })
     const rows = { campaigns: [], people: [], enrollments: [enrollment('eve@x.com', '11', DONE)] }
 

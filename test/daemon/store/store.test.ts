@@ -1,0 +1,423 @@
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Vault } from '../../../daemon/secrets/vault.ts'
+import { readStoreFiles, Store } from '../../../daemon/store/store.ts'
+import { audit } from '../../../daemon/store/audit.ts'
+import { readPeopleFile, writePeopleFile, type PeopleData } from '../../../daemon/store/files.ts'
+import { replayJournal } from '../../../daemon/store/load.ts'
+import { DbSchemaV1, type Db, type StoredPerson } from '../../../daemon/store/schema.ts'
+
+const FIXTURE = join(import.meta.dirname, '../../fixtures/db-v1/trainproof.json')
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'trainproof-store-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+const people = (db: Db) => Object.keys(db.people)
+
+function person(email: string, completedAt: string | null = '2026-02-10T14:30:00.000Z'): StoredPerson {
+  return {
+    email,
+    name: email.split('@')[0]!,
+    seenBy: ['conn-1'],
+    externalIds: { 'conn-1': '42' },
+    records: {
+      security_awareness: {
+        status: completedAt ? 'compliant' : 'non_compliant',
+        completed: completedAt ? 1 : 0,
+        required: 1,
+        compliantAt: completedAt,
+        sticky: completedAt !== null,
+        campaigns: [{ id: 'conn-1:100', name: 'Campaign A', completed: completedAt !== null, completedAt }],
+        evidence: completedAt
+          ? [{ campaignId: 'conn-1:100', campaignName: 'Campaign A', module: 'm1', moduleName: 'Phishing', enrollmentId: '7', completedAt }]
+          : [],
+        evaluatedAt: '2026-03-01T00:00:00.000Z',
+        connectionId: 'conn-1',
+        certificates: [],
+        source: { provider: 'knowbe4', connectionId: 'conn-1', connectionLabel: 'Acme' },
+        evidenceSha256: null,
+      },
+    },
+  }
+}
+
+describe('Store', () => {
+  it('creates a valid empty db on first open and reads it back', async () => {
+    const file = join(dir, 'db.json')
+    await Store.open(file)
+    const again = await Store.open(file)
+    expect(again.data.version).toBe(2)
+    expect(Object.keys(again.data.trainings)).toEqual(['security_awareness', 'hipaa', 'ai_awareness'])
+  })
+
+  it('runs updates one at a time, in order, and persists each', async () => {
+    const store = await Store.open(join(dir, 'db.json'))
+    const order: number[] = []
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        store.update((db) => {
+          order.push(n)
+          audit(db, 't', `a${n}`, {})
+        }),
+      ),
+    )
+    expect(order).toEqual([1, 2, 3, 4, 5])
+    const reread = await Store.open(join(dir, 'db.json'))
+    expect(reread.data.audit.map((event) => event.action)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5'])
+  })
+
+  it('a change that throws before mutating leaves no trace, and later changes still run', async () => {
+    const store = await Store.open(join(dir, 'db.json'))
+    await expect(
+      store.update(() => {
+        throw new Error('refused')
+      }),
+    ).rejects.toThrow('refused')
+    await store.update((db) => {
+      db.schedule.lastNightlyAt = '2026-01-01T00:00:00.000Z'
+    })
+    expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).schedule.lastNightlyAt).toBe('2026-01-01T00:00:00.000Z')
+  })
+
+  // Regression (issue 10, defect 3): the change stayed in memory when the write failed.
+  it('keeps memory and disk at the old state when the write fails, and says so with 503 storage_failed', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => {
+      db.schedule.lastNightlyAt = '2026-01-01T00:00:00.000Z'
+    })
+    const before = await readStoreFiles(file)
+    const revision = store.revision
+    mkdirSync(`${file}.tmp`) // the temporary file cannot be created: the write fails
+    await expect(
+      store.update(
+        (db) => {
+          db.schedule.lastNightlyAt = '2026-06-01T00:00:00.000Z'
+          db.people['a@x.com'] = person('a@x.com')
+          audit(db, 't', 'lost', {})
+        },
+        { people: ['a@x.com'] },
+      ),
+    ).rejects.toMatchObject({ code: 'storage_failed', status: 503 })
+    expect(store.data.schedule.lastNightlyAt).toBe('2026-01-01T00:00:00.000Z')
+    expect(store.data.audit).toEqual([])
+    expect(store.data.people).toEqual({})
+    expect(store.revision).toBeGreaterThan(revision)
+    expect(await readStoreFiles(file)).toEqual(before)
+
+    rmSync(`${file}.tmp`, { recursive: true })
+    await store.update((db) => audit(db, 't', 'kept', {}))
+    const saved = await readStoreFiles(file)
+    expect(saved.schedule.lastNightlyAt).toBe('2026-01-01T00:00:00.000Z')
+    expect(saved.audit.map((event) => event.action)).toEqual(['kept'])
+    expect(saved.people).toEqual({})
+  })
+
+  it('leaves no temporary files behind, and only the files of the committed generation', async () => {
+    const store = await Store.open(join(dir, 'db.json'))
+    await store.update((db) => void (db.people['a@x.com'] = person('a@x.com')), { people: 'all' })
+    await store.update((db) => void (db.people['b@x.com'] = person('b@x.com')), { people: 'all' })
+    await store.update((db) => void (db.people['c@x.com'] = person('c@x.com')), { people: ['c@x.com'] })
+    await store.update((db) => audit(db, 't', 'a', {}), { tokens: true })
+    expect(readdirSync(dir).sort()).toEqual(['db.audit.jsonl', 'db.journal.2.jsonl', 'db.json', 'db.people.2.jsonl', 'db.tokens.1.json'])
+  })
+
+  it('writes a person-level change as one journal line, replays it on load and folds it into the next full write', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update(
+      (db) => {
+        db.people['a@x.com'] = person('a@x.com')
+        db.people['b@x.com'] = person('b@x.com')
+      },
+      { people: 'all' },
+    )
+    await store.update(
+      (db) => {
+        db.people['a@x.com']!.records = {}
+        db.retraining['a@x.com'] = { security_awareness: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } }
+      },
+      { people: ['a@x.com'] },
+    )
+    await store.update((db) => void delete db.people['b@x.com'], { people: ['b@x.com'] })
+    const journal = readFileSync(join(dir, 'db.journal.1.jsonl'), 'utf8').trim().split('\n')
+    expect(journal).toHaveLength(2)
+
+    const reopened = await Store.open(file)
+    expect(reopened.data.people).toEqual(store.data.people)
+    expect(reopened.data.retraining).toEqual(store.data.retraining)
+    expect(people(reopened.data)).toEqual(['a@x.com'])
+
+    await reopened.update((db) => void (db.people['c@x.com'] = person('c@x.com', null)), { people: 'all' })
+    expect(readdirSync(dir).filter((name) => name.includes('journal'))).toEqual([])
+    expect((await readStoreFiles(file)).people).toEqual(reopened.data.people)
+  })
+
+  it('ignores journal and audit bytes beyond the committed length (a crash during an append) and cuts them off', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => void (db.people['a@x.com'] = person('a@x.com')), { people: 'all' })
+    await store.update(
+      (db) => {
+        db.people['a@x.com']!.name = 'Kept'
+        audit(db, 't', 'kept', {})
+      },
+      { people: ['a@x.com'] },
+    )
+    // An append that never reached its commit: a whole line and a torn one.
+    appendFileSync(join(dir, 'db.journal.1.jsonl'), '{"people":[["a@x.com",null,null]]}\n{"peo')
+    appendFileSync(
+      join(dir, 'db.audit.jsonl'),
+      '{"id":"000000000002","at":"2026-01-01T00:00:00.000Z","actor":"t","action":"lost","detail":{}}\n{"id"',
+    )
+
+    const reopened = await Store.open(file)
+    expect(reopened.data.people['a@x.com']?.name).toBe('Kept')
+    expect(reopened.data.audit.map((event) => event.action)).toEqual(['kept'])
+    await reopened.update((db) => audit(db, 't', 'next', {}))
+    expect((await readStoreFiles(file)).audit.map((event) => event.action)).toEqual(['kept', 'next'])
+  })
+
+  it('a new people or tokens file that no configuration names yet (a crash before the commit) is ignored and removed', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => void (db.people['a@x.com'] = person('a@x.com')), { people: 'all' })
+    const committed = await readStoreFiles(file)
+    copyFileSync(join(dir, 'db.people.1.jsonl'), join(dir, 'db.people.2.jsonl'))
+    writeFileSync(join(dir, 'db.tokens.1.json'), '{"half')
+    writeFileSync(join(dir, 'db.json.tmp'), '{')
+    const reopened = await Store.open(file)
+    expect(reopened.data).toEqual(committed)
+    expect(readdirSync(dir).sort()).toEqual(['db.json', 'db.people.1.jsonl'])
+  })
+
+  it('refuses a damaged people file, naming it and what is wrong, and leaves it untouched', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => void (db.people['a@x.com'] = person('a@x.com')), { people: 'all' })
+    const peopleFile = join(dir, 'db.people.1.jsonl')
+    const text = readFileSync(peopleFile, 'utf8')
+    const truncated = text.slice(0, text.length - 10)
+    writeFileSync(peopleFile, truncated)
+    await expect(Store.open(file)).rejects.toThrow(/db\.people\.1\.jsonl.*(not JSON|truncated)/)
+    expect(readFileSync(peopleFile, 'utf8')).toBe(truncated)
+  })
+
+  it('refuses a db of an unknown schema version with a clear message and leaves it untouched', async () => {
+    const file = join(dir, 'db.json')
+    const text = JSON.stringify({ version: 3, anything: true })
+    writeFileSync(file, text)
+    await expect(Store.open(file)).rejects.toThrow(/schema version 3, which this trainproof does not know.*left it untouched/)
+    expect(readFileSync(file, 'utf8')).toBe(text)
+    expect(readdirSync(dir)).toEqual(['db.json'])
+  })
+
+  it('gives audit events of a version-1 db ids on load, after any id in use, and never reuses one', async () => {
+    const file = join(dir, 'db.json')
+    const v1 = JSON.parse(readFileSync(FIXTURE, 'utf8'))
+    delete v1.auditSeq
+    v1.audit = [
+      { at: '2026-01-01T00:00:00.000Z', actor: 'a', action: 'one', detail: {} },
+      { at: '2026-01-02T00:00:00.000Z', actor: 'a', action: 'two', detail: {} },
+    ]
+    writeFileSync(file, JSON.stringify(v1))
+    const reopened = await Store.open(file)
+    expect(reopened.data.audit.map((event) => event.id)).toEqual(['000000000001', '000000000002'])
+    await reopened.update((db) => audit(db, 't', 'three', {}))
+    const again = await Store.open(file)
+    expect(again.data.audit.map((event) => event.id)).toEqual(['000000000001', '000000000002', '000000000003'])
+    expect(again.data.auditSeq).toBe(3)
+  })
+
+  it('the scope guard throws when a change edits a person or a token it did not name, and saves nothing of it', async () => {
+    const store = await Store.open(join(dir, 'db.json'))
+    await store.update(
+      (db) => {
+        db.people['a@x.com'] = person('a@x.com')
+        db.people['b@x.com'] = person('b@x.com')
+      },
+      { people: 'all' },
+    )
+    await expect(
+      store.update(
+        (db) => {
+          db.people['a@x.com']!.name = 'named'
+          db.people['b@x.com']!.name = 'forgotten'
+        },
+        { people: ['a@x.com'] },
+      ),
+    ).rejects.toThrow(/edited the person b@x\.com but its scope does not name them/)
+    await expect(
+      store.update(
+        (db) =>
+          void db.tokens.push({
+            id: 't',
+            hash: 'a'.repeat(64),
+            role: 'admin',
+            email: null,
+            label: '',
+            createdAt: '2026-01-01T00:00:00.000Z',
+            expiresAt: null,
+            lastUsedAt: null,
+            via: 'issued',
+          }),
+      ),
+    ).rejects.toThrow(/edited tokens but its scope does not say/)
+    expect(store.data.people['b@x.com']?.name).toBe('b')
+    expect(store.data.tokens).toEqual([])
+  })
+
+  it('keeps the committed files of the last three backups, each loadable as it was', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    for (const n of [1, 2, 3, 4]) {
+      await store.backup()
+      await store.update(
+        (db) => {
+          db.people[`p${n}@x.com`] = person(`p${n}@x.com`)
+          audit(db, 't', `sync ${n}`, {})
+        },
+        { people: 'all' },
+      )
+    }
+    expect(existsSync(`${file}.bak4`)).toBe(false)
+    const counts = await Promise.all([1, 2, 3].map(async (n) => people(await readStoreFiles(join(`${file}.bak${n}`, 'db.json'))).length))
+    expect(counts).toEqual([3, 2, 1])
+  })
+})
+
+describe('migration from schema version 1', () => {
+  it('loads the db written by main before store v2 and serves the same data, keeping the old file as .v1', async () => {
+    const file = join(dir, 'trainproof.json')
+    copyFileSync(FIXTURE, file)
+    const v1 = DbSchemaV1.parse(JSON.parse(readFileSync(FIXTURE, 'utf8')))
+    const store = await Store.open(file)
+    const { version: _v1, ...expected } = v1
+    const { version, ...served } = store.data
+    expect(version).toBe(2)
+    expect(served).toEqual(expected)
+    expect(readFileSync(`${file}.v1`, 'utf8')).toBe(readFileSync(FIXTURE, 'utf8'))
+    const { version: _again, ...reread } = await readStoreFiles(file)
+    expect(reread).toEqual(expected)
+    expect(readdirSync(dir).sort()).toEqual([
+      'trainproof.audit.jsonl',
+      'trainproof.json',
+      'trainproof.json.v1',
+      'trainproof.people.1.jsonl',
+      'trainproof.tokens.1.json',
+    ])
+  })
+})
+
+describe('the compact people codec', () => {
+  const roundTrip = async (data: PeopleData) => {
+    const file = join(dir, 'people.jsonl')
+    await writePeopleFile(file, data)
+    return { file, back: await readPeopleFile(file) }
+  }
+
+  it('round-trips people, records, retraining and every optional form exactly', async () => {
+    const a = person('a@x.com')
+    const b = person('b@x.com', null)
+    b.records.security_awareness!.dueAt = '2026-07-01T00:00:00.000Z'
+    b.records.hipaa = {
+      ...person('b@x.com').records.security_awareness!,
+      dueAt: null,
+      connectionId: null,
+      source: null,
+      certificates: ['c'.repeat(64)],
+      evidenceSha256: 'd'.repeat(64),
+    }
+    a.records.security_awareness!.evidence[0]!.moduleName = 'm1'
+    a.records.security_awareness!.compliantAt = '2026-02-10T15:30:00+01:00' // not canonical: kept as written
+    const data: PeopleData = {
+      people: { 'a@x.com': a, 'b@x.com': b, 'c@x.com': { email: 'c@x.com', name: '', seenBy: [], externalIds: {}, records: {} } },
+      retraining: { 'a@x.com': { hipaa: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } } },
+    }
+    const { back } = await roundTrip(data)
+    expect(back).toEqual(data)
+  })
+
+  it('round-trips more people than one chunk and writes one line per chunk, no line holding everything', async () => {
+    const data: PeopleData = { people: {}, retraining: {} }
+    for (let n = 0; n < 2_500; n++) data.people[`p${n}@x.com`] = person(`p${n}@x.com`, n % 2 ? null : '2026-02-10T14:30:00.000Z')
+    const { file, back } = await roundTrip(data)
+    expect(back).toEqual(data)
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1 + 3 + 1)
+  })
+
+  it.each([
+    ['an unknown status', (line: string) => line.replace('[[0,1,1', '[[9,1,1')],
+    ['a string index out of the table', (line: string) => line.replace('"p":[["a@x.com","a",[0]', '"p":[["a@x.com","a",[99]')],
+    ['a row of the wrong length', (line: string) => line.replace('"p":[["a@x.com","a",', '"p":[["a@x.com",')],
+    ['a bad time', (line: string) => line.replace(/,(\d{13}),/, ',"yesterday",')],
+    ['a bad certificate hash', (line: string) => line.replace('[],-1', '["nope"],-1').replace(/\[\],\[\d+,\d+,\d+\]/, '["nope"],[0,0,0]')],
+    ['a missing end line', (line: string) => `${line.split('\n').slice(0, -2).join('\n')}\n`],
+    [
+      'counts that do not match',
+      (line: string) =>
+        line.replace('"end":true,"people":1', '"end":true,"people":2').replace('"people":1,"retraining"', '"people":2,"retraining"'),
+    ],
+  ])('rejects %s, naming the file', async (_case, damage) => {
+    const { file } = await roundTrip({ people: { 'a@x.com': person('a@x.com') }, retraining: {} })
+    const text = readFileSync(file, 'utf8')
+    const damaged = damage(text)
+    expect(damaged).not.toBe(text)
+    writeFileSync(file, damaged)
+    await expect(readPeopleFile(file)).rejects.toThrow(/people\.jsonl/)
+  })
+})
+
+describe('the journal', () => {
+  it('replays lines in order: later lines win, null removes, a torn last line is refused', () => {
+    const data: PeopleData = { people: { 'a@x.com': person('a@x.com') }, retraining: {} }
+    const lines = [
+      { people: [['a@x.com', { ...person('a@x.com'), name: 'First' }, null]] },
+      { people: [['b@x.com', person('b@x.com'), { hipaa: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } }]] },
+      {
+        people: [
+          ['a@x.com', { ...person('a@x.com'), name: 'Second' }, null],
+          ['b@x.com', null, null],
+        ],
+      },
+    ]
+    const bytes = Buffer.from(lines.map((line) => `${JSON.stringify(line)}\n`).join(''))
+    replayJournal('j', bytes, bytes.length, data)
+    expect(data.people['a@x.com']?.name).toBe('Second')
+    expect(Object.keys(data.people)).toEqual(['a@x.com'])
+    expect(data.retraining).toEqual({})
+    expect(() => replayJournal('j', bytes, bytes.length - 3, { people: {}, retraining: {} })).toThrow(/j.*unfinished line/)
+  })
+})
+
+describe('Vault', () => {
+  it('round-trips a secret and binds it to its context', () => {
+    const vault = Vault.ephemeral()
+    const sealed = vault.seal({ apiToken: 'very-secret' }, 'conn-1')
+    expect(sealed).not.toContain('very-secret')
+    expect(vault.open(sealed, 'conn-1')).toEqual({ apiToken: 'very-secret' })
+    expect(() => vault.open(sealed, 'conn-2')).toThrow(/could not be opened/)
+  })
+
+  it('refuses tampered ciphertext', () => {
+    const vault = Vault.ephemeral()
+    const sealed = vault.seal('x', 'c')
+    const parts = sealed.split('.')
+    parts[3] = Buffer.from('tampered').toString('base64url')
+    expect(() => vault.open(parts.join('.'), 'c')).toThrow(/could not be opened/)
+  })
+
+  it('creates its key file 0600 once and reuses it', async () => {
+    const first = await Vault.open(dir)
+    const sealed = first.seal('x', 'c')
+    const second = await Vault.open(dir)
+    expect(second.open(sealed, 'c')).toBe('x')
+    const { statSync } = await import('node:fs')
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600)
+  })
+})
