@@ -1,7 +1,7 @@
-import { TRAINING_NAMES, type MyTrainings, type Person, type Status, type TrainingId } from '../../shared/domain.ts'
+import { TRAINING_NAMES, type MyTrainings, type Person, type TrainingId } from '../../shared/domain.ts'
 import { isStaff } from '../auth/roles.ts'
 import type { Principal } from '../auth/tokens.ts'
-import { PeopleIndex } from '../compliance/people-index.ts'
+import { PeopleIndex, type PeopleQuery } from '../compliance/people-index.ts'
 import { myTrainingsKey, PerPersonCache, personKey } from '../compliance/per-person-cache.ts'
 import { currentRecord, toMyTrainings, toPerson, unknownPerson } from '../compliance/views.ts'
 import { AppError, notFound } from '../errors.ts'
@@ -12,12 +12,8 @@ import type { Store } from '../store/store.ts'
 import { auditor } from './audit.ts'
 import type { Deps } from './deps.ts'
 
-export type PersonnelFilter = {
-  training?: TrainingId | undefined
-  status?: Status | undefined
-  limit?: number | undefined
-  offset?: number | undefined
-}
+/** The filters and paging of `GET /personnel` (the index's query). */
+export type PersonnelFilter = PeopleQuery
 
 /**
  * A value derived from the db, recomputed only after the store changed: sorting 100,000 e-mails
