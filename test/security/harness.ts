@@ -29,13 +29,11 @@ export const TUNING: HttpTuning = {
 }
 
 /**
- * The providers' real pacing on the daemon's side, on `clock`: give the same clock to the fakes'
- * rate limiters (`paced.knowbe4Limits`, `paced.huntressLimit`), so both sides keep the limits and
- * minutes of pacing take no wall time.
+ * The providers' real pacing on the daemon's side (no rate-limit override). Start the daemon on a
+ * clock shared with the fakes' rate limiters (`kb4Limits` + `now`, `huntressLimit`), so both sides
+ * keep the limits and minutes of pacing take no wall time.
  */
-export function pacedTuning(clock: VirtualClock): HttpTuning {
-  return { retry: TUNING.retry, timeoutMs: TUNING.timeoutMs, clock }
-}
+export const PACED: HttpTuning = { retry: TUNING.retry, timeoutMs: TUNING.timeoutMs }
 
 /** KnowBe4's 4/s, 50/min and lockout, with the daily budget out of the way of long fault runs. */
 export const kb4Limits = { ...REAL_LIMITS, daily: 1e9 }
@@ -66,7 +64,7 @@ export type SecurityDaemon = {
 }
 
 export async function startSecurityDaemon(
-  options: { env?: Record<string, string>; tuning?: HttpTuning; dataDir?: string } = {},
+  options: { env?: Record<string, string>; tuning?: HttpTuning; clock?: VirtualClock; dataDir?: string } = {},
 ): Promise<SecurityDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trainproof-sec-'))
   const config = loadConfig({
@@ -79,7 +77,7 @@ export async function startSecurityDaemon(
   const logs: string[] = []
   const answers: string[] = []
   const log = createLogger('debug', (line) => void logs.push(line))
-  const daemon = await startDaemon(config, { log, tuning: { clock: new VirtualClock(), ...(options.tuning ?? TUNING) } })
+  const daemon = await startDaemon(config, { log, tuning: options.tuning ?? TUNING, clock: options.clock ?? new VirtualClock() })
   return {
     daemon,
     url: daemon.url,
