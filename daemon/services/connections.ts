@@ -6,7 +6,7 @@ import type { Db, StoredConnection } from '../store/schema.ts'
 import { auditor } from './audit.ts'
 import type { Deps } from './deps.ts'
 
-type Adapter = ProviderAdapter<any, any>
+type Adapter = ProviderAdapter<unknown, unknown>
 type ConnectBody = { provider: string } & Record<string, unknown>
 
 export const publicConnection = ({ id, provider, label, status, lastSyncAt, lastError }: StoredConnection): Connection => ({

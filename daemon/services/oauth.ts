@@ -9,7 +9,7 @@ import type { Deps } from './deps.ts'
 const STATE_TTL_MS = 10 * 60_000
 const MAX_PENDING_STATES = 50
 
-type OAuthAdapter = ProviderAdapter<any, any> & { oauth: OAuthConnect<any, any> }
+type OAuthAdapter = ProviderAdapter<unknown, unknown> & { oauth: OAuthConnect<unknown, unknown> }
 type Callback = { code: string; state: string; accountId?: string }
 
 const hash = (value: string) => createHash('sha256').update(value).digest('hex')

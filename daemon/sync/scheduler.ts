@@ -56,12 +56,12 @@ export class Scheduler {
     const lastRun = store.data.schedule.lastNightlyAt
     const missed =
       lastScheduled !== null && lastScheduled.getTime() <= startedAt && (lastRun === null || Date.parse(lastRun) < lastScheduled.getTime())
-    const catchUp =
-      missed && lastScheduled
-        ? (log.info('catching up a missed nightly sync', { scheduledFor: lastScheduled.toISOString() }),
-          run(lastScheduled).catch((error) => log.error('catch-up sync failed', { error })))
-        : Promise.resolve()
-    return new Scheduler(cron, catchUp)
+    if (!missed || !lastScheduled) return new Scheduler(cron, Promise.resolve())
+    log.info('catching up a missed nightly sync', { scheduledFor: lastScheduled.toISOString() })
+    return new Scheduler(
+      cron,
+      run(lastScheduled).catch((error) => log.error('catch-up sync failed', { error })),
+    )
   }
 
   /** Runs the nightly job now (recurrence, then sync), as the schedule would. */

@@ -15,7 +15,7 @@ export type HttpTuning = Pick<ProviderHttpOptions, 'retry' | 'timeoutMs'> & {
   rateLimits?: Partial<Record<string, readonly RateLimit[]>>
 }
 
-export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adapter: ProviderAdapter<any, any> }
+export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adapter: ProviderAdapter<unknown, unknown> }
 
 /**
  * Opens a provider session for one connection: the secret unsealed, an HTTP client that shares
@@ -28,8 +28,10 @@ export class Sessions {
   constructor(private readonly deps: { store: Store; vault: Vault; providers: ProviderRegistry; clock: Clock; tuning?: HttpTuning }) {}
 
   pacer(key: string, limits: readonly RateLimit[]): Pacer {
-    let pacer = this.pacers.get(key)
-    if (!pacer) this.pacers.set(key, (pacer = new Pacer(limits, this.deps.clock)))
+    const known = this.pacers.get(key)
+    if (known) return known
+    const pacer = new Pacer(limits, this.deps.clock)
+    this.pacers.set(key, pacer)
     return pacer
   }
 
@@ -38,7 +40,7 @@ export class Sessions {
    * It shares the pacer of the connection id about to be created, so those calls and the first
    * campaign fetch count against the same limits.
    */
-  http(adapter: ProviderAdapter<any, any>, connectionId: string, signal?: AbortSignal): ProviderHttp {
+  http(adapter: ProviderAdapter<unknown, unknown>, connectionId: string, signal?: AbortSignal): ProviderHttp {
     const { retry, timeoutMs } = this.deps.tuning ?? {}
     const { clock } = this.deps
     const limits = this.limitsOf(adapter)
@@ -46,7 +48,7 @@ export class Sessions {
     return new ProviderHttp({ provider: adapter.displayName, baseUrl: '', pacer, signal, retry, timeoutMs, clock })
   }
 
-  private limitsOf(adapter: ProviderAdapter<any, any>): readonly RateLimit[] {
+  private limitsOf(adapter: ProviderAdapter<unknown, unknown>): readonly RateLimit[] {
     return this.deps.tuning?.rateLimits?.[adapter.id] ?? adapter.rateLimits ?? []
   }
 

@@ -192,7 +192,7 @@ describe('fault matrix: Huntress', () => {
       tuning: PACED,
       clock,
     })
-    connectionId = (await connectHuntress(d, fake)).id
+    connectionId = (await connectHuntress(d)).id
     await selectAll(d, connectionId)
     expect((await sync(d, connectionId)).ok).toBe(true)
   })

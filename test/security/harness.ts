@@ -1,5 +1,5 @@
 import { dbText } from '../helpers/store-files.ts'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../../daemon/config.ts'
@@ -8,7 +8,6 @@ import { startDaemon, type Daemon } from '../../daemon/server.ts'
 import type { HttpTuning } from '../../daemon/sync/session.ts'
 import type { Db } from '../../daemon/store/schema.ts'
 import { decideAuthorization } from '../../fakes/huntress/browser.ts'
-import type { HuntressFake } from '../../fakes/huntress/index.ts'
 import type { KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import type { Campaign, Connection } from '../../shared/domain.ts'
 import { VirtualClock } from '../helpers/virtual-clock.ts'
@@ -122,7 +121,7 @@ export function connectKnowBe4(d: SecurityDaemon, fake: KnowBe4Fake, token = fak
 }
 
 /** authorize → the fake's approval → callback, as the extension drives it. */
-export async function connectHuntress(d: SecurityDaemon, fake: HuntressFake): Promise<Connection> {
+export async function connectHuntress(d: SecurityDaemon): Promise<Connection> {
   const started = await ok(d, '/connections/huntress/authorize', { method: 'POST', json: { redirectUri: REDIRECT_URI } })
   const { code, state } = await decideAuthorization(started.authorizeUrl)
   return ok(d, '/connections/huntress/callback', { method: 'POST', json: { code, state } }, 201)
@@ -162,14 +161,6 @@ export function leakSurfaces(d: SecurityDaemon): Record<string, string> {
     audit: JSON.stringify(d.db().audit),
     connections: JSON.stringify(d.db().connections.map(({ sealed: _sealed, ...rest }) => rest)),
     syncRuns: JSON.stringify(d.db().syncRuns),
-  }
-}
-
-const readOr = (file: string) => {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return ''
   }
 }
 

@@ -62,7 +62,7 @@ beforeAll(async () => {
     clock,
   })
   ids.knowbe4 = (await connectKnowBe4(d, kb4)).id
-  ids.huntress = (await connectHuntress(d, hun)).id
+  ids.huntress = (await connectHuntress(d)).id
   await selectAll(d, ids.knowbe4)
   await selectAll(d, ids.huntress, 'hipaa')
   expect((await d.api('/sync', { method: 'POST' })).body.map((run: { ok: boolean }) => run.ok)).toEqual([true, true])
