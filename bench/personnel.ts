@@ -152,10 +152,10 @@ async function pages(store: Store, samples: number) {
       index.page(query)
       choose.push(performance.now() - started)
       started = performance.now()
-      people.listJson(query)
+      people.listBody(query)
       firstView.push(performance.now() - started)
       started = performance.now()
-      people.listJson(query)
+      people.listBody(query)
       cached.push(performance.now() - started)
     }
     out[kind.name] = { matching: kind.matching, choose: spread(choose), json: spread(firstView), jsonCached: spread(cached) }

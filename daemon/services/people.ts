@@ -125,18 +125,12 @@ export function createPeopleService({
       const db = store.data
       return index.page(filter).map((email) => toPerson(db, db.people[email]!))
     },
-    /** The same page as JSON text: chosen from the status index, each person's view cached. */
-    listJson(filter: PersonnelFilter): string {
-      return `[${index
-        .page(filter)
-        .map((email) => people.get(email))
-        .join(',')}]`
-    },
     /**
-     * The page as the route answers it: JSON text, or past STREAM_OVER people (an export of
-     * everyone) a stream of it, made chunk by chunk as the client reads with the event loop
-     * served between chunks, and without filling the cache. The people are chosen when it
-     * starts; each chunk shows them as they are then, leaving out anyone removed meanwhile.
+     * The same page as the route answers it: JSON text (each person's view cached), or past
+     * STREAM_OVER people (an export of everyone) a stream of it, made chunk by chunk as the
+     * client reads with the event loop served between chunks, and without filling the cache. The
+     * people are chosen when it starts; each chunk shows them as they are then, leaving out
+     * anyone removed meanwhile.
      */
     listBody(filter: PersonnelFilter): string | ReadableStream<Uint8Array> {
       const emails = index.page(filter)
