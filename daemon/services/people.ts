@@ -14,8 +14,8 @@ import type { Deps } from './deps.ts'
 
 /** Pages of more people than this are streamed (an export); smaller ones are one string, their people's JSON kept in the cache. */
 const STREAM_OVER = 1_000
-/** People a chunk of a streamed page (~1 MiB of JSON). */
-const STREAM_CHUNK = 1_000
+/** People a chunk of a streamed page (~300 KiB of JSON). */
+const STREAM_CHUNK = 250
 
 /** The filters and paging of `GET /personnel` (the index's query). */
 export type PersonnelFilter = PeopleQuery
