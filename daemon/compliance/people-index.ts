@@ -108,7 +108,7 @@ function startRebuild(db: Db, previous: EmailOrder | null): Rebuild {
   }
 }
 
-/** The next `size` people's codes, or (once all are coded) the next `size` ranks' list entries; true when done. */
+/** The next `size` people's codes, or (once all are coded) the next `2 × size` ranks' list entries (a lighter step); true when done. */
 function advance(rebuild: Rebuild, size: number): boolean {
   const count = rebuild.order.emails.length
   if (rebuild.coded < count) {
@@ -122,7 +122,7 @@ function advance(rebuild: Rebuild, size: number): boolean {
     return false
   }
   const { order, codes, byTraining, byAny, stored } = rebuild
-  const end = Math.min(count, rebuild.listed + size * 4)
+  const end = Math.min(count, rebuild.listed + size * 2)
   for (let rank = rebuild.listed; rank < end; rank++) {
     const at = order.storedAt[rank]! * T
     let seen = 0
