@@ -3,7 +3,7 @@
  * the evaluator, the daemon (startDaemon) and its store, the KnowBe4 fake.
  *
  *   npm run bench                                   everything, 5 runs each (40–50 minutes on a busy 2-core box)
- *   npm run bench -- --only evaluator --runs 5      one part: evaluator, evaluator-multi, sync-virtual, sync-real, sync-large, api, store, extension-size
+ *   npm run bench -- --only evaluator --runs 5      one part: evaluator, evaluator-multi, sync-virtual, sync-real, sync-large, api, personnel, store, extension-size
  *   npm run bench -- --only api --only store --runs 3 --seconds 5
  *
  * Raw results go to bench/out/<part>.json; the 100,000-person data dir (made by the sync-virtual or
@@ -15,11 +15,22 @@ import { parseArgs } from 'node:util'
 import { benchApi } from './api.ts'
 import { benchEvaluator, MULTI_MODULE } from './evaluator.ts'
 import { benchExtensionSize } from './extension-size.ts'
+import { benchPersonnel } from './personnel.ts'
 import { log, machine, OUT_DIR, writeResult } from './stats.ts'
 import { benchStore } from './store.ts'
 import { benchSync, benchSyncVirtual, LARGE_TENANT, REAL_TENANT } from './sync.ts'
 
-const PARTS = ['evaluator', 'evaluator-multi', 'sync-virtual', 'sync-real', 'sync-large', 'api', 'store', 'extension-size'] as const
+const PARTS = [
+  'evaluator',
+  'evaluator-multi',
+  'sync-virtual',
+  'sync-real',
+  'sync-large',
+  'api',
+  'personnel',
+  'store',
+  'extension-size',
+] as const
 type Part = (typeof PARTS)[number]
 
 const { values } = parseArgs({
@@ -88,6 +99,10 @@ for (const part of parts) {
         connections: Number(values.connections),
         tokens: Number(values.tokens),
       })
+      break
+    case 'personnel':
+      await ensureDb()
+      result = await benchPersonnel(dbDir, runs)
       break
     case 'store':
       result = await benchStore(runs)

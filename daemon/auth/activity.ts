@@ -9,7 +9,8 @@ export const ACTIVITY_FLUSH_MS = 5 * 60 * 1000
  * A crash loses at most that window of last-use times, nothing else.
  */
 export class TokenActivity {
-  private readonly pending = new Map<string, string>()
+  /** Token id → epoch ms of its newest use (a number: no ISO string per request). */
+  private readonly pending = new Map<string, number>()
   private lastFlush: number
 
   constructor(
@@ -21,13 +22,15 @@ export class TokenActivity {
 
   /** The newest use of a token, whether written yet or not. */
   lastUsed(tokenId: string): string | null {
-    return this.pending.get(tokenId) ?? null
+    const at = this.pending.get(tokenId)
+    return at === undefined ? null : new Date(at).toISOString()
   }
 
-  touch(tokenId: string): void {
-    const now = this.now()
-    this.pending.set(tokenId, now.toISOString())
-    if (now.getTime() - this.lastFlush >= ACTIVITY_FLUSH_MS) void this.flush()
+  /** Notes a use at `at` (the request's time, when the caller has it already). */
+  touch(tokenId: string, at: Date = this.now()): void {
+    const ms = at.getTime()
+    this.pending.set(tokenId, ms)
+    if (ms - this.lastFlush >= ACTIVITY_FLUSH_MS) void this.flush()
   }
 
   forget(tokenId: string): void {
@@ -37,7 +40,7 @@ export class TokenActivity {
   async flush(): Promise<void> {
     this.lastFlush = this.now().getTime()
     if (this.pending.size === 0) return
-    const uses = new Map(this.pending)
+    const uses = new Map(Array.from(this.pending, ([id, ms]) => [id, new Date(ms).toISOString()]))
     this.pending.clear()
     await this.store.update(
       (db) => {

@@ -34,9 +34,10 @@ export function readPrincipal(
       return next()
     }
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header)
-    const principal = match ? authenticate(store, adminTokenHash, match[1] as string, clock.now()) : null
+    const now = clock.now()
+    const principal = match ? authenticate(store, adminTokenHash, match[1] as string, now) : null
     if (!principal) throw new AppError('unauthorized', 'The bearer token is missing, unknown, revoked or expired.')
-    clock.activity.touch(principal.tokenId)
+    clock.activity.touch(principal.tokenId, now)
     c.set('principal', principal)
     await next()
   }

@@ -83,7 +83,7 @@ export function personnelRoutes({ people }: Services) {
       return c.body(people.myTrainingsJson(email), 200, JSON_TYPE)
     })
     .openapi(recheck, async (c) => c.json(await people.recheck(c.get('principal')!), 200))
-    .openapi(list, (c) => c.body(people.listJson(c.req.valid('query')), 200, JSON_TYPE))
+    .openapi(list, (c) => c.body(people.listBody(c.req.valid('query')), 200, JSON_TYPE))
     .openapi(one, (c) => c.json(people.one(c.req.valid('param').email), 200))
     .openapi(reset, async (c) => {
       const { email } = c.req.valid('param')

@@ -12,6 +12,11 @@ import type { Store } from '../store/store.ts'
 import { auditor } from './audit.ts'
 import type { Deps } from './deps.ts'
 
+/** Pages of more people than this are streamed (an export); smaller ones are one string, their people's JSON kept in the cache. */
+const STREAM_OVER = 1_000
+/** People a chunk of a streamed page (~300 KiB of JSON). */
+const STREAM_CHUNK = 250
+
 /** The filters and paging of `GET /personnel` (the index's query). */
 export type PersonnelFilter = PeopleQuery
 
@@ -125,11 +130,35 @@ export function createPeopleService({
       const db = store.data
       return index.page(filter).map((email) => toPerson(db, db.people[email]!))
     },
-    /** The same page as JSON text: chosen from the status index, each person's view cached. */
-    listJson(filter: PersonnelFilter): string {
+    /**
+     * The same page as the route answers it: JSON text (each person's view cached), or past
+     * STREAM_OVER people (an export of everyone) a stream of it, made chunk by chunk as the
+     * client reads with the event loop served between chunks, and without filling the cache. The
+     * people are chosen when it starts; each chunk shows them as they are then, leaving out
+     * anyone removed meanwhile.
+     */
+    listBody(filter: PersonnelFilter): string | ReadableStream<Uint8Array> {
       const emails = index.page(filter)
-      const keep = emails.length <= 1_000
-      return `[${emails.map((email) => people.get(email, keep)).join(',')}]`
+      if (emails.length <= STREAM_OVER) return `[${emails.map((email) => people.get(email)).join(',')}]`
+      const encoder = new TextEncoder()
+      let next = 0
+      let separator = '['
+      return new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (next > 0) await new Promise((resolve) => setImmediate(resolve))
+          const db = store.data
+          let text = ''
+          for (const end = Math.min(emails.length, next + STREAM_CHUNK); next < end; next++) {
+            const email = emails[next]!
+            if (db.people[email] === undefined) continue
+            text += separator + people.get(email, false)
+            separator = ','
+          }
+          if (next === emails.length) text += separator === '[' ? '[]' : ']'
+          if (text !== '') controller.enqueue(encoder.encode(text))
+          if (next === emails.length) controller.close()
+        },
+      })
     },
     one(email: string): Person {
       const person = store.data.people[email]

@@ -6,7 +6,7 @@ import { myTrainingsKey, PerPersonCache } from '../../../daemon/compliance/per-p
 import { PeopleIndex, type PeopleQuery } from '../../../daemon/compliance/people-index.ts'
 import { toMyTrainings, toPerson, unknownPerson } from '../../../daemon/compliance/views.ts'
 import type { Db, StoredPerson, StoredRecord } from '../../../daemon/store/schema.ts'
-import { Store } from '../../../daemon/store/store.ts'
+import { type ChangeScope, Store } from '../../../daemon/store/store.ts'
 import { STATUSES, TRAINING_IDS, type Status, type TrainingId } from '../../../shared/constants.ts'
 
 const CONNECTION = 'conn-1'
@@ -207,6 +207,112 @@ describe('PeopleIndex', () => {
     )
     expect(index.page({})).not.toContain(gone)
     expect(index.count({})).toBe(39)
+    expectLikeScan(index)
+  })
+})
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+async function settle(index: PeopleIndex): Promise<void> {
+  while (index.busy) await nextTurn()
+}
+
+/**
+ * A source that changes synchronously when told (a store's commit also awaits its write, during
+ * which background slices may run), so a test can look between the slices of a rebuild.
+ */
+function manualSource() {
+  const listeners: ((scope: ChangeScope) => void)[] = []
+  let revision = 0
+  return {
+    get data() {
+      return store.data
+    },
+    get revision() {
+      return revision
+    },
+    onChange(listener: (scope: ChangeScope) => void) {
+      listeners.push(listener)
+      return () => undefined
+    },
+    change(edit: (db: Db) => void, scope: ChangeScope) {
+      edit(store.data)
+      revision++
+      for (const listener of listeners) listener(scope)
+    },
+  }
+}
+
+/** A sync's commit: statuses change for many people, someone joins, someone leaves; the scope names 'all'. */
+function syncLike(source: ReturnType<typeof manualSource>): void {
+  source.change(
+    (db) => {
+      for (const email of ['p03@example.com', 'p11@example.com', 'p20@example.com'])
+        db.people[email]!.records.hipaa = record('non_compliant')
+      delete db.people['p07@example.com']
+      addPerson(db, 'new@example.com', 2)
+    },
+    { people: 'all' },
+  )
+}
+
+describe('PeopleIndex rebuilt in the background', () => {
+  it('after a sync, rebuilds in slices between other work and then answers without rebuilding again', async () => {
+    const source = manualSource()
+    const index = new PeopleIndex(source, 7)
+    expectLikeScan(index)
+    syncLike(source)
+    expect(index.busy).toBe(true)
+    await nextTurn()
+    expect(index.busy).toBe(true)
+    expect(index.rebuilds).toBe(1)
+    await settle(index)
+    expect(index.rebuilds).toBe(2)
+    expectLikeScan(index)
+    expect(index.page({})).toContain('new@example.com')
+    expect(index.page({})).not.toContain('p07@example.com')
+    expect(index.rebuilds).toBe(2)
+  })
+
+  it('a read while a rebuild is under way finishes it and reflects the sync', async () => {
+    const source = manualSource()
+    const index = new PeopleIndex(source, 7)
+    index.count({})
+    syncLike(source)
+    await nextTurn()
+    expect(index.rebuilds).toBe(1)
+    expectLikeScan(index)
+    expect(index.rebuilds).toBe(2)
+    await settle(index)
+    expect(index.rebuilds).toBe(2)
+  })
+
+  it('a change that comes during a rebuild is not lost', async () => {
+    const source = manualSource()
+    const index = new PeopleIndex(source, 7)
+    index.count({})
+    syncLike(source)
+    await nextTurn()
+    const email = 'p12@example.com'
+    source.change(
+      (db) => {
+        db.people[email]!.records = {}
+      },
+      { people: [email] },
+    )
+    await nextTurn()
+    expect(index.page({ training: 'security_awareness', status: 'not_enrolled' })).toContain(email)
+    await settle(index)
+    expectLikeScan(index)
+  })
+
+  it('never reads the store in the background before anyone asked for a page', async () => {
+    const source = manualSource()
+    const index = new PeopleIndex(source, 7)
+    syncLike(source)
+    expect(index.busy).toBe(false)
+    await nextTurn()
+    expect(index.rebuilds).toBe(0)
     expectLikeScan(index)
   })
 })

@@ -112,3 +112,31 @@ describe('GET /me/trainings from the cache', () => {
     expect(await listed()).toBe('not_enrolled')
   })
 })
+
+describe('GET /personnel after a sync and as an export', () => {
+  it('a page after a change naming everyone (a sync) shows it, and everyone (streamed past 1,000 people) comes whole, in order', async () => {
+    const before = await get<Person[]>('/personnel?status=non_compliant&limit=100')
+    expect(emails(before)).toContain('a@example.com')
+    const added = Array.from({ length: 1_200 }, (_, n) => `m${String((n * 7) % 1_200).padStart(4, '0')}@example.com`)
+    await daemon.deps.store.update(
+      (db) => {
+        db.people['a@example.com']!.records.security_awareness = compliant
+        for (const email of added) {
+          db.people[email] = { email, name: email, seenBy: ['c1'], externalIds: {}, records: { security_awareness: failing } }
+        }
+      },
+      { people: 'all' },
+    )
+    const after = emails(await get<Person[]>('/personnel?status=non_compliant&limit=100'))
+    expect(after).not.toContain('a@example.com')
+    expect(after.slice(0, 2)).toEqual(['c@example.com', 'e@example.com'])
+
+    const everyone = await get<Person[]>('/personnel')
+    const expected = [...Object.keys(daemon.deps.store.data.people)].sort()
+    expect(emails(everyone)).toEqual(expected)
+    expect(everyone.find((person) => person.email === 'a@example.com')!.trainings.security_awareness!.status).toBe('compliant')
+    const failingOnly = await get<Person[]>('/personnel?training=security_awareness&status=non_compliant')
+    expect(failingOnly).toHaveLength(1_202)
+    expect(emails(failingOnly)).toEqual([...emails(failingOnly)].sort())
+  })
+})
