@@ -101,7 +101,7 @@ export class PeopleIndex {
 
   private build(db: Db): Built {
     this.rebuilds++
-    const emails = Object.keys(db.people).sort()
+    const emails = [...db.people.keys()].sort()
     const rank = new Map<string, number>()
     const codes = new Uint8Array(emails.length * T)
     const byTraining = TRAINING_IDS.map(() => STATUSES.map((): number[] => []))
@@ -110,7 +110,7 @@ export class PeopleIndex {
     for (let r = 0; r < emails.length; r++) {
       const email = emails[r]!
       rank.set(email, r)
-      const person = db.people[email]!
+      const person = db.people.get(email)!
       seen.fill(0)
       for (let t = 0; t < T; t++) {
         const c = code[statusOf(db, person, TRAINING_IDS[t]!)]
@@ -128,10 +128,10 @@ export class PeopleIndex {
   /** Moves the named people between sets; false when only a rebuild can do (someone new or gone, or too many). */
   private patch(built: Built, db: Db, people: ReadonlySet<string>): boolean {
     if (people.size > 64 && people.size * 16 > built.emails.length) return false
-    for (const email of people) if (!built.rank.has(email) || !db.people[email]) return false
+    for (const email of people) if (!built.rank.has(email) || !db.people.get(email)) return false
     for (const email of people) {
       const r = built.rank.get(email)!
-      const person = db.people[email]!
+      const person = db.people.get(email)!
       const before = new Set<number>()
       const after = new Set<number>()
       for (let t = 0; t < T; t++) {

@@ -19,12 +19,9 @@ export type PeopleData = { people: Db['people']; retraining: Db['retraining'] }
 export async function writePeopleFile(file: string, data: PeopleData): Promise<void> {
   const handle = await open(file, 'w', 0o600)
   try {
-    const emails = Object.keys(data.people)
-    const retrained = Object.keys(data.retraining)
+    const counts = { people: data.people.size, retraining: data.retraining.size }
     const strings = new Interner()
-    let pending: string[] = [
-      `${JSON.stringify({ format: PEOPLE_FORMAT, version: SCHEMA_VERSION, people: emails.length, retraining: retrained.length })}\n`,
-    ]
+    let pending: string[] = [`${JSON.stringify({ format: PEOPLE_FORMAT, version: SCHEMA_VERSION, ...counts })}\n`]
     let pendingBytes = 0
     const flush = async () => {
       if (pending.length === 0) return
@@ -38,17 +35,16 @@ export async function writePeopleFile(file: string, data: PeopleData): Promise<v
       if (pendingBytes >= FLUSH_BYTES) await flush()
       else await yieldToLoop()
     }
-    for (let start = 0; start < emails.length; start += CHUNK) {
-      const rows: unknown[] = []
-      for (let index = start; index < Math.min(start + CHUNK, emails.length); index++)
-        rows.push(encodePerson(data.people[emails[index]!]!, strings))
+    // The Maps are iterated across the yields: the store's queue keeps them unchanged meanwhile.
+    for (const chunk of chunksOf(data.people.values())) {
+      const rows = chunk.map((person) => encodePerson(person, strings))
       await add(`${JSON.stringify({ s: strings.fresh(), p: rows })}\n`)
     }
-    for (let start = 0; start < retrained.length; start += CHUNK) {
-      const rows = retrained.slice(start, start + CHUNK).map((email) => encodeRetraining(email, data.retraining[email]!))
+    for (const chunk of chunksOf(data.retraining.entries())) {
+      const rows = chunk.map(([email, of]) => encodeRetraining(email, of))
       await add(`${JSON.stringify({ s: strings.fresh(), r: rows })}\n`)
     }
-    pending.push(`${JSON.stringify({ end: true, people: emails.length, retraining: retrained.length })}\n`)
+    pending.push(`${JSON.stringify({ end: true, ...counts })}\n`)
     await flush()
     await handle.sync()
   } finally {
@@ -56,12 +52,25 @@ export async function writePeopleFile(file: string, data: PeopleData): Promise<v
   }
 }
 
+/** Up to CHUNK values of an iterator at a time. */
+function* chunksOf<T>(values: Iterator<T>): Generator<T[]> {
+  let chunk: T[] = []
+  for (let next = values.next(); !next.done; next = values.next()) {
+    chunk.push(next.value)
+    if (chunk.length === CHUNK) {
+      yield chunk
+      chunk = []
+    }
+  }
+  if (chunk.length > 0) yield chunk
+}
+
 /** Reads and checks a people file; throws CodecError naming the line when anything is off. */
 export async function readPeopleFile(file: string): Promise<PeopleData> {
   const bytes = await readFile(file)
   const decoder: Decoder = new Decoder()
-  const people: Db['people'] = {}
-  const retraining: Db['retraining'] = {}
+  const people: Db['people'] = new Map()
+  const retraining: Db['retraining'] = new Map()
   let header: { people: number; retraining: number } | null = null
   let ended = false
   let lineNo = 0
@@ -90,20 +99,19 @@ export async function readPeopleFile(file: string): Promise<PeopleData> {
     if (Array.isArray(value.p)) {
       for (const row of value.p) {
         const person = decoder.person(row)
-        if (Object.hasOwn(people, person.email)) decoder.fail(`${person.email} appears twice`)
-        people[person.email] = person
+        if (people.has(person.email)) decoder.fail(`${person.email} appears twice`)
+        people.set(person.email, person)
       }
     } else if (Array.isArray(value.r)) {
       for (const row of value.r) {
         const [email, of] = decoder.retraining(row)
-        retraining[email] = of
+        retraining.set(email, of)
       }
     } else decoder.fail('neither people nor retraining')
   }
   decoder.where = file
   if (header === null || !ended) return decoder.fail('truncated (no end line)')
-  if (Object.keys(people).length !== header.people || Object.keys(retraining).length !== header.retraining)
-    decoder.fail('the counts do not match the header')
+  if (people.size !== header.people || retraining.size !== header.retraining) decoder.fail('the counts do not match the header')
   return { people, retraining }
 }
 

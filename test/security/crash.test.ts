@@ -84,7 +84,7 @@ beforeAll(async () => {
   expect((await sync(second, id)).ok).toBe(true)
   perSync.requests = fake.count() - requests
   post = state(second.db())
-  kept = recordsOf(before).filter(([email, training]) => second.db().people[email]?.records[training as 'hipaa'])
+  kept = recordsOf(before).filter(([email, training]) => second.db().people.get(email)?.records[training as 'hipaa'])
   await second.daemon.close()
   rmSync(reference, { recursive: true, force: true })
   expect(post).not.toBe(pre)
@@ -189,7 +189,7 @@ async function restartAndCheck(dir: string, connectionId: string, answered: bool
   try {
     const found = state(restarted.db())
     const people = restarted.db().people
-    figures.recordsLost += kept.filter(([email, training]) => !people[email]?.records[training as 'hipaa']).length
+    figures.recordsLost += kept.filter(([email, training]) => !people.get(email)?.records[training as 'hipaa']).length
     const outcome: Outcome | null = found === pre ? 'pre' : found === post ? 'post' : null
     if (outcome === null) figures.mixed++
     expect(outcome, 'the db holds a mix of pre- and post-sync data').not.toBeNull()
@@ -310,7 +310,7 @@ describe('kill -9 during journal appends (resets)', () => {
         try {
           const db = restarted.db()
           for (const email of targets) {
-            const isReset = db.people[email]?.records.security_awareness === undefined
+            const isReset = db.people.get(email)?.records.security_awareness === undefined
             const events = db.audit.filter((event) => event.action === 'person.reset' && event.detail.email === email).length
             expect(events, `${email} after a kill at file event ${n}`).toBe(isReset ? 1 : 0)
             if (answered.has(email)) expect(isReset, `${email} was answered`).toBe(true)

@@ -147,7 +147,7 @@ export function protectedState(db: Db): string {
 /** Completed modules over everybody's records: grows when a sync lands new completions. */
 export function completedModules(db: Db): number {
   let sum = 0
-  for (const person of Object.values(db.people)) for (const record of Object.values(person.records)) sum += record?.completed ?? 0
+  for (const person of [...db.people.values()]) for (const record of Object.values(person.records)) sum += record?.completed ?? 0
   return sum
 }
 

@@ -70,8 +70,8 @@ describe('DELETE /connections/{id}', () => {
     const db = t.deps.store.data
     expect([db.connections, db.campaigns]).toEqual([[], []])
     expect(db.trainings.security_awareness).toEqual({ id: 'security_awareness', connectionId: null, campaignIds: [] })
-    expect(db.people['ann@example.com']?.seenBy).toEqual([])
-    expect(db.people['ann@example.com']?.records.security_awareness?.status).toBe('compliant')
+    expect(db.people.get('ann@example.com')?.seenBy).toEqual([])
+    expect(db.people.get('ann@example.com')?.records.security_awareness?.status).toBe('compliant')
     expect(db.audit.map(({ actor, action, detail }) => ({ actor, action, detail }))).toEqual([
       { actor: 'admin (TRAINPROOF_ADMIN_TOKEN)', action: 'connection.deleted', detail: { connectionId: 'c1', label: 'KnowBe4 (us)' } },
     ])

@@ -53,7 +53,7 @@ beforeAll(async () => {
         ['f@example.com', compliant],
       ]
       for (const [email, record] of people) {
-        db.people[email] = { email, name: email, seenBy: ['c1'], externalIds: {}, records: record ? { security_awareness: record } : {} }
+        db.people.set(email, { email, name: email, seenBy: ['c1'], externalIds: {}, records: record ? { security_awareness: record } : {} })
       }
     },
     { people: 'all' },
