@@ -43,14 +43,15 @@ if (mode === 'generate') {
   const loadMs = ms(started)
   const loadCpuMs = cpuMs(cpu)
   const people = store.data.people.size
-  const email = [...store.data.people.keys()][0]!
+  const email = store.data.people.keys().next().value!
   gc()
 
   started = process.hrtime.bigint()
   await store.update(
     (db) => {
-      const record = db.people.get(email)!.records.security_awareness
-      if (record) record.sticky = !record.sticky
+      const person = db.people.get(email)!
+      const record = person.records.security_awareness
+      if (record) person.records.security_awareness = { ...record, sticky: !record.sticky }
     },
     { people: [email] },
   )

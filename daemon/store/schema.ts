@@ -138,7 +138,9 @@ export type DbV1 = z.infer<typeof DbSchemaV1>
 /**
  * The db in memory (every file of version 2 together): one object, as version 1 was, except that
  * people and retraining are Maps keyed by e-mail (a dictionary object of 100,000 keys costs ~50 ms
- * to list its keys, a Map iterates without materialising them).
+ * to list its keys, a Map iterates without materialising them). What the people file decodes to
+ * may be shared between people and frozen (codec.ts): a change replaces a record or a list, never
+ * edits it in place.
  */
 export type Db = Omit<DbV1, 'version' | 'people' | 'retraining'> & {
   version: typeof SCHEMA_VERSION
