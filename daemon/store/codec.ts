@@ -82,65 +82,110 @@ export class Interner {
   }
 }
 
-export function encodePerson(person: StoredPerson, strings: Interner): unknown[] {
-  const externalIds: unknown[] = []
-  for (const [connection, id] of Object.entries(person.externalIds)) externalIds.push(strings.id(connection), id)
-  const records = TRAINING_IDS.map((training) => {
-    const record = person.records[training]
-    return record ? encodeRecord(record, strings) : 0
-  })
-  return [person.email, person.name, person.seenBy.map((id) => strings.id(id)), externalIds, records]
-}
+/**
+ * Turns people into rows for one file (its string table: `strings`). Values the decoder shares
+ * between people (frozen: seenBy lists, campaign lists, sources, records without lists) are
+ * encoded once per file.
+ */
+export class Encoder {
+  readonly strings = new Interner()
+  private readonly shared = new Map<object, unknown>()
 
-function encodeRecord(record: StoredRecord, strings: Interner): unknown[] {
-  const campaigns: unknown[] = []
-  for (const campaign of record.campaigns) {
-    campaigns.push(
-      strings.id(campaign.id),
-      strings.id(campaign.name),
-      campaign.completed ? 1 : 0,
-      campaign.completedAt === null ? null : encodeTime(campaign.completedAt),
+  person(person: StoredPerson): unknown[] {
+    const externalIds: unknown[] = []
+    for (const connection in person.externalIds) externalIds.push(this.strings.id(connection), person.externalIds[connection])
+    const records: unknown[] = []
+    for (const training of TRAINING_IDS) {
+      const record = person.records[training]
+      records.push(record ? this.record(record) : 0)
+    }
+    return [person.email, person.name, this.seenBy(person.seenBy), externalIds, records]
+  }
+
+  retraining(email: string, of: RetrainingOf): unknown[] {
+    const flat: unknown[] = []
+    TRAINING_IDS.forEach((training, index) => {
+      const entry = of[training]
+      if (entry) flat.push(index, encodeTime(entry.resetAt), encodeTime(entry.dueAt))
+    })
+    return [email, flat]
+  }
+
+  private seenBy(ids: readonly string[]): unknown {
+    return (
+      this.shared.get(ids) ??
+      this.remember(
+        ids,
+        ids.map((id) => this.strings.id(id)),
+      )
     )
   }
-  const evidence: unknown[] = []
-  for (const row of record.evidence) {
-    const moduleName = row.moduleName === row.module ? -1 : strings.id(row.moduleName)
-    evidence.push(
-      strings.id(row.campaignId),
-      strings.id(row.campaignName),
-      strings.id(row.module),
-      moduleName,
-      row.enrollmentId,
-      encodeTime(row.completedAt),
+
+  private record(record: StoredRecord): unknown {
+    const found = this.shared.get(record)
+    if (found !== undefined) return found
+    const { strings } = this
+    const campaigns = this.campaigns(record.campaigns)
+    const evidence: unknown[] = []
+    for (const row of record.evidence) {
+      const moduleName = row.moduleName === row.module ? -1 : strings.id(row.moduleName)
+      evidence.push(
+        strings.id(row.campaignId),
+        strings.id(row.campaignName),
+        strings.id(row.module),
+        moduleName,
+        row.enrollmentId,
+        encodeTime(row.completedAt),
+      )
+    }
+    return this.remember(record, [
+      STATUSES.indexOf(record.status),
+      record.completed,
+      record.required,
+      record.compliantAt === null ? null : encodeTime(record.compliantAt),
+      record.sticky ? 1 : 0,
+      campaigns,
+      record.dueAt === undefined ? false : record.dueAt === null ? null : encodeTime(record.dueAt),
+      evidence,
+      encodeTime(record.evaluatedAt),
+      record.connectionId === null ? -1 : strings.id(record.connectionId),
+      record.certificates,
+      record.source ? this.source(record.source) : -1,
+      record.evidenceSha256,
+    ])
+  }
+
+  private campaigns(campaigns: StoredRecord['campaigns']): unknown {
+    const found = this.shared.get(campaigns)
+    if (found !== undefined) return found
+    const flat: unknown[] = []
+    for (const campaign of campaigns) {
+      flat.push(
+        this.strings.id(campaign.id),
+        this.strings.id(campaign.name),
+        campaign.completed ? 1 : 0,
+        campaign.completedAt === null ? null : encodeTime(campaign.completedAt),
+      )
+    }
+    return this.remember(campaigns, flat)
+  }
+
+  private source(source: RecordSource): unknown {
+    return (
+      this.shared.get(source) ??
+      this.remember(source, [
+        this.strings.id(source.provider),
+        this.strings.id(source.connectionId),
+        this.strings.id(source.connectionLabel),
+      ])
     )
   }
-  const source = record.source
-    ? [strings.id(record.source.provider), strings.id(record.source.connectionId), strings.id(record.source.connectionLabel)]
-    : -1
-  return [
-    STATUSES.indexOf(record.status),
-    record.completed,
-    record.required,
-    record.compliantAt === null ? null : encodeTime(record.compliantAt),
-    record.sticky ? 1 : 0,
-    campaigns,
-    record.dueAt === undefined ? false : record.dueAt === null ? null : encodeTime(record.dueAt),
-    evidence,
-    encodeTime(record.evaluatedAt),
-    record.connectionId === null ? -1 : strings.id(record.connectionId),
-    record.certificates,
-    source,
-    record.evidenceSha256,
-  ]
-}
 
-export function encodeRetraining(email: string, of: RetrainingOf): unknown[] {
-  const flat: unknown[] = []
-  TRAINING_IDS.forEach((training, index) => {
-    const entry = of[training]
-    if (entry) flat.push(index, encodeTime(entry.resetAt), encodeTime(entry.dueAt))
-  })
-  return [email, flat]
+  /** Only frozen values are shared (and cannot change meanwhile): only they are kept. */
+  private remember(value: object, row: unknown): unknown {
+    if (Object.isFrozen(value)) this.shared.set(value, row)
+    return row
+  }
 }
 
 /**

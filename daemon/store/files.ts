@@ -1,7 +1,7 @@
 import { constants } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { CHUNK, CodecError, Decoder, encodePerson, encodeRetraining, Interner, PEOPLE_FORMAT } from './codec.ts'
+import { CHUNK, CodecError, Decoder, Encoder, PEOPLE_FORMAT } from './codec.ts'
 import type { Db, RetrainingOf, StoredPerson } from './schema.ts'
 import { SCHEMA_VERSION } from './schema.ts'
 
@@ -20,7 +20,7 @@ export async function writePeopleFile(file: string, data: PeopleData): Promise<v
   const handle = await open(file, 'w', 0o600)
   try {
     const counts = { people: data.people.size, retraining: data.retraining.size }
-    const strings = new Interner()
+    const encoder = new Encoder()
     let pending: string[] = [`${JSON.stringify({ format: PEOPLE_FORMAT, version: SCHEMA_VERSION, ...counts })}\n`]
     let pendingBytes = 0
     const flush = async () => {
@@ -37,12 +37,12 @@ export async function writePeopleFile(file: string, data: PeopleData): Promise<v
     }
     // The Maps are iterated across the yields: the store's queue keeps them unchanged meanwhile.
     for (const chunk of chunksOf(data.people.values())) {
-      const rows = chunk.map((person) => encodePerson(person, strings))
-      await add(`${JSON.stringify({ s: strings.fresh(), p: rows })}\n`)
+      const rows = chunk.map((person) => encoder.person(person))
+      await add(`${JSON.stringify({ s: encoder.strings.fresh(), p: rows })}\n`)
     }
     for (const chunk of chunksOf(data.retraining.entries())) {
-      const rows = chunk.map(([email, of]) => encodeRetraining(email, of))
-      await add(`${JSON.stringify({ s: strings.fresh(), r: rows })}\n`)
+      const rows = chunk.map(([email, of]) => encoder.retraining(email, of))
+      await add(`${JSON.stringify({ s: encoder.strings.fresh(), r: rows })}\n`)
     }
     pending.push(`${JSON.stringify({ end: true, ...counts })}\n`)
     await flush()
