@@ -465,19 +465,24 @@ function remember<T>(cache: Map<string, T>, key: string, value: T): void {
 }
 
 /**
- * A key naming exactly the primitive values `values[from..to)` (types told apart), or null when one
- * is not a primitive: equal keys decode to equal values, so a key seen before needs no new checks.
+ * A key naming exactly the primitive values `values[from..to)`, or null when one is not a
+ * primitive: equal keys decode to equal values, so a key seen before needs no new checks.
  */
 function keyOf(values: readonly unknown[], from: number, to: number): string | null {
   let key = ''
   for (let i = from; i < to; i++) {
-    const value = values[i]
-    if (typeof value === 'number') key += `${value},`
-    else if (typeof value === 'string') key += `${JSON.stringify(value)},`
-    else if (value === null || value === false) key += `${value},`
-    else return null
+    const part = keyPart(values[i])
+    if (part === null) return null
+    key += part
   }
   return key
+}
+
+/** Numbers, null and false end with a comma; a string is its length, a colon and itself: no two values share a key. */
+function keyPart(value: unknown): string | null {
+  if (typeof value === 'number') return `${value},`
+  if (typeof value === 'string') return `${value.length}:${value}`
+  return value === null || value === false ? `${value},` : null
 }
 
 /** The key of a record row without campaigns, evidence or certificates, else null. */
@@ -485,9 +490,8 @@ function plainRecordKey(t: unknown[]): string | null {
   if (!isEmptyList(t[5]) || !isEmptyList(t[7]) || !isEmptyList(t[10])) return null
   const source = t[11]
   let key = source === -1 ? '-1,' : Array.isArray(source) && source.length === 3 ? keyOf(source, 0, 3) : null
-  for (const field of PLAIN_FIELDS) {
-    if (key === null) return null
-    const part = keyOf(t, field, field + 1)
+  for (let i = 0; i < PLAIN_FIELDS.length && key !== null; i++) {
+    const part = keyPart(t[PLAIN_FIELDS[i]!])
     key = part === null ? null : key + part
   }
   return key
@@ -495,4 +499,5 @@ function plainRecordKey(t: unknown[]): string | null {
 
 /** The fields of a record row besides its lists and its source. */
 const PLAIN_FIELDS = [0, 1, 2, 3, 4, 6, 8, 9, 12]
+
 const isEmptyList = (value: unknown) => Array.isArray(value) && value.length === 0
