@@ -45,7 +45,10 @@ const figures = {
 /** What a sync may change, without the evaluation timestamps that differ from run to run. */
 function state(db: Db): string {
   const drop = (key: string, value: unknown) => (key === 'evaluatedAt' ? undefined : value)
-  return JSON.stringify({ people: db.people, campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens }, drop)
+  return JSON.stringify(
+    { people: Object.fromEntries(db.people), campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens },
+    drop,
+  )
 }
 
 const copyTemplate = () => {
@@ -99,9 +102,7 @@ afterAll(async () => {
 })
 
 function recordsOf(people: Db['people']): [string, string][] {
-  return Object.values(people).flatMap((person) =>
-    Object.keys(person.records).map((training): [string, string] => [person.email, training]),
-  )
+  return [...people.values()].flatMap((person) => Object.keys(person.records).map((training): [string, string] => [person.email, training]))
 }
 
 function watchCount(dir: string, onEvent?: (count: number) => void) {
@@ -261,7 +262,7 @@ describe(`kill -9 during a sync of ${USERS} people`, () => {
 describe('kill -9 during journal appends (resets)', () => {
   it('keeps every answered reset, and each reset whole with its audit event', { timeout: SOAK ? 1_800_000 : 420_000 }, async () => {
     const pre = await readStoreFiles(join(template, 'trainproof.json'))
-    const targets = Object.values(pre.people)
+    const targets = [...pre.people.values()]
       .filter((person) => person.records.security_awareness?.status === 'compliant')
       .slice(0, 10)
       .map((person) => person.email)

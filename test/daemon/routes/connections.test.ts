@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { appUnderTest, seedConnection, type AppUnderTest } from '../app-under-test.ts'
+import { dbJson } from '../../helpers/store-files.ts'
 
 let t: AppUnderTest
 beforeEach(async () => {
@@ -79,12 +80,12 @@ describe('DELETE /connections/{id}', () => {
 
   it('answers 404 for an unknown connection and changes nothing', async () => {
     await seedConnection(t.deps)
-    const before = JSON.stringify(t.deps.store.data)
+    const before = dbJson(t.deps.store.data)
 
     const res = await t.request('/connections/nope', { method: 'DELETE' })
 
     expect(res.status).toBe(404)
-    expect(JSON.stringify(t.deps.store.data)).toBe(before)
+    expect(dbJson(t.deps.store.data)).toBe(before)
   })
 })
 

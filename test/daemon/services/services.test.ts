@@ -8,6 +8,7 @@ import type { AccountChoice, NewConnection, ProviderAdapter } from '../../../dae
 import { auditor } from '../../../daemon/services/audit.ts'
 import { Store } from '../../../daemon/store/store.ts'
 import { appUnderTest, seedConnection, type AppUnderTest } from '../app-under-test.ts'
+import { dbJson } from '../../helpers/store-files.ts'
 
 const admin: Principal = { role: 'admin', email: null, tokenId: 'env', actor: 'admin' }
 
@@ -195,7 +196,7 @@ describe('oauth service', () => {
     expect(connection).toMatchObject({ provider: 'huntress', label: 'Beta', status: 'connected' })
     expect(exchanges).toEqual(['-', 'b'])
     expect(t.deps.store.data.oauthStates).toEqual([])
-    expect(JSON.stringify(t.deps.store.data)).not.toContain('sealed-me')
+    expect(dbJson(t.deps.store.data)).not.toContain('sealed-me')
   })
 
   it('says the chosen account is unknown when it is', async () => {
