@@ -356,6 +356,21 @@ describe('the compact people codec', () => {
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1 + 3 + 1)
   })
 
+  it('shares what is equal between people, frozen, so that a change must replace it rather than edit it', async () => {
+    const data: PeopleData = { people: new Map(), retraining: new Map() }
+    for (const email of ['a@x.com', 'b@x.com']) data.people.set(email, person(email, null))
+    const { back } = await roundTrip(data)
+    const [a, b] = [back.people.get('a@x.com')!, back.people.get('b@x.com')!]
+    expect(a.records.security_awareness!.campaigns).toBe(b.records.security_awareness!.campaigns)
+    expect(a.seenBy).toBe(b.seenBy)
+    expect(() => a.seenBy.push('conn-2')).toThrow(TypeError)
+    expect(() => {
+      a.records.security_awareness!.campaigns[0]!.completed = true
+    }).toThrow(TypeError)
+    expect(b.seenBy).toEqual(['conn-1'])
+    expect(back).toEqual(data)
+  })
+
   it.each([
     ['an unknown status', (line: string) => line.replace('[[0,1,1', '[[9,1,1')],
     ['a string index out of the table', (line: string) => line.replace('"p":[["a@x.com","a",[0]', '"p":[["a@x.com","a",[99]')],
