@@ -72,9 +72,8 @@ export function commitSync(
       const person = db.people.get(email)
       if (!person || stands(person.records[training])) continue
       if (planned) {
-        const record = final(training, email, planned)
-        record.evaluatedAt = syncedAt
-        person.records[training] = record
+        // A copy: a record that stood when planned is the stored one, possibly shared and frozen.
+        person.records[training] = { ...final(training, email, planned), evaluatedAt: syncedAt }
       } else delete person.records[training]
     }
   }
