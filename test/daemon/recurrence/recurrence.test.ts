@@ -145,7 +145,7 @@ describe('the scheduler', () => {
   it('applies due resets daily on its clock, audited as the scheduler, and never before a rule is saved', async () => {
     const setup = await setUp()
     const { store, sync } = setup.daemon.deps
-    const scheduler = Scheduler.start({ store, sync, log: createLogger('silent'), at: '02:00', clock: setup.clock.now })
+    const scheduler = Scheduler.start({ store, sync, log: createLogger('silent'), at: '02:00', clock: setup.clock })
     try {
       await scheduler.caughtUp()
       setup.clock.set('2031-01-01T02:00:00.000Z')
