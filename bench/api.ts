@@ -24,7 +24,7 @@ async function prepareDataDir(dbDir: string, count: number) {
   await rm(dataDir, { recursive: true, force: true })
   await cp(dbDir, dataDir, { recursive: true })
   const store = await Store.open(join(dataDir, 'trainproof.json'))
-  const emails = Object.keys(store.data.people)
+  const emails = [...store.data.people.keys()]
   const step = Math.max(1, Math.floor(emails.length / count))
   const employees = Array.from({ length: Math.min(count, emails.length) }, (_, index) => ({
     token: `tp_bench_employee_${String(index).padStart(6, '0')}`,

@@ -48,7 +48,7 @@ await daemon.deps.store.update(
         evaluatedAt: '2026-11-30T02:00:00.000Z',
         connectionId: 'c1',
       })
-      db.people[email] = StoredPerson.parse({ email, name: `Person ${index}`, seenBy: ['c1'], records: { security_awareness: record } })
+      db.people.set(email, StoredPerson.parse({ email, name: `Person ${index}`, seenBy: ['c1'], records: { security_awareness: record } }))
     }
   },
   { people: 'all' },

@@ -205,5 +205,5 @@ export async function benchPersonnel(dbDir: string, runs: number) {
   await rm(dataDir, { recursive: true, force: true })
   await cp(dbDir, dataDir, { recursive: true })
   const store = await Store.open(join(dataDir, 'trainproof.json'))
-  return { people: Object.keys(store.data.people).length, ...(await benchPersonnelIndex(store, runs)) }
+  return { people: store.data.people.size, ...(await benchPersonnelIndex(store, runs)) }
 }

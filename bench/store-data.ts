@@ -73,7 +73,7 @@ export function syntheticDb(count: number): Db {
       externalIds: { [CONNECTION]: String(500_000 + index) },
       records: { security_awareness: record, hipaa: notConfigured(), ai_awareness: notConfigured() },
     }
-    db.people[email] = person
+    db.people.set(email, person)
   }
   for (let n = 0; n < 100; n++) {
     db.tokens.push({

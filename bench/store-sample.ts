@@ -42,15 +42,16 @@ if (mode === 'generate') {
   const store = await Store.open(file)
   const loadMs = ms(started)
   const loadCpuMs = cpuMs(cpu)
-  const people = Object.keys(store.data.people).length
-  const email = Object.keys(store.data.people)[0]!
+  const people = store.data.people.size
+  const email = store.data.people.keys().next().value!
   gc()
 
   started = process.hrtime.bigint()
   await store.update(
     (db) => {
-      const record = db.people[email]!.records.security_awareness
-      if (record) record.sticky = !record.sticky
+      const person = db.people.get(email)!
+      const record = person.records.security_awareness
+      if (record) person.records.security_awareness = { ...record, sticky: !record.sticky }
     },
     { people: [email] },
   )

@@ -17,11 +17,12 @@ const NOT_CONFIGURED = code.not_configured
  * place here that knows how `Db.people` is held).
  */
 export function peopleInOrder(db: Db): { emails: string[]; personAt: (index: number) => StoredPerson } {
-  const emails = Object.keys(db.people)
-  return { emails, personAt: (index) => db.people[emails[index]!]! }
+  const emails = [...db.people.keys()]
+  const people = [...db.people.values()]
+  return { emails, personAt: (index) => people[index]! }
 }
 
-const personOf = (db: Db, email: string): StoredPerson | undefined => db.people[email]
+const personOf = (db: Db, email: string): StoredPerson | undefined => db.people.get(email)
 
 /**
  * A person's status code per training as `currentRecord` decides it (views.ts), with each training's

@@ -32,7 +32,7 @@ export function currentRecord(db: Db, person: StoredPerson, training: TrainingId
 
 export function trainingStatus(db: Db, person: StoredPerson, training: TrainingId): TrainingStatus {
   const record = currentRecord(db, person, training)
-  const dueAt = db.retraining[person.email]?.[training]?.dueAt ?? null
+  const dueAt = db.retraining.get(person.email)?.[training]?.dueAt ?? null
   if (record) {
     const { status, completed, required, compliantAt, sticky, campaigns } = record
     return { status, completed, required, compliantAt, sticky, campaigns, dueAt: status === 'compliant' ? null : dueAt }

@@ -19,7 +19,7 @@ export function complianceHistory(db: Db, training: TrainingId, now: Date): Comp
   const perDay = new Map<number, number>()
   let total = 0
   let earliest = today
-  for (const person of Object.values(db.people)) {
+  for (const person of db.people.values()) {
     if (trainingStatus(db, person, training).status === 'not_configured') continue
     total++
     const record = currentRecord(db, person, training)

@@ -33,8 +33,8 @@ const startOfDay = (day: string) => Date.parse(`${day}T00:00:00.000Z`)
 /** The records a pack covers: every person (by e-mail) × every configured training. */
 export function* coveredRecords(db: Db): Generator<{ person: StoredPerson; training: TrainingId }> {
   const trainings = TRAINING_IDS.filter((training) => isConfigured(db, training))
-  for (const email of Object.keys(db.people).sort()) {
-    const person = db.people[email] as StoredPerson
+  for (const email of [...db.people.keys()].sort()) {
+    const person = db.people.get(email) as StoredPerson
     for (const training of trainings) yield { person, training }
   }
 }

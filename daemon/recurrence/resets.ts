@@ -9,7 +9,7 @@ export type PlannedReset = { email: string; at: string }
 
 /** The compliant people of a training and when they became compliant. */
 function* compliantPeople(db: Db, training: TrainingId): Generator<{ person: StoredPerson; compliantAt: string }> {
-  for (const person of Object.values(db.people)) {
+  for (const person of db.people.values()) {
     const record = person.records[training]
     if (record?.sticky && record.status === 'compliant' && record.compliantAt) yield { person, compliantAt: record.compliantAt }
   }
@@ -44,7 +44,7 @@ export function applyDueResets(db: Db, now: Date, actor: string, only?: Training
       const resetAt = nextReset(compliantAt, rule)
       if (resetAt === null || resetAt.getTime() > now.getTime()) continue
       delete person.records[training]
-      db.retraining[person.email] = { ...db.retraining[person.email], [training]: { resetAt: resetAt.toISOString(), dueAt } }
+      db.retraining.set(person.email, { ...db.retraining.get(person.email), [training]: { resetAt: resetAt.toISOString(), dueAt } })
       auditor(
         db,
         actor,
@@ -67,8 +67,8 @@ export function applyDueResets(db: Db, now: Date, actor: string, only?: Training
 
 /** A reset by hand carries no due date and lets every completion count again. */
 export function clearRetraining(db: Db, email: string, training: TrainingId): void {
-  const entries = db.retraining[email]
+  const entries = db.retraining.get(email)
   if (!entries?.[training]) return
   delete entries[training]
-  if (Object.keys(entries).length === 0) delete db.retraining[email]
+  if (Object.keys(entries).length === 0) db.retraining.delete(email)
 }

@@ -46,7 +46,7 @@ function cascadeDelete(db: Db, id: string): StoredConnection {
     const config = db.trainings[training]
     if (config.connectionId === id) db.trainings[training] = { id: training, connectionId: null, campaignIds: [] }
   }
-  for (const person of Object.values(db.people)) person.seenBy = person.seenBy.filter((item) => item !== id)
+  for (const person of db.people.values()) person.seenBy = person.seenBy.filter((item) => item !== id)
   return connection
 }
 

@@ -59,10 +59,10 @@ export function createPeopleService({
   const index = new PeopleIndex(store)
   // Answers kept as JSON text until the person's data changes: serialising was most of a request's cost.
   const mine = new PerPersonCache(store, (db, email) => JSON.stringify(viewOf(db, email)), myTrainingsKey)
-  const people = new PerPersonCache(store, (db, email) => JSON.stringify(toPerson(db, db.people[email]!)), personKey, 50_000)
+  const people = new PerPersonCache(store, (db, email) => JSON.stringify(toPerson(db, db.people.get(email)!)), personKey, 50_000)
 
   function viewOf(db: Db, email: string): MyTrainings {
-    return toMyTrainings(db, db.people[email] ?? unknownPerson(email), portalUrl(db))
+    return toMyTrainings(db, db.people.get(email) ?? unknownPerson(email), portalUrl(db))
   }
 
   /** One person's trainings as `GET /me/trainings` shows them (an unknown e-mail: nothing done yet). */
@@ -72,7 +72,7 @@ export function createPeopleService({
   async function reset(email: string, training: TrainingId, actor: string): Promise<Person> {
     return store.update(
       (db) => {
-        const found = db.people[email]
+        const found = db.people.get(email)
         if (!found) throw notFound(`Person ${email}`)
         const previous = found.records[training]
         delete found.records[training]
@@ -99,7 +99,7 @@ export function createPeopleService({
       throw new AppError('forbidden', 'An employee token may only read its own certificates.')
     }
     const db = store.data
-    const person = db.people[email]
+    const person = db.people.get(email)
     const record = person ? currentRecord(db, person, trainingId) : null
     if (!person || !record || record.status !== 'compliant') throw notFound(`A certificate of ${email} for ${trainingId}`)
     return recordCertificate({ providers, certificates }, db, person, trainingId, record)
@@ -128,7 +128,7 @@ export function createPeopleService({
     /** A page of `GET /personnel`, chosen from the status index. */
     list(filter: PersonnelFilter): Person[] {
       const db = store.data
-      return index.page(filter).map((email) => toPerson(db, db.people[email]!))
+      return index.page(filter).map((email) => toPerson(db, db.people.get(email)!))
     },
     /**
      * The same page as the route answers it: JSON text (each person's view cached), or past
@@ -150,7 +150,7 @@ export function createPeopleService({
           let text = ''
           for (const end = Math.min(emails.length, next + STREAM_CHUNK); next < end; next++) {
             const email = emails[next]!
-            if (db.people[email] === undefined) continue
+            if (!db.people.has(email)) continue
             text += separator + people.get(email, false)
             separator = ','
           }
@@ -161,7 +161,7 @@ export function createPeopleService({
       })
     },
     one(email: string): Person {
-      const person = store.data.people[email]
+      const person = store.data.people.get(email)
       if (!person) throw notFound(`Person ${email}`)
       return toPerson(store.data, person)
     },

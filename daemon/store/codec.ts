@@ -1,6 +1,6 @@
 import { PROVIDER_ID_PATTERN, STATUSES, TRAINING_IDS, type ProviderId, type Status, type TrainingId } from '../../shared/constants.ts'
 import { IsoTime } from '../../shared/domain.ts'
-import type { Retraining, RetrainingOf, StoredPerson, StoredRecord } from './schema.ts'
+import type { RecordSource, Retraining, RetrainingOf, StoredPerson, StoredRecord } from './schema.ts'
 
 /**
  * The compact layout of the people file: one JSON line per chunk of people, so no string ever
@@ -34,6 +34,11 @@ export const PEOPLE_FORMAT = 'trainproof-people'
 export const CHUNK = 1_000
 
 type Time = number | string
+/**
+ * The one empty list that decoded records share for no campaigns, evidence or certificates
+ * (frozen: code that changes a record replaces its lists, never edits them in place).
+ */
+const EMPTY = Object.freeze([]) as unknown as never[]
 const HEX64 = /^[0-9a-f]{64}$/
 
 export class CodecError extends Error {
@@ -77,65 +82,110 @@ export class Interner {
   }
 }
 
-export function encodePerson(person: StoredPerson, strings: Interner): unknown[] {
-  const externalIds: unknown[] = []
-  for (const [connection, id] of Object.entries(person.externalIds)) externalIds.push(strings.id(connection), id)
-  const records = TRAINING_IDS.map((training) => {
-    const record = person.records[training]
-    return record ? encodeRecord(record, strings) : 0
-  })
-  return [person.email, person.name, person.seenBy.map((id) => strings.id(id)), externalIds, records]
-}
+/**
+ * Turns people into rows for one file (its string table: `strings`). Values the decoder shares
+ * between people (frozen: seenBy lists, campaign lists, sources, records without lists) are
+ * encoded once per file.
+ */
+export class Encoder {
+  readonly strings = new Interner()
+  private readonly shared = new Map<object, unknown>()
 
-function encodeRecord(record: StoredRecord, strings: Interner): unknown[] {
-  const campaigns: unknown[] = []
-  for (const campaign of record.campaigns) {
-    campaigns.push(
-      strings.id(campaign.id),
-      strings.id(campaign.name),
-      campaign.completed ? 1 : 0,
-      campaign.completedAt === null ? null : encodeTime(campaign.completedAt),
+  person(person: StoredPerson): unknown[] {
+    const externalIds: unknown[] = []
+    for (const connection in person.externalIds) externalIds.push(this.strings.id(connection), person.externalIds[connection])
+    const records: unknown[] = []
+    for (const training of TRAINING_IDS) {
+      const record = person.records[training]
+      records.push(record ? this.record(record) : 0)
+    }
+    return [person.email, person.name, this.seenBy(person.seenBy), externalIds, records]
+  }
+
+  retraining(email: string, of: RetrainingOf): unknown[] {
+    const flat: unknown[] = []
+    TRAINING_IDS.forEach((training, index) => {
+      const entry = of[training]
+      if (entry) flat.push(index, encodeTime(entry.resetAt), encodeTime(entry.dueAt))
+    })
+    return [email, flat]
+  }
+
+  private seenBy(ids: readonly string[]): unknown {
+    return (
+      this.shared.get(ids) ??
+      this.remember(
+        ids,
+        ids.map((id) => this.strings.id(id)),
+      )
     )
   }
-  const evidence: unknown[] = []
-  for (const row of record.evidence) {
-    const moduleName = row.moduleName === row.module ? -1 : strings.id(row.moduleName)
-    evidence.push(
-      strings.id(row.campaignId),
-      strings.id(row.campaignName),
-      strings.id(row.module),
-      moduleName,
-      row.enrollmentId,
-      encodeTime(row.completedAt),
+
+  private record(record: StoredRecord): unknown {
+    const found = this.shared.get(record)
+    if (found !== undefined) return found
+    const { strings } = this
+    const campaigns = this.campaigns(record.campaigns)
+    const evidence: unknown[] = []
+    for (const row of record.evidence) {
+      const moduleName = row.moduleName === row.module ? -1 : strings.id(row.moduleName)
+      evidence.push(
+        strings.id(row.campaignId),
+        strings.id(row.campaignName),
+        strings.id(row.module),
+        moduleName,
+        row.enrollmentId,
+        encodeTime(row.completedAt),
+      )
+    }
+    return this.remember(record, [
+      STATUSES.indexOf(record.status),
+      record.completed,
+      record.required,
+      record.compliantAt === null ? null : encodeTime(record.compliantAt),
+      record.sticky ? 1 : 0,
+      campaigns,
+      record.dueAt === undefined ? false : record.dueAt === null ? null : encodeTime(record.dueAt),
+      evidence,
+      encodeTime(record.evaluatedAt),
+      record.connectionId === null ? -1 : strings.id(record.connectionId),
+      record.certificates,
+      record.source ? this.source(record.source) : -1,
+      record.evidenceSha256,
+    ])
+  }
+
+  private campaigns(campaigns: StoredRecord['campaigns']): unknown {
+    const found = this.shared.get(campaigns)
+    if (found !== undefined) return found
+    const flat: unknown[] = []
+    for (const campaign of campaigns) {
+      flat.push(
+        this.strings.id(campaign.id),
+        this.strings.id(campaign.name),
+        campaign.completed ? 1 : 0,
+        campaign.completedAt === null ? null : encodeTime(campaign.completedAt),
+      )
+    }
+    return this.remember(campaigns, flat)
+  }
+
+  private source(source: RecordSource): unknown {
+    return (
+      this.shared.get(source) ??
+      this.remember(source, [
+        this.strings.id(source.provider),
+        this.strings.id(source.connectionId),
+        this.strings.id(source.connectionLabel),
+      ])
     )
   }
-  const source = record.source
-    ? [strings.id(record.source.provider), strings.id(record.source.connectionId), strings.id(record.source.connectionLabel)]
-    : -1
-  return [
-    STATUSES.indexOf(record.status),
-    record.completed,
-    record.required,
-    record.compliantAt === null ? null : encodeTime(record.compliantAt),
-    record.sticky ? 1 : 0,
-    campaigns,
-    record.dueAt === undefined ? false : record.dueAt === null ? null : encodeTime(record.dueAt),
-    evidence,
-    encodeTime(record.evaluatedAt),
-    record.connectionId === null ? -1 : strings.id(record.connectionId),
-    record.certificates,
-    source,
-    record.evidenceSha256,
-  ]
-}
 
-export function encodeRetraining(email: string, of: RetrainingOf): unknown[] {
-  const flat: unknown[] = []
-  TRAINING_IDS.forEach((training, index) => {
-    const entry = of[training]
-    if (entry) flat.push(index, encodeTime(entry.resetAt), encodeTime(entry.dueAt))
-  })
-  return [email, flat]
+  /** Only frozen values are shared (and cannot change meanwhile): only they are kept. */
+  private remember(value: object, row: unknown): unknown {
+    if (Object.isFrozen(value)) this.shared.set(value, row)
+    return row
+  }
 }
 
 /**
@@ -146,6 +196,10 @@ export class Decoder {
   private readonly strings: string[] = []
   /** Decoded times, shared: equal times become one string in memory. */
   private readonly times = new Map<number, string>()
+  private readonly seenBys = new Map<string, string[]>()
+  private readonly sources = new Map<string, RecordSource>()
+  private readonly campaignLists = new Map<string, StoredRecord['campaigns']>()
+  private readonly plainRecords = new Map<string, StoredRecord>()
   where = ''
 
   addStrings(values: unknown): void {
@@ -160,7 +214,7 @@ export class Decoder {
     const tuple = this.tuple(row, 5, 'person')
     const email = this.string(tuple[0], 'email')
     const name = this.string(tuple[1], 'name')
-    const seenBy = this.list(tuple[2], 'seenBy').map((id) => this.sym(id, 'seenBy'))
+    const seenBy = this.seenBy(this.list(tuple[2], 'seenBy'))
     const flat = this.list(tuple[3], 'externalIds')
     if (flat.length % 2 !== 0) this.fail('externalIds has an odd length')
     const externalIds: Record<string, string> = {}
@@ -168,67 +222,156 @@ export class Decoder {
       externalIds[this.sym(flat[index], 'externalIds')] = this.string(flat[index + 1], 'externalIds')
     const recordRows = this.tuple(tuple[4], TRAINING_IDS.length, 'records')
     const records: Partial<Record<TrainingId, StoredRecord>> = {}
-    TRAINING_IDS.forEach((training, index) => {
-      if (recordRows[index] !== 0) records[training] = this.record(recordRows[index], email, training)
-    })
+    for (let index = 0; index < TRAINING_IDS.length; index++) {
+      if (recordRows[index] !== 0) records[TRAINING_IDS[index]!] = this.record(recordRows[index], email, index)
+    }
     return { email, name, seenBy, externalIds, records }
   }
 
-  private record(row: unknown, email: string, training: TrainingId): StoredRecord {
-    const who = { toString: () => `${email} ${training}` }
+  /** Shared, frozen: most people are seen by the same connection or two. */
+  private seenBy(ids: unknown[]): string[] {
+    if (ids.length === 0) return EMPTY
+    let key = ''
+    for (const id of ids) key += `${this.int(id, 'seenBy')},`
+    let found = this.seenBys.get(key)
+    if (found === undefined) {
+      found = Object.freeze(ids.map((id) => this.sym(id, 'seenBy'))) as string[]
+      remember(this.seenBys, key, found)
+    }
+    return found
+  }
+
+  /**
+   * Records without campaigns, evidence or certificates (not configured, not enrolled) repeat
+   * across people: equal rows share one frozen record (changes replace a record, never edit it).
+   */
+  private record(row: unknown, email: string, training: number): StoredRecord {
     const t = this.tuple(row, 13, 'record')
+    const key = plainRecordKey(t)
+    if (key === null) return this.decodeRecord(t, email, training)
+    let found = this.plainRecords.get(key)
+    if (found === undefined) {
+      found = Object.freeze(this.decodeRecord(t, email, training))
+      remember(this.plainRecords, key, found)
+    }
+    return found
+  }
+
+  private decodeRecord(t: unknown[], email: string, training: number): StoredRecord {
     const status = STATUSES[this.int(t[0], 'status')] as Status | undefined
-    if (status === undefined) this.fail(`${who}: unknown status`)
-    const campaignsFlat = this.list(t[5], 'campaigns')
-    if (campaignsFlat.length % 4 !== 0) this.fail(`${who}: campaigns do not come in fours`)
-    const campaigns: StoredRecord['campaigns'] = []
-    for (let i = 0; i < campaignsFlat.length; i += 4) {
-      campaigns.push({
-        id: this.sym(campaignsFlat[i], 'campaign id'),
-        name: this.sym(campaignsFlat[i + 1], 'campaign name'),
-        completed: this.bit(campaignsFlat[i + 2], 'campaign completed'),
-        completedAt: this.timeOrNull(campaignsFlat[i + 3], 'campaign completedAt'),
-      })
-    }
-    const evidenceFlat = this.list(t[7], 'evidence')
-    if (evidenceFlat.length % 6 !== 0) this.fail(`${who}: evidence does not come in sixes`)
-    const evidence: StoredRecord['evidence'] = []
-    for (let i = 0; i < evidenceFlat.length; i += 6) {
-      const module = this.sym(evidenceFlat[i + 2], 'evidence module')
-      evidence.push({
-        campaignId: this.sym(evidenceFlat[i], 'evidence campaign'),
-        campaignName: this.sym(evidenceFlat[i + 1], 'evidence campaign name'),
-        module,
-        moduleName: evidenceFlat[i + 3] === -1 ? module : this.sym(evidenceFlat[i + 3], 'evidence module name'),
-        enrollmentId: this.string(evidenceFlat[i + 4], 'evidence enrollment id'),
-        completedAt: this.time(evidenceFlat[i + 5], 'evidence completedAt'),
-      })
-    }
-    const certificates = this.list(t[10], 'certificates').map((hash) => this.hex(hash, 'certificate'))
-    let source: StoredRecord['source'] = null
-    if (t[11] !== -1) {
-      const s = this.tuple(t[11], 3, 'source')
-      const provider = this.sym(s[0], 'source provider') as ProviderId
-      if (!PROVIDER_ID_PATTERN.test(provider)) this.fail(`${who}: not a provider id`)
-      source = { provider, connectionId: this.sym(s[1], 'source connection'), connectionLabel: this.sym(s[2], 'source label') }
-    }
-    const record: StoredRecord = {
+    if (status === undefined) this.failAt(email, training, 'unknown status')
+    const completed = this.count(t[1], 'completed')
+    const required = this.count(t[2], 'required')
+    const compliantAt = this.timeOrNull(t[3], 'compliantAt')
+    const sticky = this.bit(t[4], 'sticky')
+    const campaigns = this.campaigns(this.list(t[5], 'campaigns'), email, training)
+    const evidence = this.evidence(this.list(t[7], 'evidence'), email, training)
+    const evaluatedAt = this.time(t[8], 'evaluatedAt')
+    const connectionId = t[9] === -1 ? null : this.sym(t[9], 'connectionId')
+    const certificates = this.certificates(this.list(t[10], 'certificates'))
+    const source = t[11] === -1 ? null : this.source(t[11], email, training)
+    const evidenceSha256 = t[12] === null ? null : this.hex(t[12], 'evidenceSha256')
+    if (t[6] === false)
+      return {
+        status,
+        completed,
+        required,
+        compliantAt,
+        sticky,
+        campaigns,
+        evidence,
+        evaluatedAt,
+        connectionId,
+        certificates,
+        source,
+        evidenceSha256,
+      }
+    // Same key order as zod's output: dueAt comes after campaigns.
+    const dueAt = this.timeOrNull(t[6], 'dueAt')
+    return {
       status,
-      completed: this.count(t[1], 'completed'),
-      required: this.count(t[2], 'required'),
-      compliantAt: this.timeOrNull(t[3], 'compliantAt'),
-      sticky: this.bit(t[4], 'sticky'),
+      completed,
+      required,
+      compliantAt,
+      sticky,
       campaigns,
+      dueAt,
       evidence,
-      evaluatedAt: this.time(t[8], 'evaluatedAt'),
-      connectionId: t[9] === -1 ? null : this.sym(t[9], 'connectionId'),
+      evaluatedAt,
+      connectionId,
       certificates,
       source,
-      evidenceSha256: t[12] === null ? null : this.hex(t[12], 'evidenceSha256'),
+      evidenceSha256,
     }
-    if (t[6] !== false) record.dueAt = this.timeOrNull(t[6], 'dueAt')
-    // Same key order as zod's output (dueAt belongs after campaigns).
-    return t[6] === false ? record : reorder(record)
+  }
+
+  /** Shared, frozen: people of one campaign wave hold equal progress. */
+  private campaigns(flat: unknown[], email: string, training: number): StoredRecord['campaigns'] {
+    if (flat.length === 0) return EMPTY
+    const key = keyOf(flat, 0, flat.length)
+    let found = key === null ? undefined : this.campaignLists.get(key)
+    if (found === undefined) {
+      found = Object.freeze(this.decodeCampaigns(flat, email, training)) as StoredRecord['campaigns']
+      if (key !== null) remember(this.campaignLists, key, found)
+    }
+    return found
+  }
+
+  private decodeCampaigns(flat: unknown[], email: string, training: number): StoredRecord['campaigns'] {
+    if (flat.length % 4 !== 0) this.failAt(email, training, 'campaigns do not come in fours')
+    const campaigns: StoredRecord['campaigns'] = []
+    for (let i = 0; i < flat.length; i += 4) {
+      campaigns.push(
+        Object.freeze({
+          id: this.sym(flat[i], 'campaign id'),
+          name: this.sym(flat[i + 1], 'campaign name'),
+          completed: this.bit(flat[i + 2], 'campaign completed'),
+          completedAt: this.timeOrNull(flat[i + 3], 'campaign completedAt'),
+        }),
+      )
+    }
+    return campaigns
+  }
+
+  private evidence(flat: unknown[], email: string, training: number): StoredRecord['evidence'] {
+    if (flat.length === 0) return EMPTY
+    if (flat.length % 6 !== 0) this.failAt(email, training, 'evidence does not come in sixes')
+    const evidence: StoredRecord['evidence'] = []
+    for (let i = 0; i < flat.length; i += 6) {
+      const module = this.sym(flat[i + 2], 'evidence module')
+      evidence.push({
+        campaignId: this.sym(flat[i], 'evidence campaign'),
+        campaignName: this.sym(flat[i + 1], 'evidence campaign name'),
+        module,
+        moduleName: flat[i + 3] === -1 ? module : this.sym(flat[i + 3], 'evidence module name'),
+        enrollmentId: this.string(flat[i + 4], 'evidence enrollment id'),
+        completedAt: this.time(flat[i + 5], 'evidence completedAt'),
+      })
+    }
+    return evidence
+  }
+
+  private certificates(hashes: unknown[]): string[] {
+    if (hashes.length === 0) return EMPTY
+    return hashes.map((hash) => this.hex(hash, 'certificate'))
+  }
+
+  /** Shared, frozen: a sync stamps the same source on every record it writes. */
+  private source(value: unknown, email: string, training: number): RecordSource {
+    const s = this.tuple(value, 3, 'source')
+    const key = `${this.int(s[0], 'source provider')},${this.int(s[1], 'source connection')},${this.int(s[2], 'source label')}`
+    let found = this.sources.get(key)
+    if (found === undefined) {
+      const provider = this.sym(s[0], 'source provider') as ProviderId
+      if (!PROVIDER_ID_PATTERN.test(provider)) this.failAt(email, training, 'not a provider id')
+      found = Object.freeze({
+        provider,
+        connectionId: this.sym(s[1], 'source connection'),
+        connectionLabel: this.sym(s[2], 'source label'),
+      })
+      remember(this.sources, key, found)
+    }
+    return found
   }
 
   retraining(row: unknown): [string, RetrainingOf] {
@@ -247,6 +390,10 @@ export class Decoder {
 
   fail(what: string): never {
     throw new CodecError(`${this.where}: ${what}`)
+  }
+
+  private failAt(email: string, training: number, what: string): never {
+    return this.fail(`${email} ${TRAINING_IDS[training]}: ${what}`)
   }
 
   private tuple(value: unknown, length: number, what: string): unknown[] {
@@ -311,7 +458,46 @@ export class Decoder {
   }
 }
 
-function reorder(record: StoredRecord): StoredRecord {
-  const { status, completed, required, compliantAt, sticky, campaigns, dueAt, ...rest } = record
-  return { status, completed, required, compliantAt, sticky, campaigns, dueAt, ...rest }
+/** Shared values are bounded like the time caches: a pathological file cannot grow them without end. */
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  if (cache.size >= TIME_CACHE) cache.clear()
+  cache.set(key, value)
 }
+
+/**
+ * A key naming exactly the primitive values `values[from..to)`, or null when one is not a
+ * primitive: equal keys decode to equal values, so a key seen before needs no new checks.
+ */
+function keyOf(values: readonly unknown[], from: number, to: number): string | null {
+  let key = ''
+  for (let i = from; i < to; i++) {
+    const part = keyPart(values[i])
+    if (part === null) return null
+    key += part
+  }
+  return key
+}
+
+/** Numbers, null and false end with a comma; a string is its length, a colon and itself: no two values share a key. */
+function keyPart(value: unknown): string | null {
+  if (typeof value === 'number') return `${value},`
+  if (typeof value === 'string') return `${value.length}:${value}`
+  return value === null || value === false ? `${value},` : null
+}
+
+/** The key of a record row without campaigns, evidence or certificates, else null. */
+function plainRecordKey(t: unknown[]): string | null {
+  if (!isEmptyList(t[5]) || !isEmptyList(t[7]) || !isEmptyList(t[10])) return null
+  const source = t[11]
+  let key = source === -1 ? '-1,' : Array.isArray(source) && source.length === 3 ? keyOf(source, 0, 3) : null
+  for (let i = 0; i < PLAIN_FIELDS.length && key !== null; i++) {
+    const part = keyPart(t[PLAIN_FIELDS[i]!])
+    key = part === null ? null : key + part
+  }
+  return key
+}
+
+/** The fields of a record row besides its lists and its source. */
+const PLAIN_FIELDS = [0, 1, 2, 3, 4, 6, 8, 9, 12]
+
+const isEmptyList = (value: unknown) => Array.isArray(value) && value.length === 0

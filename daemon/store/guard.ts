@@ -22,9 +22,9 @@ const GUARD_MAX_PEOPLE = 5_000
  * programming error naming what changed outside the scope.
  */
 export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | null {
-  if (!process.env.VITEST || Object.keys(db.people).length > GUARD_MAX_PEOPLE) return null
+  if (!process.env.VITEST || db.people.size > GUARD_MAX_PEOPLE) return null
   const people = new Map<string, string>()
-  for (const email of new Set([...Object.keys(db.people), ...Object.keys(db.retraining)])) people.set(email, entry(db, email))
+  for (const email of new Set([...db.people.keys(), ...db.retraining.keys()])) people.set(email, entry(db, email))
   const tokens = JSON.stringify(db.tokens)
   return (after, scope) => {
     if (!scope.tokens && JSON.stringify(after.tokens) !== tokens) {
@@ -32,7 +32,7 @@ export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | nul
     }
     if (scope.people === 'all') return
     const named = new Set(scope.people ?? [])
-    const emails = new Set([...people.keys(), ...Object.keys(after.people), ...Object.keys(after.retraining)])
+    const emails = new Set([...people.keys(), ...after.people.keys(), ...after.retraining.keys()])
     for (const email of emails) {
       if (named.has(email)) continue
       if ((people.get(email) ?? entry(emptyLike, email)) !== entry(after, email)) {
@@ -44,8 +44,8 @@ export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | nul
   }
 }
 
-const emptyLike = { people: {}, retraining: {} } as unknown as Db
-const entry = (db: Db, email: string) => JSON.stringify([db.people[email] ?? null, db.retraining[email] ?? null])
+const emptyLike = { people: new Map(), retraining: new Map() } as unknown as Db
+const entry = (db: Db, email: string) => JSON.stringify([db.people.get(email) ?? null, db.retraining.get(email) ?? null])
 
 export class ScopeError extends Error {
   override name = 'ScopeError'

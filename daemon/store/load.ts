@@ -135,7 +135,12 @@ export async function loadDb(file: string): Promise<Loaded | null> {
     const v1 = check(raw, file, DbSchemaV1)
     assignAuditIds(v1 as unknown as Db)
     return {
-      db: { ...v1, version: SCHEMA_VERSION },
+      db: {
+        ...v1,
+        version: SCHEMA_VERSION,
+        people: new Map(Object.entries(v1.people)),
+        retraining: new Map(Object.entries(v1.retraining)),
+      },
       committed: { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 },
       migrateFrom: 1,
     }
@@ -151,7 +156,7 @@ export async function loadDb(file: string): Promise<Loaded | null> {
   const files = filesOf(file)
   const tokens = committed.tokens > 0 ? await readSmall(files.tokens(committed.tokens), TokensFile) : { tokens: [] }
   const data: PeopleData =
-    committed.people > 0 ? await new PeopleFile(files.people(committed.people)).read() : { people: {}, retraining: {} }
+    committed.people > 0 ? await new PeopleFile(files.people(committed.people)).read() : { people: new Map(), retraining: new Map() }
   if (committed.journalBytes > 0)
     replayJournal(
       files.journal(committed.people),
@@ -191,10 +196,10 @@ export function replayJournal(file: string, bytes: Buffer, length: number, data:
       lineNo++
       const entry = parseJson(line, `${file} line ${lineNo}`, JournalLine)
       for (const [email, person, retraining] of entry.people) {
-        if (person === null) delete data.people[email]
-        else data.people[email] = person
-        if (retraining === null) delete data.retraining[email]
-        else data.retraining[email] = retraining
+        if (person === null) data.people.delete(email)
+        else data.people.set(email, person)
+        if (retraining === null) data.retraining.delete(email)
+        else data.retraining.set(email, retraining)
       }
     }
   } catch (error) {

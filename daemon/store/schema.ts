@@ -135,8 +135,18 @@ export const DbSchemaV1 = z.object({
 })
 export type DbV1 = z.infer<typeof DbSchemaV1>
 
-/** The db in memory (every file of version 2 together): one object, as version 1 was. */
-export type Db = Omit<DbV1, 'version'> & { version: typeof SCHEMA_VERSION }
+/**
+ * The db in memory (every file of version 2 together): one object, as version 1 was, except that
+ * people and retraining are Maps keyed by e-mail (a dictionary object of 100,000 keys costs ~50 ms
+ * to list its keys, a Map iterates without materialising them). What the people file decodes to
+ * may be shared between people and frozen (codec.ts): a change replaces a record or a list, never
+ * edits it in place.
+ */
+export type Db = Omit<DbV1, 'version' | 'people' | 'retraining'> & {
+  version: typeof SCHEMA_VERSION
+  people: Map<string, StoredPerson>
+  retraining: Map<string, RetrainingOf>
+}
 
 /**
  * Which files make up the committed state (store.ts explains the scheme): the generation of the
@@ -178,13 +188,13 @@ export function emptyDb(): Db {
       hipaa: { id: 'hipaa', connectionId: null, campaignIds: [] },
       ai_awareness: { id: 'ai_awareness', connectionId: null, campaignIds: [] },
     },
-    people: {},
+    people: new Map(),
     syncRuns: [],
     audit: [],
     auditSeq: 0,
     oauthStates: [],
     schedule: { lastNightlyAt: null },
     grants: [],
-    retraining: {},
+    retraining: new Map(),
   }
 }

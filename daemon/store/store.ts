@@ -194,7 +194,7 @@ export class Store {
       await new Low(new PeopleFile(files.people(next.people)), this.db).write()
     } else if (named.length > 0) {
       const line: JournalLine = {
-        people: [...new Set(named)].map((email) => [email, this.db.people[email] ?? null, this.db.retraining[email] ?? null]),
+        people: [...new Set(named)].map((email) => [email, this.db.people.get(email) ?? null, this.db.retraining.get(email) ?? null]),
       }
       next.journalBytes = await appendAt(files.journal(c.people), c.journalBytes, `${JSON.stringify(line)}\n`)
     }

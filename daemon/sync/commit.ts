@@ -39,7 +39,7 @@ export function syncChanges(db: Db, names: ReadonlyMap<string, string>, evaluate
   const due = new Set<string>()
   for (const records of evaluated.records.values()) {
     for (const [email, record] of records) {
-      if (db.people[email] !== undefined || !names.has(email)) continue
+      if (db.people.get(email) !== undefined || !names.has(email)) continue
       if (record === null || !record.sticky) due.add(email)
     }
   }
@@ -69,12 +69,11 @@ export function commitSync(
   const final = certifiedLookup(certified)
   for (const [training, records] of evaluated.records) {
     for (const [email, planned] of records) {
-      const person = db.people[email]
+      const person = db.people.get(email)
       if (!person || stands(person.records[training])) continue
       if (planned) {
-        const record = final(training, email, planned)
-        record.evaluatedAt = syncedAt
-        person.records[training] = record
+        // A copy: a record that stood when planned is the stored one, possibly shared and frozen.
+        person.records[training] = { ...final(training, email, planned), evaluatedAt: syncedAt }
       } else delete person.records[training]
     }
   }
@@ -94,7 +93,7 @@ export function commitRecheck(
   certified: readonly Compliant[],
 ): Partial<Record<TrainingId, string>> {
   const changed: Partial<Record<TrainingId, string>> = {}
-  const stored = db.people[email]
+  const stored = db.people.get(email)
   if (!stored) return changed
   const final = certifiedLookup(certified)
   for (const { training, campaignIds } of due) {
@@ -112,26 +111,27 @@ export function commitRecheck(
 }
 
 function upsertPeople(db: Db, connectionId: string, names: ReadonlyMap<string, string>, externalIds: ReadonlyMap<string, string>): void {
-  for (const person of Object.values(db.people)) {
+  for (const person of db.people.values()) {
     if (names.has(person.email)) continue
     person.seenBy = person.seenBy.filter((id) => id !== connectionId)
     delete person.externalIds[connectionId]
   }
   for (const [email, name] of names) {
-    const person: StoredPerson = db.people[email] ?? { email, name, seenBy: [], externalIds: {}, records: {} }
+    const person: StoredPerson = db.people.get(email) ?? { email, name, seenBy: [], externalIds: {}, records: {} }
     person.name = name || person.name
-    if (!person.seenBy.includes(connectionId)) person.seenBy.push(connectionId)
+    // A new array: loaded seenBy arrays are shared between people (codec.ts interns them).
+    if (!person.seenBy.includes(connectionId)) person.seenBy = [...person.seenBy, connectionId]
     const externalId = externalIds.get(email)
     if (externalId === undefined) delete person.externalIds[connectionId]
     else person.externalIds[connectionId] = externalId
-    db.people[email] = person
+    db.people.set(email, person)
   }
 }
 
 /** People no provider lists any more and who hold no record are forgotten. */
 function pruneGone(db: Db): void {
-  for (const [email, person] of Object.entries(db.people)) {
-    if (person.seenBy.length === 0 && Object.keys(person.records).length === 0) delete db.people[email]
+  for (const [email, person] of db.people) {
+    if (person.seenBy.length === 0 && Object.keys(person.records).length === 0) db.people.delete(email)
   }
 }
 

@@ -36,7 +36,7 @@ export function planSync(db: Db, connection: StoredConnection, selection: Select
   const names = new Map<string, string>()
   for (const campaign of normalised.campaigns) if (campaign.importable) names.set(campaign.id, campaign.name)
   const trainings = [...selection].map(([training, ids]) => ({ training, ids }))
-  const everyone = new Set([...Object.keys(db.people), ...normalised.names.keys()])
+  const everyone = new Set([...db.people.keys(), ...normalised.names.keys()])
   return planOf(db, connection, normalised, trainings, names, everyone)
 }
 
@@ -71,9 +71,9 @@ function planOf(
       selected: [...new Set(ids)]
         .filter((id) => campaignNames.has(id))
         .map((id): SelectedCampaign & { index: number } => ({ id, name: campaignNames.get(id) ?? id, index: keyIndex.get(id) ?? -1 })),
-      previous: (person) => db.people[emails[person] as string]?.records[training],
+      previous: (person) => db.people.get(emails[person] as string)?.records[training],
       countsFrom: (person) => {
-        const reset = db.retraining[emails[person] as string]?.[training]
+        const reset = db.retraining.get(emails[person] as string)?.[training]
         return reset ? Date.parse(reset.resetAt) : null
       },
     }),

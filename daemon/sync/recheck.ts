@@ -55,7 +55,7 @@ export class Rechecks {
   private async check(email: string, connectionId: string, due: Due[], actor: string): Promise<void> {
     const db = this.deps.store.data
     const connection = db.connections.find((item) => item.id === connectionId)
-    const person = db.people[email]
+    const person = db.people.get(email)
     if (!connection || !person) return
     const opened = this.deps.sessions.open(connection)
     if (!opened.session.enrollmentsOf) return
@@ -76,7 +76,7 @@ export class Rechecks {
     const now = new Date(this.now()).toISOString()
     await this.deps.store.update(
       (db) => {
-        if (!db.people[email]) return
+        if (!db.people.get(email)) return
         const changed = commitRecheck(db, email, due, evaluated, certified)
         audit(db, actor, 'person.rechecked', { email, connectionId, requests: opened.http.requests, statuses: changed }, now)
       },
@@ -87,7 +87,7 @@ export class Rechecks {
 
 /** The person's due trainings (non-sticky, configured), grouped by the connection that serves them. */
 function dueByConnection(db: Db, email: string): Map<string, Due[]> {
-  const person = db.people[email]
+  const person = db.people.get(email)
   const byConnection = new Map<string, Due[]>()
   if (!person) return byConnection
   for (const training of TRAINING_IDS) {
@@ -111,6 +111,6 @@ function remoteCampaigns(db: Db, connectionId: string, due: readonly Due[]): Rem
 /** People this connection listed at its last sync: a lower bound of its licensed seats. */
 function seatsOf(db: Db, connectionId: string): number {
   let seats = 0
-  for (const person of Object.values(db.people)) if (person.seenBy.includes(connectionId)) seats++
+  for (const person of db.people.values()) if (person.seenBy.includes(connectionId)) seats++
   return seats
 }

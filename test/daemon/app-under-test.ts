@@ -129,7 +129,7 @@ export async function seedConnection(deps: Deps, id = 'c1'): Promise<void> {
         evaluatedAt: '2026-03-06T02:00:00.000Z',
         connectionId: id,
       })
-      db.people[person.email] = person
+      db.people.set(person.email, person)
     },
     { people: 'all' },
   )

@@ -112,6 +112,6 @@ export function writeLargeDb(dataDir: string, people: number, compliantShare = 0
     stored[email] = person
   }
   // Written as a schema-version-1 file (one JSON file): the daemon validates and migrates it on open.
-  writeFileSync(join(dataDir, 'trainproof.json'), JSON.stringify({ ...db, version: 1, people: stored }), { mode: 0o600 })
+  writeFileSync(join(dataDir, 'trainproof.json'), JSON.stringify({ ...db, version: 1, people: stored, retraining: {} }), { mode: 0o600 })
   return { compliant }
 }

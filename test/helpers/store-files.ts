@@ -27,3 +27,7 @@ export function dbText(dataDir: string): string {
 }
 
 const STORE_FILE = /^trainproof\.(json|people\.\d+\.jsonl|journal\.\d+\.jsonl|tokens\.\d+\.json|audit\.jsonl)$/
+
+/** The db, or a part of it, as JSON text with its Maps (people, retraining) as objects: for before/after comparisons. */
+export const dbJson = (value: unknown, replacer: (key: string, value: unknown) => unknown = (_key, item) => item): string =>
+  JSON.stringify(value, (key, item) => replacer(key, item instanceof Map ? Object.fromEntries(item) : item))

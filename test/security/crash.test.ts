@@ -45,7 +45,10 @@ const figures = {
 /** What a sync may change, without the evaluation timestamps that differ from run to run. */
 function state(db: Db): string {
   const drop = (key: string, value: unknown) => (key === 'evaluatedAt' ? undefined : value)
-  return JSON.stringify({ people: db.people, campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens }, drop)
+  return JSON.stringify(
+    { people: Object.fromEntries(db.people), campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens },
+    drop,
+  )
 }
 
 const copyTemplate = () => {
@@ -84,7 +87,7 @@ beforeAll(async () => {
   expect((await sync(second, id)).ok).toBe(true)
   perSync.requests = fake.count() - requests
   post = state(second.db())
-  kept = recordsOf(before).filter(([email, training]) => second.db().people[email]?.records[training as 'hipaa'])
+  kept = recordsOf(before).filter(([email, training]) => second.db().people.get(email)?.records[training as 'hipaa'])
   await second.daemon.close()
   rmSync(reference, { recursive: true, force: true })
   expect(post).not.toBe(pre)
@@ -99,9 +102,7 @@ afterAll(async () => {
 })
 
 function recordsOf(people: Db['people']): [string, string][] {
-  return Object.values(people).flatMap((person) =>
-    Object.keys(person.records).map((training): [string, string] => [person.email, training]),
-  )
+  return [...people.values()].flatMap((person) => Object.keys(person.records).map((training): [string, string] => [person.email, training]))
 }
 
 function watchCount(dir: string, onEvent?: (count: number) => void) {
@@ -194,7 +195,7 @@ async function restartAndCheck(dir: string, connectionId: string, answered: bool
   try {
     const found = state(restarted.db())
     const people = restarted.db().people
-    figures.recordsLost += kept.filter(([email, training]) => !people[email]?.records[training as 'hipaa']).length
+    figures.recordsLost += kept.filter(([email, training]) => !people.get(email)?.records[training as 'hipaa']).length
     const outcome: Outcome | null = found === pre ? 'pre' : found === post ? 'post' : null
     if (outcome === null) figures.mixed++
     expect(outcome, 'the db holds a mix of pre- and post-sync data').not.toBeNull()
@@ -266,7 +267,7 @@ describe(`kill -9 during a sync of ${USERS} people`, () => {
 describe('kill -9 during journal appends (resets)', () => {
   it('keeps every answered reset, and each reset whole with its audit event', { timeout: SOAK ? 1_800_000 : 420_000 }, async () => {
     const pre = await readStoreFiles(join(template, 'trainproof.json'))
-    const targets = Object.values(pre.people)
+    const targets = [...pre.people.values()]
       .filter((person) => person.records.security_awareness?.status === 'compliant')
       .slice(0, 10)
       .map((person) => person.email)
@@ -315,7 +316,7 @@ describe('kill -9 during journal appends (resets)', () => {
         try {
           const db = restarted.db()
           for (const email of targets) {
-            const isReset = db.people[email]?.records.security_awareness === undefined
+            const isReset = db.people.get(email)?.records.security_awareness === undefined
             const events = db.audit.filter((event) => event.action === 'person.reset' && event.detail.email === email).length
             expect(events, `${email} after a kill at file event ${n}`).toBe(isReset ? 1 : 0)
             if (answered.has(email)) expect(isReset, `${email} was answered`).toBe(true)

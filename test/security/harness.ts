@@ -138,13 +138,13 @@ export const sync = (d: SecurityDaemon, connectionId: string) => ok(d, `/connect
 
 /** The parts of the db a failed sync must not touch: people, their records, campaigns and selections. */
 export function protectedState(db: Db): string {
-  return JSON.stringify({ people: db.people, campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens })
+  return JSON.stringify({ people: Object.fromEntries(db.people), campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens })
 }
 
 /** Completed modules over everybody's records: grows when a sync lands new completions. */
 export function completedModules(db: Db): number {
   let sum = 0
-  for (const person of Object.values(db.people)) for (const record of Object.values(person.records)) sum += record?.completed ?? 0
+  for (const person of [...db.people.values()]) for (const record of Object.values(person.records)) sum += record?.completed ?? 0
   return sum
 }
 

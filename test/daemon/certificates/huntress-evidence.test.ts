@@ -33,7 +33,7 @@ async function certificate(email: string, token?: string) {
   return { status: response.status, type: response.headers.get('content-type'), bytes: new Uint8Array(await response.arrayBuffer()) }
 }
 
-const storedRecord = (email: string) => h.daemon.deps.store.data.people[email]?.records.security_awareness
+const storedRecord = (email: string) => h.daemon.deps.store.data.people.get(email)?.records.security_awareness
 
 describe('sticky compliance', () => {
   it('keeps a compliant person compliant when Huntress turns against them, until a reset', async () => {

@@ -24,7 +24,7 @@ describe('KnowBe4 certificates', () => {
     expect((await PDFDocument.load(bytes)).getPageCount()).toBe(1)
     const text = pdfText(bytes).join('\n')
 
-    const record = daemon.deps.store.data.people['astronaut@example.com']!.records.security_awareness!
+    const record = daemon.deps.store.data.people.get('astronaut@example.com')!.records.security_awareness!
     expect(text).toContain('astronaut@example.com')
     expect(text).toContain('Security Awareness')
     expect(text).toContain('Campaign A')

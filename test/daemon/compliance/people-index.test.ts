@@ -76,17 +76,17 @@ function addPerson(db: Db, email: string, n: number): void {
   if (a) person.records.security_awareness = a
   if (b) person.records.hipaa = b
   if (n % 7 === 0) person.records.ai_awareness = record('compliant', CONNECTION, true)
-  db.people[email] = person
+  db.people.set(email, person)
 }
 
 /** What GET /personnel answered before the index: a scan of everyone in e-mail order. */
 function scan(db: Db, { training, status, limit, offset = 0 }: PeopleQuery): string[] {
-  const all = Object.keys(db.people).sort()
+  const all = [...db.people.keys()].sort()
   const matching =
     status === undefined
       ? all
       : all.filter((email) => {
-          const view = toPerson(db, db.people[email]!)
+          const view = toPerson(db, db.people.get(email)!)
           return (training ? [training] : TRAINING_IDS).some((id) => view.trainings[id]!.status === status)
         })
   return matching.slice(offset, limit === undefined ? undefined : offset + limit)
@@ -136,7 +136,7 @@ describe('PeopleIndex', () => {
     const email = index.page({ training: 'security_awareness', status: 'compliant', limit: 1 })[0]!
     await store.update(
       (db) => {
-        delete db.people[email]!.records.security_awareness
+        delete db.people.get(email)!.records.security_awareness
       },
       { people: [email] },
     )
@@ -153,7 +153,7 @@ describe('PeopleIndex', () => {
       (db) => {
         addPerson(db, 'a-first@example.com', 1)
         addPerson(db, 'zz-last@example.com', 0)
-        db.people['p05@example.com']!.records.hipaa = record('non_compliant')
+        db.people.get('p05@example.com')!.records.hipaa = record('non_compliant')
       },
       { people: 'all' },
     )
@@ -188,7 +188,7 @@ describe('PeopleIndex', () => {
     const email = index.page({ status: 'compliant', limit: 1 })[0]!
     await store.update(
       (db) => {
-        db.people[email]!.records = {}
+        db.people.get(email)!.records = {}
       },
       { people: [email] },
     )
@@ -201,7 +201,7 @@ describe('PeopleIndex', () => {
     const gone = index.page({ limit: 1, offset: 10 })[0]!
     await store.update(
       (db) => {
-        delete db.people[gone]
+        db.people.delete(gone)
       },
       { people: [gone] },
     )
@@ -248,8 +248,8 @@ function syncLike(source: ReturnType<typeof manualSource>): void {
   source.change(
     (db) => {
       for (const email of ['p03@example.com', 'p11@example.com', 'p20@example.com'])
-        db.people[email]!.records.hipaa = record('non_compliant')
-      delete db.people['p07@example.com']
+        db.people.get(email)!.records.hipaa = record('non_compliant')
+      db.people.delete('p07@example.com')
       addPerson(db, 'new@example.com', 2)
     },
     { people: 'all' },
@@ -296,7 +296,7 @@ describe('PeopleIndex rebuilt in the background', () => {
     const email = 'p12@example.com'
     source.change(
       (db) => {
-        db.people[email]!.records = {}
+        db.people.get(email)!.records = {}
       },
       { people: [email] },
     )
@@ -318,7 +318,7 @@ describe('PeopleIndex rebuilt in the background', () => {
 })
 
 describe('PerPersonCache of /me/trainings answers', () => {
-  const compute = (db: Db, email: string) => toMyTrainings(db, db.people[email] ?? unknownPerson(email), () => null)
+  const compute = (db: Db, email: string) => toMyTrainings(db, db.people.get(email) ?? unknownPerson(email), () => null)
 
   it('serves a second read from the cache and recomputes only the person a change names', async () => {
     const cache = new PerPersonCache(store, compute, myTrainingsKey)
@@ -331,7 +331,7 @@ describe('PerPersonCache of /me/trainings answers', () => {
 
     await store.update(
       (db) => {
-        db.people[a]!.records.security_awareness = record('non_compliant')
+        db.people.get(a)!.records.security_awareness = record('non_compliant')
       },
       { people: [a] },
     )

@@ -117,7 +117,7 @@ describe('trainingStatus', () => {
 
   it('shows the retraining deadline while a person is due, and drops it once they comply', () => {
     const db = configuredDb()
-    db.retraining['a@example.com'] = { security_awareness: { resetAt: '2026-01-01T00:00:00.000Z', dueAt: '2026-01-31T00:00:00.000Z' } }
+    db.retraining.set('a@example.com', { security_awareness: { resetAt: '2026-01-01T00:00:00.000Z', dueAt: '2026-01-31T00:00:00.000Z' } })
     const due = person('a@example.com', { security_awareness: record('kb4', { status: 'non_compliant', compliantAt: null }) })
     const done = person('a@example.com', { security_awareness: record('kb4') })
     const notSynced = person('a@example.com')

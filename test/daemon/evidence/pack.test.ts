@@ -65,7 +65,7 @@ describe('GET /evidence', () => {
       'hero@example.com Campaign A Password Hygiene',
       'hero@example.com Campaign A Phishing Basics',
     ])
-    const record = setup.daemon.deps.store.data.people['astronaut@example.com']!.records.security_awareness!
+    const record = setup.daemon.deps.store.data.people.get('astronaut@example.com')!.records.security_awareness!
     expect(
       completions
         .filter((row) => row.email === 'astronaut@example.com')
@@ -143,7 +143,7 @@ describe('evidence survives the provider', () => {
   it('keeps the pack the same after the provider loses the completions of a compliant person', async () => {
     const setup = await startSynced()
     const first = await download(setup, '2026-01-01', '2026-11-30')
-    const record = setup.daemon.deps.store.data.people['astronaut@example.com']!.records.security_awareness!
+    const record = setup.daemon.deps.store.data.people.get('astronaut@example.com')!.records.security_awareness!
     expect(record.evidenceSha256).toMatch(/^[0-9a-f]{64}$/)
 
     // KnowBe4 "remove from campaign" and a deleted learner: the completions vanish at the provider.
@@ -164,7 +164,7 @@ describe('evidence survives the provider', () => {
     expect(second.text('evidence-hashes.csv')).toBe(first.text('evidence-hashes.csv'))
     const path = 'certificates/astronaut@example.com/security_awareness.pdf'
     expect(pdfText(second.entries[path]!)).toEqual(pdfText(first.entries[path]!))
-    expect(setup.daemon.deps.store.data.people['astronaut@example.com']!.records.security_awareness!.evidenceSha256).toBe(
+    expect(setup.daemon.deps.store.data.people.get('astronaut@example.com')!.records.security_awareness!.evidenceSha256).toBe(
       record.evidenceSha256,
     )
   })

@@ -50,7 +50,7 @@ function dbWithRecord(extra: Record<string, unknown> = {}): Db {
   const person = StoredPerson.parse({ email: 'ann@example.com', name: 'Ann', seenBy: ['c1'], records: {} })
   // `extra` may carry fields this schema does not know yet (a record's kept source), so it is not parsed.
   person.records.security_awareness = { ...record, ...extra } as StoredRecord
-  db.people[person.email] = person
+  db.people.set(person.email, person)
   return db
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { appUnderTest, seedConnection, type AppUnderTest } from '../app-under-test.ts'
+import { dbJson } from '../../helpers/store-files.ts'
 
 let t: AppUnderTest
 beforeEach(async () => {
@@ -70,8 +71,8 @@ describe('DELETE /connections/{id}', () => {
     const db = t.deps.store.data
     expect([db.connections, db.campaigns]).toEqual([[], []])
     expect(db.trainings.security_awareness).toEqual({ id: 'security_awareness', connectionId: null, campaignIds: [] })
-    expect(db.people['ann@example.com']?.seenBy).toEqual([])
-    expect(db.people['ann@example.com']?.records.security_awareness?.status).toBe('compliant')
+    expect(db.people.get('ann@example.com')?.seenBy).toEqual([])
+    expect(db.people.get('ann@example.com')?.records.security_awareness?.status).toBe('compliant')
     expect(db.audit.map(({ actor, action, detail }) => ({ actor, action, detail }))).toEqual([
       { actor: 'admin (TRAINPROOF_ADMIN_TOKEN)', action: 'connection.deleted', detail: { connectionId: 'c1', label: 'KnowBe4 (us)' } },
     ])
@@ -79,12 +80,12 @@ describe('DELETE /connections/{id}', () => {
 
   it('answers 404 for an unknown connection and changes nothing', async () => {
     await seedConnection(t.deps)
-    const before = JSON.stringify(t.deps.store.data)
+    const before = dbJson(t.deps.store.data)
 
     const res = await t.request('/connections/nope', { method: 'DELETE' })
 
     expect(res.status).toBe(404)
-    expect(JSON.stringify(t.deps.store.data)).toBe(before)
+    expect(dbJson(t.deps.store.data)).toBe(before)
   })
 })
 

@@ -32,14 +32,14 @@ beforeAll(async () => {
         source: null,
         evidenceSha256: null,
       }
-      db.people['astronaut@example.com'] = {
+      db.people.set('astronaut@example.com', {
         email: 'astronaut@example.com',
         name: 'Astro Naut',
         seenBy: [],
         externalIds: {},
         records: { security_awareness: record },
-      }
-      db.people['ninja@example.com'] = { email: 'ninja@example.com', name: 'Nin Ja', seenBy: [], externalIds: {}, records: {} }
+      })
+      db.people.set('ninja@example.com', { email: 'ninja@example.com', name: 'Nin Ja', seenBy: [], externalIds: {}, records: {} })
     },
     { people: 'all' },
   )

@@ -53,7 +53,7 @@ beforeAll(async () => {
         ['f@example.com', compliant],
       ]
       for (const [email, record] of people) {
-        db.people[email] = { email, name: email, seenBy: ['c1'], externalIds: {}, records: record ? { security_awareness: record } : {} }
+        db.people.set(email, { email, name: email, seenBy: ['c1'], externalIds: {}, records: record ? { security_awareness: record } : {} })
       }
     },
     { people: 'all' },
@@ -120,9 +120,9 @@ describe('GET /personnel after a sync and as an export', () => {
     const added = Array.from({ length: 1_200 }, (_, n) => `m${String((n * 7) % 1_200).padStart(4, '0')}@example.com`)
     await daemon.deps.store.update(
       (db) => {
-        db.people['a@example.com']!.records.security_awareness = compliant
+        db.people.get('a@example.com')!.records.security_awareness = compliant
         for (const email of added) {
-          db.people[email] = { email, name: email, seenBy: ['c1'], externalIds: {}, records: { security_awareness: failing } }
+          db.people.set(email, { email, name: email, seenBy: ['c1'], externalIds: {}, records: { security_awareness: failing } })
         }
       },
       { people: 'all' },
@@ -132,7 +132,7 @@ describe('GET /personnel after a sync and as an export', () => {
     expect(after.slice(0, 2)).toEqual(['c@example.com', 'e@example.com'])
 
     const everyone = await get<Person[]>('/personnel')
-    const expected = [...Object.keys(daemon.deps.store.data.people)].sort()
+    const expected = [...daemon.deps.store.data.people.keys()].sort()
     expect(emails(everyone)).toEqual(expected)
     expect(everyone.find((person) => person.email === 'a@example.com')!.trainings.security_awareness!.status).toBe('compliant')
     const failingOnly = await get<Person[]>('/personnel?training=security_awareness&status=non_compliant')

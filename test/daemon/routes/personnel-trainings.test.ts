@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { appUnderTest, NOW, seedConnection, type AppUnderTest } from '../app-under-test.ts'
+import { dbJson } from '../../helpers/store-files.ts'
 
 let t: AppUnderTest
 beforeEach(async () => {
@@ -66,25 +67,25 @@ describe('POST /personnel/{email}/reset', () => {
   })
 
   it('answers 400 for an unknown training and 404 for an unknown person, changing nothing', async () => {
-    const before = JSON.stringify(t.deps.store.data)
+    const before = dbJson(t.deps.store.data)
 
     const badTraining = await t.request('/personnel/ann@example.com/reset', { method: 'POST', json: { training: 'karate' } })
     const nobody = await t.request('/personnel/nobody@example.com/reset', { method: 'POST', json: { training: 'hipaa' } })
 
     expect([badTraining.status, nobody.status]).toEqual([400, 404])
-    expect(JSON.stringify(t.deps.store.data)).toBe(before)
+    expect(dbJson(t.deps.store.data)).toBe(before)
   })
 })
 
 describe('PUT /trainings/{trainingId}', () => {
   it('refuses a campaign of no connection with 400, before anything changes', async () => {
-    const before = JSON.stringify(t.deps.store.data)
+    const before = dbJson(t.deps.store.data)
 
     const res = await t.request('/trainings/hipaa', { method: 'PUT', json: { connectionId: 'c1', campaignIds: ['c9:1'] } })
 
     expect(res.status).toBe(400)
     expect((await body(res)).error.message).toContain('c9:1')
-    expect(JSON.stringify(t.deps.store.data)).toBe(before)
+    expect(dbJson(t.deps.store.data)).toBe(before)
   })
 
   it('saves a selection (duplicates dropped) and audits the saved config', async () => {
@@ -106,7 +107,7 @@ describe('PUT /trainings/{trainingId}', () => {
 
 describe('POST /trainings/{trainingId}/recurrence/preview', () => {
   it('lists who a rule would reset, changing nothing', async () => {
-    const before = JSON.stringify(t.deps.store.data)
+    const before = dbJson(t.deps.store.data)
 
     const res = await t.request('/trainings/security_awareness/recurrence/preview', {
       method: 'POST',
@@ -115,7 +116,7 @@ describe('POST /trainings/{trainingId}/recurrence/preview', () => {
 
     expect(res.status).toBe(200)
     expect(await body(res)).toEqual({ resets: [{ email: 'ann@example.com', at: '2027-03-05T09:00:00.000Z' }] })
-    expect(JSON.stringify(t.deps.store.data)).toBe(before)
+    expect(dbJson(t.deps.store.data)).toBe(before)
     expect(NOW.getTime()).toBeLessThan(Date.parse('2027-03-05T09:00:00.000Z'))
   })
 })

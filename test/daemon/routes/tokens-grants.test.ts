@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { appUnderTest, NOW, type AppUnderTest } from '../app-under-test.ts'
+import { dbJson } from '../../helpers/store-files.ts'
 
 let t: AppUnderTest
 beforeEach(async () => {
@@ -44,7 +45,7 @@ describe('POST /tokens', () => {
         expiresAt: '2026-06-02T12:00:00.000Z',
       },
     })
-    expect(JSON.stringify(t.deps.store.data)).not.toContain(created.token)
+    expect(dbJson(t.deps.store.data)).not.toContain(created.token)
   })
 })
 

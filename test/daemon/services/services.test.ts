@@ -8,6 +8,7 @@ import type { AccountChoice, NewConnection, ProviderAdapter } from '../../../dae
 import { auditor } from '../../../daemon/services/audit.ts'
 import { Store } from '../../../daemon/store/store.ts'
 import { appUnderTest, seedConnection, type AppUnderTest } from '../app-under-test.ts'
+import { dbJson } from '../../helpers/store-files.ts'
 
 const admin: Principal = { role: 'admin', email: null, tokenId: 'env', actor: 'admin' }
 
@@ -49,7 +50,7 @@ describe('connections service', () => {
 
     const reread = await Store.open(join(t.dataDir, 'trainproof.json'))
     expect(reread.data.connections).toEqual([])
-    expect(reread.data.people['ann@example.com']?.seenBy).toEqual([])
+    expect(reread.data.people.get('ann@example.com')?.seenBy).toEqual([])
   })
 
   it('campaigns of an unknown connection throw not_found', () => {
@@ -70,7 +71,7 @@ describe('people service', () => {
     const employee: Principal = { role: 'employee', email: 'ann@example.com', tokenId: 't', actor: 'employee:ann' }
 
     expect(person.trainings.security_awareness.status).toBe('not_enrolled')
-    expect(t.deps.store.data.people['ann@example.com']?.records).toEqual({})
+    expect(t.deps.store.data.people.get('ann@example.com')?.records).toEqual({})
     expect(t.services.people.whose(employee, undefined)).toBe('ann@example.com')
     expect(() => t.services.people.whose(employee, 'bob@example.com')).toThrow(expect.objectContaining({ code: 'forbidden' }))
     expect(() => t.services.people.whose(admin, undefined)).toThrow(expect.objectContaining({ code: 'invalid_request' }))
@@ -80,7 +81,7 @@ describe('people service', () => {
     await t.deps.store.update(
       (db) => {
         for (const email of ['cat@example.com', 'bob@example.com'])
-          db.people[email] = { email, name: email, seenBy: ['c1'], externalIds: {}, records: {} }
+          db.people.set(email, { email, name: email, seenBy: ['c1'], externalIds: {}, records: {} })
       },
       { people: ['cat@example.com', 'bob@example.com'] },
     )
@@ -195,7 +196,7 @@ describe('oauth service', () => {
     expect(connection).toMatchObject({ provider: 'huntress', label: 'Beta', status: 'connected' })
     expect(exchanges).toEqual(['-', 'b'])
     expect(t.deps.store.data.oauthStates).toEqual([])
-    expect(JSON.stringify(t.deps.store.data)).not.toContain('sealed-me')
+    expect(dbJson(t.deps.store.data)).not.toContain('sealed-me')
   })
 
   it('says the chosen account is unknown when it is', async () => {

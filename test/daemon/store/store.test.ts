@@ -17,7 +17,7 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-const people = (db: Db) => Object.keys(db.people)
+const people = (db: Db) => [...db.people.keys()]
 
 function person(email: string, completedAt: string | null = '2026-02-10T14:30:00.000Z'): StoredPerson {
   return {
@@ -98,7 +98,7 @@ describe('Store', () => {
       store.update(
         (db) => {
           db.schedule.lastNightlyAt = '2026-06-01T00:00:00.000Z'
-          db.people['a@x.com'] = person('a@x.com')
+          db.people.set('a@x.com', person('a@x.com'))
           audit(db, 't', 'lost', {})
         },
         { people: ['a@x.com'] },
@@ -106,7 +106,7 @@ describe('Store', () => {
     ).rejects.toMatchObject({ code: 'storage_failed', status: 503 })
     expect(store.data.schedule.lastNightlyAt).toBe('2026-01-01T00:00:00.000Z')
     expect(store.data.audit).toEqual([])
-    expect(store.data.people).toEqual({})
+    expect(store.data.people).toEqual(new Map())
     expect(store.revision).toBeGreaterThan(revision)
     expect(await readStoreFiles(file)).toEqual(before)
 
@@ -115,14 +115,14 @@ describe('Store', () => {
     const saved = await readStoreFiles(file)
     expect(saved.schedule.lastNightlyAt).toBe('2026-01-01T00:00:00.000Z')
     expect(saved.audit.map((event) => event.action)).toEqual(['kept'])
-    expect(saved.people).toEqual({})
+    expect(saved.people).toEqual(new Map())
   })
 
   it('leaves no temporary files behind, and only the files of the committed generation', async () => {
     const store = await Store.open(join(dir, 'db.json'))
-    await store.update((db) => void (db.people['a@x.com'] = person('a@x.com')), { people: 'all' })
-    await store.update((db) => void (db.people['b@x.com'] = person('b@x.com')), { people: 'all' })
-    await store.update((db) => void (db.people['c@x.com'] = person('c@x.com')), { people: ['c@x.com'] })
+    await store.update((db) => void db.people.set('a@x.com', person('a@x.com')), { people: 'all' })
+    await store.update((db) => void db.people.set('b@x.com', person('b@x.com')), { people: 'all' })
+    await store.update((db) => void db.people.set('c@x.com', person('c@x.com')), { people: ['c@x.com'] })
     await store.update((db) => audit(db, 't', 'a', {}), { tokens: true })
     expect(readdirSync(dir).sort()).toEqual(['db.audit.jsonl', 'db.journal.2.jsonl', 'db.json', 'db.people.2.jsonl', 'db.tokens.1.json'])
   })
@@ -132,19 +132,19 @@ describe('Store', () => {
     const store = await Store.open(file)
     await store.update(
       (db) => {
-        db.people['a@x.com'] = person('a@x.com')
-        db.people['b@x.com'] = person('b@x.com')
+        db.people.set('a@x.com', person('a@x.com'))
+        db.people.set('b@x.com', person('b@x.com'))
       },
       { people: 'all' },
     )
     await store.update(
       (db) => {
-        db.people['a@x.com']!.records = {}
-        db.retraining['a@x.com'] = { security_awareness: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } }
+        db.people.get('a@x.com')!.records = {}
+        db.retraining.set('a@x.com', { security_awareness: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } })
       },
       { people: ['a@x.com'] },
     )
-    await store.update((db) => void delete db.people['b@x.com'], { people: ['b@x.com'] })
+    await store.update((db) => void db.people.delete('b@x.com'), { people: ['b@x.com'] })
     const journal = readFileSync(join(dir, 'db.journal.1.jsonl'), 'utf8').trim().split('\n')
     expect(journal).toHaveLength(2)
 
@@ -153,7 +153,7 @@ describe('Store', () => {
     expect(reopened.data.retraining).toEqual(store.data.retraining)
     expect(people(reopened.data)).toEqual(['a@x.com'])
 
-    await reopened.update((db) => void (db.people['c@x.com'] = person('c@x.com', null)), { people: 'all' })
+    await reopened.update((db) => void db.people.set('c@x.com', person('c@x.com', null)), { people: 'all' })
     expect(readdirSync(dir).filter((name) => name.includes('journal'))).toEqual([])
     expect((await readStoreFiles(file)).people).toEqual(reopened.data.people)
   })
@@ -161,10 +161,10 @@ describe('Store', () => {
   it('ignores journal and audit bytes beyond the committed length (a crash during an append) and cuts them off', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
-    await store.update((db) => void (db.people['a@x.com'] = person('a@x.com')), { people: 'all' })
+    await store.update((db) => void db.people.set('a@x.com', person('a@x.com')), { people: 'all' })
     await store.update(
       (db) => {
-        db.people['a@x.com']!.name = 'Kept'
+        db.people.get('a@x.com')!.name = 'Kept'
         audit(db, 't', 'kept', {})
       },
       { people: ['a@x.com'] },
@@ -177,7 +177,7 @@ describe('Store', () => {
     )
 
     const reopened = await Store.open(file)
-    expect(reopened.data.people['a@x.com']?.name).toBe('Kept')
+    expect(reopened.data.people.get('a@x.com')?.name).toBe('Kept')
     expect(reopened.data.audit.map((event) => event.action)).toEqual(['kept'])
     await reopened.update((db) => audit(db, 't', 'next', {}))
     expect((await readStoreFiles(file)).audit.map((event) => event.action)).toEqual(['kept', 'next'])
@@ -186,7 +186,7 @@ describe('Store', () => {
   it('a new people or tokens file that no configuration names yet (a crash before the commit) is ignored and removed', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
-    await store.update((db) => void (db.people['a@x.com'] = person('a@x.com')), { people: 'all' })
+    await store.update((db) => void db.people.set('a@x.com', person('a@x.com')), { people: 'all' })
     const committed = await readStoreFiles(file)
     copyFileSync(join(dir, 'db.people.1.jsonl'), join(dir, 'db.people.2.jsonl'))
     writeFileSync(join(dir, 'db.tokens.1.json'), '{"half')
@@ -199,7 +199,7 @@ describe('Store', () => {
   it('refuses a damaged people file, naming it and what is wrong, and leaves it untouched', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
-    await store.update((db) => void (db.people['a@x.com'] = person('a@x.com')), { people: 'all' })
+    await store.update((db) => void db.people.set('a@x.com', person('a@x.com')), { people: 'all' })
     const peopleFile = join(dir, 'db.people.1.jsonl')
     const text = readFileSync(peopleFile, 'utf8')
     const truncated = text.slice(0, text.length - 10)
@@ -238,16 +238,16 @@ describe('Store', () => {
     const store = await Store.open(join(dir, 'db.json'))
     await store.update(
       (db) => {
-        db.people['a@x.com'] = person('a@x.com')
-        db.people['b@x.com'] = person('b@x.com')
+        db.people.set('a@x.com', person('a@x.com'))
+        db.people.set('b@x.com', person('b@x.com'))
       },
       { people: 'all' },
     )
     await expect(
       store.update(
         (db) => {
-          db.people['a@x.com']!.name = 'named'
-          db.people['b@x.com']!.name = 'forgotten'
+          db.people.get('a@x.com')!.name = 'named'
+          db.people.get('b@x.com')!.name = 'forgotten'
         },
         { people: ['a@x.com'] },
       ),
@@ -268,7 +268,7 @@ describe('Store', () => {
           }),
       ),
     ).rejects.toThrow(/edited tokens but its scope does not say/)
-    expect(store.data.people['b@x.com']?.name).toBe('b')
+    expect(store.data.people.get('b@x.com')?.name).toBe('b')
     expect(store.data.tokens).toEqual([])
   })
 
@@ -279,7 +279,7 @@ describe('Store', () => {
       await store.backup()
       await store.update(
         (db) => {
-          db.people[`p${n}@x.com`] = person(`p${n}@x.com`)
+          db.people.set(`p${n}@x.com`, person(`p${n}@x.com`))
           audit(db, 't', `sync ${n}`, {})
         },
         { people: 'all' },
@@ -297,7 +297,8 @@ describe('migration from schema version 1', () => {
     copyFileSync(FIXTURE, file)
     const v1 = DbSchemaV1.parse(JSON.parse(readFileSync(FIXTURE, 'utf8')))
     const store = await Store.open(file)
-    const { version: _v1, ...expected } = v1
+    const { version: _v1, ...rest } = v1
+    const expected = { ...rest, people: new Map(Object.entries(rest.people)), retraining: new Map(Object.entries(rest.retraining)) }
     const { version, ...served } = store.data
     expect(version).toBe(2)
     expect(served).toEqual(expected)
@@ -336,19 +337,38 @@ describe('the compact people codec', () => {
     a.records.security_awareness!.evidence[0]!.moduleName = 'm1'
     a.records.security_awareness!.compliantAt = '2026-02-10T15:30:00+01:00' // not canonical: kept as written
     const data: PeopleData = {
-      people: { 'a@x.com': a, 'b@x.com': b, 'c@x.com': { email: 'c@x.com', name: '', seenBy: [], externalIds: {}, records: {} } },
-      retraining: { 'a@x.com': { hipaa: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } } },
+      people: new Map([
+        ['a@x.com', a],
+        ['b@x.com', b],
+        ['c@x.com', { email: 'c@x.com', name: '', seenBy: [], externalIds: {}, records: {} }],
+      ]),
+      retraining: new Map([['a@x.com', { hipaa: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } }]]),
     }
     const { back } = await roundTrip(data)
     expect(back).toEqual(data)
   })
 
   it('round-trips more people than one chunk and writes one line per chunk, no line holding everything', async () => {
-    const data: PeopleData = { people: {}, retraining: {} }
-    for (let n = 0; n < 2_500; n++) data.people[`p${n}@x.com`] = person(`p${n}@x.com`, n % 2 ? null : '2026-02-10T14:30:00.000Z')
+    const data: PeopleData = { people: new Map(), retraining: new Map() }
+    for (let n = 0; n < 2_500; n++) data.people.set(`p${n}@x.com`, person(`p${n}@x.com`, n % 2 ? null : '2026-02-10T14:30:00.000Z'))
     const { file, back } = await roundTrip(data)
     expect(back).toEqual(data)
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1 + 3 + 1)
+  })
+
+  it('shares what is equal between people, frozen, so that a change must replace it rather than edit it', async () => {
+    const data: PeopleData = { people: new Map(), retraining: new Map() }
+    for (const email of ['a@x.com', 'b@x.com']) data.people.set(email, person(email, null))
+    const { back } = await roundTrip(data)
+    const [a, b] = [back.people.get('a@x.com')!, back.people.get('b@x.com')!]
+    expect(a.records.security_awareness!.campaigns).toBe(b.records.security_awareness!.campaigns)
+    expect(a.seenBy).toBe(b.seenBy)
+    expect(() => a.seenBy.push('conn-2')).toThrow(TypeError)
+    expect(() => {
+      a.records.security_awareness!.campaigns[0]!.completed = true
+    }).toThrow(TypeError)
+    expect(b.seenBy).toEqual(['conn-1'])
+    expect(back).toEqual(data)
   })
 
   it.each([
@@ -364,7 +384,7 @@ describe('the compact people codec', () => {
         line.replace('"end":true,"people":1', '"end":true,"people":2').replace('"people":1,"retraining"', '"people":2,"retraining"'),
     ],
   ])('rejects %s, naming the file', async (_case, damage) => {
-    const { file } = await roundTrip({ people: { 'a@x.com': person('a@x.com') }, retraining: {} })
+    const { file } = await roundTrip({ people: new Map([['a@x.com', person('a@x.com')]]), retraining: new Map() })
     const text = readFileSync(file, 'utf8')
     const damaged = damage(text)
     expect(damaged).not.toBe(text)
@@ -375,7 +395,7 @@ describe('the compact people codec', () => {
 
 describe('the journal', () => {
   it('replays lines in order: later lines win, null removes, a torn last line is refused', () => {
-    const data: PeopleData = { people: { 'a@x.com': person('a@x.com') }, retraining: {} }
+    const data: PeopleData = { people: new Map([['a@x.com', person('a@x.com')]]), retraining: new Map() }
     const lines = [
       { people: [['a@x.com', { ...person('a@x.com'), name: 'First' }, null]] },
       { people: [['b@x.com', person('b@x.com'), { hipaa: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } }]] },
@@ -388,10 +408,10 @@ describe('the journal', () => {
     ]
     const bytes = Buffer.from(lines.map((line) => `${JSON.stringify(line)}\n`).join(''))
     replayJournal('j', bytes, bytes.length, data)
-    expect(data.people['a@x.com']?.name).toBe('Second')
-    expect(Object.keys(data.people)).toEqual(['a@x.com'])
-    expect(data.retraining).toEqual({})
-    expect(() => replayJournal('j', bytes, bytes.length - 3, { people: {}, retraining: {} })).toThrow(/j.*unfinished line/)
+    expect(data.people.get('a@x.com')?.name).toBe('Second')
+    expect([...data.people.keys()]).toEqual(['a@x.com'])
+    expect(data.retraining).toEqual(new Map())
+    expect(() => replayJournal('j', bytes, bytes.length - 3, { people: new Map(), retraining: new Map() })).toThrow(/j.*unfinished line/)
   })
 })
 

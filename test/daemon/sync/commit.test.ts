@@ -53,8 +53,8 @@ describe('commitSync', () => {
 
     commitSync(db, normalised, evaluated, [], '2026-03-01T00:05:00.000Z')
 
-    expect(db.people['ann@x.com']).toMatchObject({ name: 'Ann', seenBy: ['c1'], externalIds: { c1: '1' } })
-    expect(db.people['ann@x.com']?.records.security_awareness).toMatchObject({
+    expect(db.people.get('ann@x.com')).toMatchObject({ name: 'Ann', seenBy: ['c1'], externalIds: { c1: '1' } })
+    expect(db.people.get('ann@x.com')?.records.security_awareness).toMatchObject({
       status: 'non_compliant',
       evaluatedAt: '2026-03-01T00:05:00.000Z',
     })
@@ -63,18 +63,24 @@ describe('commitSync', () => {
   it('never replaces a record that became sticky after the plan was made (a re-check meanwhile)', () => {
     const { db, normalised, evaluated } = setup()
     const sticky = compliant()
-    db.people['ann@x.com'] = { email: 'ann@x.com', name: 'Ann', seenBy: ['c1'], externalIds: {}, records: { security_awareness: sticky } }
+    db.people.set('ann@x.com', {
+      email: 'ann@x.com',
+      name: 'Ann',
+      seenBy: ['c1'],
+      externalIds: {},
+      records: { security_awareness: sticky },
+    })
 
     commitSync(db, normalised, evaluated, [], NOW)
 
-    expect(db.people['ann@x.com']?.records.security_awareness).toBe(sticky)
+    expect(db.people.get('ann@x.com')?.records.security_awareness).toBe(sticky)
   })
 })
 
 describe('commitRecheck', () => {
   it('leaves a training alone when its selection changed since the re-check started', () => {
     const { db } = setup()
-    db.people['ann@x.com'] = { email: 'ann@x.com', name: 'Ann', seenBy: ['c1'], externalIds: {}, records: {} }
+    db.people.set('ann@x.com', { email: 'ann@x.com', name: 'Ann', seenBy: ['c1'], externalIds: {}, records: {} })
     db.campaigns.push({
       id: 'c1:10',
       connectionId: 'c1',

@@ -1,4 +1,4 @@
-import { dbText } from '../../helpers/store-files.ts'
+import { dbJson, dbText } from '../../helpers/store-files.ts'
 import { describe, expect, it } from 'vitest'
 import { seedWorkedExample } from '../../../fakes/knowbe4/index.ts'
 import { startKnowBe4, summary } from '../../helpers/knowbe4.ts'
@@ -145,13 +145,13 @@ describe('KnowBe4 through the daemon', () => {
       example.selected.map((campaign) => campaignId(connection, campaign.id)),
     )
     await sync(connection.id)
-    const people = JSON.stringify(daemon.deps.store.data.people)
+    const people = dbJson(daemon.deps.store.data.people)
 
     fake.inject({ kind: 'status', status: 503 }, { times: 10, path: '/v1/training/enrollments' })
     const failed = await sync(connection.id)
     expect(failed).toMatchObject({ ok: false })
     expect(failed.error).toMatch(/503/)
-    expect(JSON.stringify(daemon.deps.store.data.people)).toBe(people)
+    expect(dbJson(daemon.deps.store.data.people)).toBe(people)
     const [connectionAfter] = (await (await daemon.api('/connections')).json()) as { status: string; lastError: string }[]
     expect(connectionAfter).toMatchObject({ status: 'error', lastError: failed.error })
 
@@ -159,7 +159,7 @@ describe('KnowBe4 through the daemon', () => {
     fake.revokeToken(fake.token)
     const rejected = await sync(connection.id)
     expect(rejected.ok).toBe(false)
-    expect(JSON.stringify(daemon.deps.store.data.people)).toBe(people)
+    expect(dbJson(daemon.deps.store.data.people)).toBe(people)
     const [reauth] = (await (await daemon.api('/connections')).json()) as { status: string }[]
     expect(reauth?.status).toBe('needs_reauth')
     const audit = (await (await daemon.api('/audit')).json()) as { action: string }[]

@@ -86,8 +86,14 @@ describe('planSync', () => {
 
   it('evaluates everyone the db knows first, then everyone the provider lists, each once', () => {
     const db = dbWith((db) => {
-      db.people['old@x.com'] = { email: 'old@x.com', name: 'Old', seenBy: [], externalIds: {}, records: { security_awareness: sticky() } }
-      db.people['bob@x.com'] = { email: 'bob@x.com', name: 'Bob', seenBy: ['c1'], externalIds: {}, records: {} }
+      db.people.set('old@x.com', {
+        email: 'old@x.com',
+        name: 'Old',
+        seenBy: [],
+        externalIds: {},
+        records: { security_awareness: sticky() },
+      })
+      db.people.set('bob@x.com', { email: 'bob@x.com', name: 'Bob', seenBy: ['c1'], externalIds: {}, records: {} })
     })
 
     const plan = planSync(db, CONNECTION, new Map([['security_awareness', ['c1:10']]]), normalise('c1', fetched()))
@@ -98,14 +104,14 @@ describe('planSync', () => {
 
   it("hands the evaluator each person's record so far (a sticky one stands) and their recurrence reset", () => {
     const db = dbWith((db) => {
-      db.people['bob@x.com'] = {
+      db.people.set('bob@x.com', {
         email: 'bob@x.com',
         name: 'Bob',
         seenBy: ['c1'],
         externalIds: {},
         records: { security_awareness: sticky() },
-      }
-      db.retraining['ann@x.com'] = { security_awareness: { resetAt: '2026-03-01T00:00:00.000Z', dueAt: '2026-04-01T00:00:00.000Z' } }
+      })
+      db.retraining.set('ann@x.com', { security_awareness: { resetAt: '2026-03-01T00:00:00.000Z', dueAt: '2026-04-01T00:00:00.000Z' } })
     })
 
     const plan = planSync(db, CONNECTION, new Map([['security_awareness', ['c1:10']]]), normalise('c1', fetched()))

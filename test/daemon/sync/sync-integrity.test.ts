@@ -149,7 +149,7 @@ describe('certificates name the evidence the record kept (defect 7)', () => {
       expect(text).not.toContain('Successor')
       expect(text).toContain('Campaign A')
       expect(text).toContain('Phishing Basics')
-      const record = h.daemon.deps.store.data.people['astronaut@example.com']?.records.security_awareness
+      const record = h.daemon.deps.store.data.people.get('astronaut@example.com')?.records.security_awareness
       expect(record?.source).toEqual({ provider: 'knowbe4', connectionId: connection.id, connectionLabel: 'Worked Example Ltd' })
       expect(record?.evidence.every((row) => row.campaignName.startsWith('Campaign '))).toBe(true)
     } finally {

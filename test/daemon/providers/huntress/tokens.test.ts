@@ -1,4 +1,4 @@
-import { dbText } from '../../../helpers/store-files.ts'
+import { dbJson, dbText } from '../../../helpers/store-files.ts'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -96,7 +96,7 @@ describe('a revoked refresh token', () => {
     expect((await h.sync(connection.id)).ok).toBe(true)
     // New data at Huntress that a working sync would pick up.
     h.fake.tenant.complete(example.assignments.a.id, example.learners.wizard.id)
-    const peopleBefore = JSON.stringify(h.daemon.deps.store.data.people)
+    const peopleBefore = dbJson(h.daemon.deps.store.data.people)
     const sealedBefore = stored().sealed
     const lastSyncAt = stored().lastSyncAt
     h.fake.revokeRefreshTokens()
@@ -119,7 +119,7 @@ describe('a revoked refresh token', () => {
     expect(connections[0]).toMatchObject({ status: 'needs_reauth', lastError: run.error, lastSyncAt })
     const [failed] = await h.audit('sync.failed')
     expect(failed?.detail).toMatchObject({ connectionId: connection.id, message: run.error })
-    expect(JSON.stringify(h.daemon.deps.store.data.people)).toBe(peopleBefore)
+    expect(dbJson(h.daemon.deps.store.data.people)).toBe(peopleBefore)
     expect(stored().sealed).toBe(sealedBefore)
     expect(securityAwareness((await h.people())['wizard@example.com'])).toBe('non_compliant 1/2')
   })
@@ -147,7 +147,7 @@ describe('a revoked refresh token', () => {
 describe('a scope taken away from the API client', () => {
   it('fails the sync as a configuration error naming the scope, and changes no person', async () => {
     expect((await h.sync(connection.id)).ok).toBe(true)
-    const peopleBefore = JSON.stringify(h.daemon.deps.store.data.people)
+    const peopleBefore = dbJson(h.daemon.deps.store.data.people)
     h.fake.dropScope('learners:read')
     h.fake.clearRequests()
 
@@ -157,6 +157,6 @@ describe('a scope taken away from the API client', () => {
     expect(run.error).toMatch(/learners:read/)
     expect(stored()).toMatchObject({ status: 'error', lastError: run.error })
     expect(h.fake.requestCount('/oauth/token')).toBe(0) // a 403 is not retried, nor "fixed" by a refresh
-    expect(JSON.stringify(h.daemon.deps.store.data.people)).toBe(peopleBefore)
+    expect(dbJson(h.daemon.deps.store.data.people)).toBe(peopleBefore)
   })
 })
