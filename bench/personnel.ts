@@ -139,7 +139,13 @@ function kinds(index: PeopleIndex): Kind[] {
 
 /** Choosing pages (the index) and making their JSON (the service, first view and cached), per kind of filter. */
 async function pages(store: Store, samples: number) {
-  const people = createPeopleService({ store, providers: {} as never, certificates: {} as never, rechecks: {} as never, now: () => new Date() })
+  const people = createPeopleService({
+    store,
+    providers: {} as never,
+    certificates: {} as never,
+    rechecks: {} as never,
+    now: () => new Date(),
+  })
   const index = new PeopleIndex(store)
   const out: Record<string, { matching: number } & Record<string, unknown>> = {}
   for (const kind of kinds(index)) {
