@@ -2,13 +2,17 @@
  * One store sample in a fresh process (`node --expose-gc`), started by bench/store.ts:
  *
  *   store-sample.ts generate <people> <file>   writes a synthetic db through the Store API
- *   store-sample.ts measure <file>             open, one reset, one token, one full commit
+ *   store-sample.ts measure <file>             open, one reset, one token added, one removed, one
+ *                                              lastUsedAt flush of 1,000 tokens, one full commit
  *
  * Answers one JSON message over IPC.
  */
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { TokenActivity } from '../daemon/auth/activity.ts'
+import type { Config } from '../daemon/config.ts'
+import { createTokenService } from '../daemon/services/tokens.ts'
 import { Store, writeDb } from '../daemon/store/store.ts'
 import { filesOf } from '../daemon/store/load.ts'
 import { ms } from './stats.ts'
@@ -21,6 +25,8 @@ const cpuMs = (from: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(from)
   return (used.user + used.system) / 1000
 }
+/** Tokens whose lastUsedAt one flush writes (TokenActivity batches a few minutes of use). */
+const FLUSHED_TOKENS = 1_000
 const send = (message: unknown) => new Promise<void>((resolve) => process.send!(message, () => resolve()))
 
 async function diskBytes(file: string): Promise<number> {
@@ -56,24 +62,21 @@ if (mode === 'generate') {
   )
   const resetMs = ms(started)
 
+  // Token writes through the daemon's own services: an OIDC sign-in (a token added), signing out
+  // (a token removed), and the batched lastUsedAt flush after 1,000 tokens were used.
+  const activity = new TokenActivity(store, () => new Date())
+  const tokens = createTokenService({ store, now: () => new Date(), activity, config: { sessionDays: 30 } as Config })
   started = process.hrtime.bigint()
-  await store.update(
-    (db) => {
-      db.tokens.push({
-        id: `bench-${Date.now()}`,
-        hash: 'f'.repeat(64),
-        role: 'employee',
-        email,
-        label: 'bench',
-        createdAt: new Date().toISOString(),
-        expiresAt: null,
-        lastUsedAt: null,
-        via: 'issued',
-      })
-    },
-    { tokens: true },
-  )
+  const signedIn = await tokens.signIn({ email, name: 'Bench Person' })
   const tokenMs = ms(started)
+  started = process.hrtime.bigint()
+  await tokens.revoke({ role: 'employee', email, tokenId: signedIn.id, actor: `employee:${email}` }, signedIn.id)
+  const tokenRemoveMs = ms(started)
+  const used = store.data.tokens.slice(0, FLUSHED_TOKENS)
+  for (const token of used) activity.touch(token.id)
+  started = process.hrtime.bigint()
+  await activity.flush()
+  const lastUsedFlushMs = ms(started)
   gc()
 
   // The longest time the event loop did not turn while the full commit ran: a 1 ms timer's
@@ -112,6 +115,9 @@ if (mode === 'generate') {
     loadCpuMs,
     resetMs,
     tokenMs,
+    tokenRemoveMs,
+    lastUsedFlushMs,
+    tokens: store.data.tokens.length,
     commitMs,
     commitCpuMs,
     longestStallMs,
