@@ -49,7 +49,7 @@ async function prepareDataDir(dbDir: string, count: number) {
         ),
       )
     },
-    { tokens: true },
+    { tokens: employees.map((_, index) => `bench-${index}`) },
   )
   // What a rebuild of the personnel index costs (after a sync, or a change to a training's selection).
   const builds: number[] = []

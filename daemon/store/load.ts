@@ -8,7 +8,18 @@ import { assignAuditIds } from './audit.ts'
 import { CodecError } from './codec.ts'
 import { writeDurably } from './durable.ts'
 import { lines, readPeopleFile, readPrefix, writePeopleFile, type PeopleData } from './files.ts'
-import { type Committed, ConfigFile, type Db, DbSchemaV1, JournalLine, SCHEMA_VERSION, TokensFile } from './schema.ts'
+import {
+  type Committed,
+  ConfigFile,
+  type Db,
+  DbSchemaV1,
+  JournalLine,
+  nothingCommitted,
+  SCHEMA_VERSION,
+  type StoredToken,
+  TokenJournalLine,
+  TokensFile,
+} from './schema.ts'
 
 export class StoreError extends Error {
   override name = 'StoreError'
@@ -26,12 +37,13 @@ export function filesOf(file: string) {
   const base = join(dirname(file), basename(file).replace(/\.json$/, ''))
   const prefix = basename(base)
   const pattern = new RegExp(
-    `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(people\\.\\d+\\.jsonl|journal\\.\\d+\\.jsonl|tokens\\.\\d+\\.json|audit\\.jsonl)(\\.tmp)?$`,
+    `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(people\\.\\d+\\.jsonl|journal\\.\\d+\\.jsonl|tokens\\.\\d+\\.json|tokens-journal\\.\\d+\\.jsonl|audit\\.jsonl)(\\.tmp)?$`,
   )
   return {
     people: (generation: number) => `${base}.people.${generation}.jsonl`,
     journal: (generation: number) => `${base}.journal.${generation}.jsonl`,
     tokens: (generation: number) => `${base}.tokens.${generation}.json`,
+    tokenJournal: (generation: number) => `${base}.tokens-journal.${generation}.jsonl`,
     audit: `${base}.audit.jsonl`,
     /** Whether a file name in the folder is one of the store's generation or append-only files. */
     owns: (name: string) => pattern.test(name),
@@ -136,7 +148,7 @@ export async function loadDb(file: string): Promise<Loaded | null> {
     assignAuditIds(v1 as unknown as Db)
     return {
       db: { ...v1, version: SCHEMA_VERSION },
-      committed: { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 },
+      committed: nothingCommitted(),
       migrateFrom: 1,
     }
   }
@@ -149,7 +161,7 @@ export async function loadDb(file: string): Promise<Loaded | null> {
   const config = check(raw, file, ConfigFile)
   const { committed } = config
   const files = filesOf(file)
-  const tokens = committed.tokens > 0 ? await readSmall(files.tokens(committed.tokens), TokensFile) : { tokens: [] }
+  const tokens = await readTokens(files, committed)
   const data: PeopleData =
     committed.people > 0 ? await new PeopleFile(files.people(committed.people)).read() : { people: {}, retraining: {} }
   if (committed.journalBytes > 0)
@@ -161,8 +173,35 @@ export async function loadDb(file: string): Promise<Loaded | null> {
     )
   const audit = committed.auditBytes > 0 ? readAudit(files.audit, await readOrFail(files.audit, committed.auditBytes), committed) : []
   const { version: _version, committed: _committed, ...settings } = config
-  const db: Db = { version: SCHEMA_VERSION, tokens: tokens.tokens, ...settings, people: data.people, audit, retraining: data.retraining }
+  const db: Db = { version: SCHEMA_VERSION, tokens, ...settings, people: data.people, audit, retraining: data.retraining }
   return { db, committed }
+}
+
+/** The tokens file of generation T, then its journal's committed lines. */
+async function readTokens(files: ReturnType<typeof filesOf>, committed: Committed): Promise<StoredToken[]> {
+  const { tokens } = committed.tokens > 0 ? await readSmall(files.tokens(committed.tokens), TokensFile) : { tokens: [] }
+  if (committed.tokenJournalBytes === 0) return tokens
+  const journal = files.tokenJournal(committed.tokens)
+  return replayTokenJournal(journal, await readOrFail(journal, committed.tokenJournalBytes), committed.tokenJournalBytes, tokens)
+}
+
+/** Applies the tokens journal's committed lines in order: each sets (or removes) whole tokens, by id. */
+export function replayTokenJournal(file: string, bytes: Buffer, length: number, tokens: StoredToken[]): StoredToken[] {
+  // A Map keeps the order of first insertion, as the array in memory does (new tokens are pushed).
+  const byId = new Map(tokens.map((token) => [token.id, token]))
+  let lineNo = 0
+  try {
+    for (const line of lines(bytes, length)) {
+      lineNo++
+      for (const [id, token] of parseJson(line, `${file} line ${lineNo}`, TokenJournalLine).tokens) {
+        if (token === null) byId.delete(id)
+        else byId.set(id, token)
+      }
+    }
+  } catch (error) {
+    throw asStoreError(error, file)
+  }
+  return [...byId.values()]
 }
 
 async function readSmall<T>(file: string, schema: z.ZodType<T>): Promise<T> {
