@@ -8,19 +8,30 @@ export type StoreSample = {
   bytes: number
   loadMs: number
   loadCpuMs: number
+  /** Each small write as wall time, CPU time (steadier on a busy box) and bytes handed to write(2) (independent of load). */
   resetMs: number
+  resetCpuMs: number
+  resetWrittenBytes: number
   /** One OIDC sign-in (a token added). */
   tokenMs: number
+  tokenCpuMs: number
+  tokenWrittenBytes: number
   /** One sign-out (a token removed). */
   tokenRemoveMs: number
+  tokenRemoveCpuMs: number
+  tokenRemoveWrittenBytes: number
   /** One lastUsedAt flush of 1,000 tokens. */
   lastUsedFlushMs: number
+  lastUsedFlushCpuMs: number
+  lastUsedFlushWrittenBytes: number
   tokens: number
   commitMs: number
   commitCpuMs: number
   longestStallMs: number
   histogramMaxMs: number
 }
+
+const kib = (bytes: number) => round(bytes / 1024, 1)
 
 export const STORE_SIZES = [10_000, 100_000, 300_000] as const
 
@@ -55,7 +66,8 @@ export async function benchStore(runs: number, sizes: readonly number[] = STORE_
         samples.push(sample)
         log(
           `store ${people} people, run ${run}/${runs}: ${round(sample.bytes / 2 ** 20, 1)} MiB, load ${round(sample.loadMs, 0)} ms (cpu ${round(sample.loadCpuMs, 0)}), ` +
-            `reset ${round(sample.resetMs, 1)} ms, token add/remove/flush of 1,000 ${round(sample.tokenMs, 1)}/${round(sample.tokenRemoveMs, 1)}/${round(sample.lastUsedFlushMs, 1)} ms (${sample.tokens} tokens), commit ${round(sample.commitMs, 0)} ms (cpu ${round(sample.commitCpuMs, 0)}), longest stall ${round(sample.longestStallMs, 1)} ms`,
+            `reset ${round(sample.resetMs, 1)} ms (cpu ${round(sample.resetCpuMs, 1)}, ${kib(sample.resetWrittenBytes)} KiB written), ` +
+            `token add ${round(sample.tokenMs, 1)} ms (cpu ${round(sample.tokenCpuMs, 1)}, ${kib(sample.tokenWrittenBytes)} KiB), remove ${round(sample.tokenRemoveMs, 1)} ms (cpu ${round(sample.tokenRemoveCpuMs, 1)}, ${kib(sample.tokenRemoveWrittenBytes)} KiB), lastUsedAt flush of 1,000 ${round(sample.lastUsedFlushMs, 1)} ms (cpu ${round(sample.lastUsedFlushCpuMs, 1)}, ${kib(sample.lastUsedFlushWrittenBytes)} KiB) (${sample.tokens} tokens), commit ${round(sample.commitMs, 0)} ms (cpu ${round(sample.commitCpuMs, 0)}), longest stall ${round(sample.longestStallMs, 1)} ms`,
         )
       }
       bySize[people] = { median: medians(samples), runs: samples }

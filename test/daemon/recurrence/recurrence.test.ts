@@ -152,7 +152,10 @@ describe('the scheduler', () => {
     let syncing = false
     store.onChange((scope) => void (syncing || beforeSync.push(scope)))
     const watched = Object.assign(Object.create(sync) as SyncService, {
-      syncAll: (...args: Parameters<SyncService['syncAll']>) => ((syncing = true), sync.syncAll(...args)),
+      syncAll: (...args: Parameters<SyncService['syncAll']>) => {
+        syncing = true
+        return sync.syncAll(...args)
+      },
     })
     const night = async () => {
       beforeSync = []
