@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Adapter } from 'lowdb'
 import type { z } from 'zod'
 import { formatIssues } from '../../shared/errors.ts'
 import { IsoTime } from '../../shared/domain.ts'
 import { assignAuditIds } from './audit.ts'
 import { CodecError } from './codec.ts'
-import { writeDurably } from './durable.ts'
+import { writeChunksDurably, writeDurably } from './durable.ts'
 import { lines, readPeopleFile, readPrefix, writePeopleFile, type PeopleData } from './files.ts'
 import {
   type Committed,
@@ -71,6 +72,38 @@ export class JsonFile<T> implements Adapter<T> {
   write(data: T): Promise<void> {
     return writeDurably(this.file, JSON.stringify(data))
   }
+}
+
+/** Tokens a chunk of the tokens file: serialising 1,000 blocks the event loop about a millisecond. */
+const TOKENS_CHUNK = 1_000
+
+/**
+ * lowdb's adapter for the tokens file: read and zod-checked as `JsonFile`; written in chunks of
+ * tokens with a yield to the event loop between them (the same JSON text as one
+ * `JSON.stringify`), since after an organisation-wide roll-out it holds a token per employee.
+ */
+export class TokensJsonFile extends JsonFile<TokensFile> {
+  constructor(file: string) {
+    super(file, TokensFile)
+  }
+
+  override write(data: TokensFile): Promise<void> {
+    return writeChunksDurably(this.file, tokensText(data))
+  }
+}
+
+async function* tokensText({ version, tokens }: TokensFile): AsyncGenerator<string> {
+  let pending = `{"version":${JSON.stringify(version)},"tokens":[`
+  for (let start = 0; start < tokens.length; start += TOKENS_CHUNK) {
+    const chunk = JSON.stringify(tokens.slice(start, start + TOKENS_CHUNK))
+    pending += `${start > 0 ? ',' : ''}${chunk.slice(1, -1)}`
+    if (pending.length >= 2 ** 20) {
+      yield pending
+      pending = ''
+    }
+    await yieldToLoop()
+  }
+  yield `${pending}]}`
 }
 
 /** lowdb's adapter for the people file (codec.ts layout, written in chunks: files.ts). */

@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts'
 import { copyDurably, copyPrefixDurably, syncDir } from './durable.ts'
 import { appendAt } from './files.ts'
 import { type ChangeScope, scopeGuard, ScopeError } from './guard.ts'
-import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile } from './load.ts'
+import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile, TokensJsonFile } from './load.ts'
 import {
   type Committed,
   ConfigFile,
@@ -15,7 +15,6 @@ import {
   nothingCommitted,
   SCHEMA_VERSION,
   type TokenJournalLine,
-  TokensFile,
 } from './schema.ts'
 
 export { StoreError } from './load.ts'
@@ -243,7 +242,7 @@ export class Store {
     if (named === 'all' || (await this.tokenJournalFull())) {
       next.tokens = c.tokens + 1
       next.tokenJournalBytes = 0
-      await new Low(new JsonFile(files.tokens(next.tokens), TokensFile), { version: SCHEMA_VERSION, tokens: this.db.tokens }).write()
+      await new Low(new TokensJsonFile(files.tokens(next.tokens)), { version: SCHEMA_VERSION, tokens: this.db.tokens }).write()
       return
     }
     const ids = new Set(named)

@@ -255,6 +255,16 @@ describe('Store', () => {
     expect((await readStoreFiles(file)).tokens).toEqual(store.data.tokens)
   })
 
+  it('writes a tokens file of more than one chunk as the same JSON text as one stringify', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => void db.tokens.push(...Array.from({ length: 2_500 }, (_, n) => token(`t${n}`))), { tokens: 'all' })
+    expect(readFileSync(join(dir, 'db.tokens.1.json'), 'utf8')).toBe(JSON.stringify({ version: 2, tokens: store.data.tokens }))
+    await store.update((db) => void db.tokens.splice(0), { tokens: 'all' })
+    expect(readFileSync(join(dir, 'db.tokens.2.json'), 'utf8')).toBe('{"version":2,"tokens":[]}')
+    expect((await readStoreFiles(file)).tokens).toEqual([])
+  })
+
   it('ignores tokens-journal bytes beyond the committed length (a crash during an append) and cuts them off', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
