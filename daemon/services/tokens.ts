@@ -29,9 +29,13 @@ const created = (token: string, stored: StoredToken): CreatedToken => ({
  */
 function dropExpired(db: Db, now: Date): string[] {
   const dropped: string[] = []
+  const at = now.toISOString()
   let kept = 0
   for (const token of db.tokens) {
-    if (isExpired(token, now)) dropped.push(token.id)
+    const expires = token.expiresAt
+    // toISOString's own form (24 characters, UTC) orders as text: no Date.parse for each of 100,000 tokens.
+    const expired = expires !== null && (expires.length === at.length && expires.endsWith('Z') ? expires <= at : isExpired(token, now))
+    if (expired) dropped.push(token.id)
     else db.tokens[kept++] = token
   }
   db.tokens.length = kept
