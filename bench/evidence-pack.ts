@@ -4,11 +4,12 @@
  * campaigns of evidence, downloads GET /evidence over HTTP and reports time, size and peak RSS.
  */
 import { startTestDaemon } from '../test/helpers/daemon.ts'
+import { VirtualClock } from '../test/helpers/virtual-clock.ts'
 import { StoredPerson, StoredRecord } from '../daemon/store/schema.ts'
 
 const people = Number(process.argv[2] ?? 100_000)
 const compliant = Number(process.argv[3] ?? 1_000)
-const daemon = await startTestDaemon({ now: () => new Date('2026-11-30T12:00:00.000Z') })
+const daemon = await startTestDaemon({ clock: new VirtualClock(Date.parse('2026-11-30T12:00:00.000Z')) })
 await daemon.deps.store.update(
   (db) => {
     db.connections.push({

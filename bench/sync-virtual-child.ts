@@ -62,7 +62,7 @@ try {
     TRAINPROOF_SCHEDULER: '0',
     TRAINPROOF_LOG_LEVEL: 'silent',
   })
-  const daemon = await startDaemon(config, { log: createLogger('silent'), tuning: { clock } })
+  const daemon = await startDaemon(config, { log: createLogger('silent'), clock })
   const connection = await call<Connection>(daemon, '/connections', 'POST', {
     provider: 'knowbe4',
     region: 'us',

@@ -9,6 +9,7 @@ import { OidcSignIn } from './auth/oidc/client.ts'
 import { hashToken, newToken } from './auth/tokens.ts'
 import { CertificateStore } from './certificates/store.ts'
 import { ConfigError, type Config } from './config.ts'
+import { realClock, type Clock } from './clock.ts'
 import { createLogger, type Logger } from './log.ts'
 import { ProviderRegistry } from './providers/registry.ts'
 import type { Deps } from './services/deps.ts'
@@ -36,25 +37,25 @@ export type StartOptions = {
   log?: Logger
   providers?: ProviderRegistry
   tuning?: HttpTuning
-  /** The daemon's clock in ms since the epoch (tests inject one); default Date.now. */
-  clock?: () => number
+  /** The daemon's one clock (daemon/clock.ts); tests inject a virtual one. Default: the real time. */
+  clock?: Clock
 }
 
 /** Builds the daemon from a configuration and listens on loopback (or the configured host). */
 export async function startDaemon(config: Config, options: StartOptions = {}): Promise<Daemon> {
   const log = options.log ?? createLogger(config.logLevel)
-  const clock = options.clock ?? Date.now
-  const now = () => new Date(clock())
+  const clock = options.clock ?? realClock
+  const now = () => new Date(clock.now())
   const tls = config.tls ? await readTls(config.tls) : null
   await ensureDataDir(config.dataDir)
   const store = await Store.open(join(config.dataDir, 'trainproof.json'))
   const vault = await Vault.open(config.dataDir)
   const providers = options.providers ?? ProviderRegistry.fromConfig(config)
   const certificates = new CertificateStore(config.dataDir, log)
-  const sessions = new Sessions({ store, vault, providers, tuning: options.tuning })
-  const sync = new SyncService({ store, log, sessions, certificates, now: clock })
-  const rechecks = new Rechecks({ store, sessions, certificates, log }, clock)
-  const adminTokenFile = config.adminToken ? null : await bootstrapAdminToken(store, config.dataDir)
+  const sessions = new Sessions({ store, vault, providers, clock, tuning: options.tuning })
+  const sync = new SyncService({ store, log, sessions, certificates, now: () => clock.now() })
+  const rechecks = new Rechecks({ store, sessions, certificates, log }, () => clock.now())
+  const adminTokenFile = config.adminToken ? null : await bootstrapAdminToken(store, config.dataDir, now)
   const activity = new TokenActivity(store, now)
   const oidc = config.oidc ? new OidcSignIn(config.oidc, now, log) : null
 
@@ -78,7 +79,7 @@ export async function startDaemon(config: Config, options: StartOptions = {}): P
   const app = createApp(deps)
   const server = await listen(app.fetch, config.host, config.port, tls)
   port = (server.address() as AddressInfo).port
-  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt, clock: now }) : null
+  const scheduler = config.scheduler ? Scheduler.start({ store, sync, log, at: config.syncAt, clock }) : null
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {
@@ -140,7 +141,7 @@ async function readTls(files: { certFile: string; keyFile: string }): Promise<Tl
  * Without TRAINPROOF_ADMIN_TOKEN the first start creates an admin token and writes it to
  * DATA_DIR/admin-token (0600). Later starts keep using it while its hash is in the db.
  */
-async function bootstrapAdminToken(store: Store, dataDir: string): Promise<string | null> {
+async function bootstrapAdminToken(store: Store, dataDir: string, now: () => Date): Promise<string | null> {
   const file = join(dataDir, 'admin-token')
   const existing = await readFile(file, 'utf8').then(
     (text) => text.trim(),
@@ -149,7 +150,7 @@ async function bootstrapAdminToken(store: Store, dataDir: string): Promise<strin
   if (existing && store.data.tokens.some((token) => token.hash === hashToken(existing))) return null
   if (!existing && store.data.tokens.some((token) => token.label === 'bootstrap')) return null
   const token = newToken()
-  const at = new Date().toISOString()
+  const at = now().toISOString()
   await store.update(
     (db) => {
       // A bootstrap token whose secret the admin-token file no longer holds is replaced: token ids are unique.

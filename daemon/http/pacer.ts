@@ -1,6 +1,6 @@
-import { realClock, type Clock } from './clock.ts'
+import { realClock, type Clock } from '../clock.ts'
 
-export { realClock, type Clock } from './clock.ts'
+export { realClock, type Clock } from '../clock.ts'
 
 export type RateLimit = { requests: number; perMs: number }
 

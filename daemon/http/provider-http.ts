@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { formatIssues } from '../../shared/errors.ts'
 import { ProviderError } from '../errors.ts'
-import { realClock, type Clock } from './clock.ts'
+import { realClock, type Clock } from '../clock.ts'
 import type { Pacer } from './pacer.ts'
 import { decideRateLimit, decideRetry, type RateLimitDecision, type RetryOptions } from './retry-policy.ts'
 
@@ -213,6 +213,11 @@ export class ProviderHttp {
   private label(request: ProviderRequest): string {
     const path = /^https?:\/\//.test(request.url) ? new URL(request.url).pathname : request.url.split('?')[0]
     return `${this.provider} ${request.method ?? (request.form ? 'POST' : 'GET')} ${path}`
+  }
+
+  /** The daemon's time, as this client's waits see it. */
+  now(): Date {
+    return new Date(this.clock.now())
   }
 
   private get clock(): Clock {

@@ -12,9 +12,9 @@ export const PROVIDERS: readonly ProviderModule[] = [knowbe4Provider, huntressPr
 export type ProviderSettings = Readonly<Record<string, unknown>>
 
 export class ProviderRegistry {
-  private readonly byId: Map<string, ProviderAdapter<any, any>>
+  private readonly byId: Map<string, ProviderAdapter<unknown, unknown>>
 
-  constructor(list: ProviderAdapter<any, any>[]) {
+  constructor(list: ProviderAdapter<unknown, unknown>[]) {
     this.byId = new Map(list.map((adapter) => [adapter.id, adapter]))
   }
 
@@ -27,7 +27,7 @@ export class ProviderRegistry {
     return new ProviderRegistry(modules.map((module) => module.create(config.providers[module.description.id], options)))
   }
 
-  all(): ProviderAdapter<any, any>[] {
+  all(): ProviderAdapter<unknown, unknown>[] {
     return [...this.byId.values()]
   }
 
@@ -36,7 +36,7 @@ export class ProviderRegistry {
     return this.all().map((adapter) => adapter.description)
   }
 
-  get(id: string): ProviderAdapter<any, any> {
+  get(id: string): ProviderAdapter<unknown, unknown> {
     const adapter = this.byId.get(id)
     if (!adapter) throw new AppError('unknown_provider', `trainproof has no provider called ${id}.`)
     return adapter

@@ -158,11 +158,11 @@ export interface ProviderSession {
  * One provider as the registry lists it: its description, its own TRAINPROOF_* variables, and
  * how to build its adapter from them. `daemon/providers/registry.ts` holds one line per provider.
  */
-export interface ProviderModule<Env = any> {
+export interface ProviderModule<Env = unknown> {
   description: ProviderDescription
   /** A zod object over the provider's variables (TRAINPROOF_<ID>_*), validated at start-up with the rest. */
   env?: z.ZodType<Env>
-  create(env: Env, options: ProviderCreateOptions): ProviderAdapter<any, any>
+  create(env: Env, options: ProviderCreateOptions): ProviderAdapter<unknown, unknown>
 }
 
 export type ProviderCreateOptions = { now?: () => number }

@@ -6,7 +6,7 @@ import type { Db, StoredConnection } from '../store/schema.ts'
 import { auditor } from './audit.ts'
 import type { Deps } from './deps.ts'
 
-type Adapter = ProviderAdapter<any, any>
+type Adapter = ProviderAdapter<unknown, unknown>
 type ConnectBody = { provider: string } & Record<string, unknown>
 
 export const publicConnection = ({ id, provider, label, status, lastSyncAt, lastError }: StoredConnection): Connection => ({
@@ -52,7 +52,7 @@ function cascadeDelete(db: Db, id: string): StoredConnection {
 
 /** Connections: create (typed-in credentials or a finished OAuth flow), renew, delete, read. */
 export function createConnectionService(deps: Deps) {
-  const { store, vault, sync, sessions, providers } = deps
+  const { store, vault, sync, sessions, providers, now } = deps
   const current = (id: string) => publicConnection(store.data.connections.find((item) => item.id === id)!)
 
   /**
@@ -62,7 +62,7 @@ export function createConnectionService(deps: Deps) {
    * selections and records. Otherwise it is always a new connection.
    */
   async function saveNew(adapter: Adapter, created: NewConnection<unknown, unknown>, actor: string, newId: string): Promise<Connection> {
-    const at = new Date().toISOString()
+    const at = now().toISOString()
     const settings = adapter.settings.parse(created.settings) as Record<string, unknown>
     const secret = adapter.secret.parse(created.secret)
     const accountKey = adapter.accountKey?.bind(adapter)
@@ -130,7 +130,11 @@ export function createConnectionService(deps: Deps) {
       if (!stored) throw notFound(`Connection ${id}`) // deleted while the credentials were checked
       const previousLabel = stored.label
       Object.assign(stored, { label: checked.label, settings, status: 'connected', lastError: null, sealed: vault.seal(secret, id) })
-      auditor(db, actor)('connection.credentials_renewed', { connectionId: id, provider: adapter.id, label: checked.label, previousLabel })
+      auditor(
+        db,
+        actor,
+        now().toISOString(),
+      )('connection.credentials_renewed', { connectionId: id, provider: adapter.id, label: checked.label, previousLabel })
     })
     await sync.refreshCampaigns(id, actor)
     return current(id)
@@ -141,7 +145,7 @@ export function createConnectionService(deps: Deps) {
     await store.update(
       (db) => {
         const connection = cascadeDelete(db, id)
-        auditor(db, actor)('connection.deleted', { connectionId: id, label: connection.label })
+        auditor(db, actor, now().toISOString())('connection.deleted', { connectionId: id, label: connection.label })
       },
       { people: 'all' },
     )

@@ -9,7 +9,7 @@ import type { Deps } from './deps.ts'
 const STATE_TTL_MS = 10 * 60_000
 const MAX_PENDING_STATES = 50
 
-type OAuthAdapter = ProviderAdapter<any, any> & { oauth: OAuthConnect<any, any> }
+type OAuthAdapter = ProviderAdapter<unknown, unknown> & { oauth: OAuthConnect<unknown, unknown> }
 type Callback = { code: string; state: string; accountId?: string }
 
 const hash = (value: string) => createHash('sha256').update(value).digest('hex')
@@ -31,7 +31,7 @@ function chooseAccount(adapter: OAuthAdapter, choice: AccountChoice, state: stri
  * account choice when a login reads several accounts.
  */
 export function createOAuthService(deps: Deps, connections: ConnectionService) {
-  const { store, vault, sessions, providers } = deps
+  const { store, vault, sessions, providers, now: clock } = deps
 
   function adapterOf(provider: string): OAuthAdapter {
     const adapter = providers.get(provider)
@@ -42,7 +42,7 @@ export function createOAuthService(deps: Deps, connections: ConnectionService) {
   /** Stores a pending state (its hash, the sealed PKCE verifier) and returns the state value. */
   async function issueState(provider: string, redirectUri: string, verifier: string, state = base64url(randomBytes(24))) {
     const stateHash = hash(state)
-    const now = Date.now()
+    const now = clock().getTime()
     await store.update((db) => {
       // Pending states are bounded, so repeated authorize calls cannot grow the db.
       db.oauthStates = db.oauthStates.filter((item) => Date.parse(item.expiresAt) > now).slice(-(MAX_PENDING_STATES - 1))
@@ -65,7 +65,7 @@ export function createOAuthService(deps: Deps, connections: ConnectionService) {
       db.oauthStates = db.oauthStates.filter((item) => item.hash !== stateHash)
       return found
     })
-    if (!taken || Date.parse(taken.expiresAt) <= Date.now()) throw invalidState()
+    if (!taken || Date.parse(taken.expiresAt) <= clock().getTime()) throw invalidState()
     return { redirectUri: taken.redirectUri, codeVerifier: vault.open(taken.sealedVerifier, stateHash) as string }
   }
 

@@ -36,7 +36,8 @@ export function createPeopleService({
   providers,
   certificates,
   rechecks,
-}: Pick<Deps, 'store' | 'providers' | 'certificates' | 'rechecks'>) {
+  now,
+}: Pick<Deps, 'store' | 'providers' | 'certificates' | 'rechecks' | 'now'>) {
   const portals = perRevision(store, (db) => {
     const urls = {} as Record<TrainingId, string | null>
     for (const training of Object.keys(TRAINING_NAMES) as TrainingId[]) {
@@ -71,7 +72,11 @@ export function createPeopleService({
         const previous = found.records[training]
         delete found.records[training]
         clearRetraining(db, email, training)
-        auditor(db, actor)('person.reset', {
+        auditor(
+          db,
+          actor,
+          now().toISOString(),
+        )('person.reset', {
           email,
           training,
           previousStatus: previous?.status ?? null,

@@ -41,7 +41,7 @@ export function createTrainingService({ store, now }: Pick<Deps, 'store' | 'now'
         if (recurrence) config.recurrence = recurrence
         if (graceDays !== undefined) config.graceDays = graceDays
         db.trainings[trainingId] = config
-        auditor(db, actor)('training.selected', { ...config })
+        auditor(db, actor, now().toISOString())('training.selected', { ...config })
         applyDueResets(db, now(), actor, trainingId)
         return config
       },

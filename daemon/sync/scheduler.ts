@@ -1,4 +1,5 @@
 import { Cron } from 'croner'
+import { realClock, type Clock } from '../clock.ts'
 import type { Logger } from '../log.ts'
 import type { ChangeScope, Store } from '../store/store.ts'
 import type { SyncService } from './service.ts'
@@ -14,8 +15,9 @@ function resetScope(resets: readonly PlannedReset[]): ChangeScope {
 
 /**
  * The nightly sync of every connection, at `at` (HH:MM, local time). On start it catches up: when
- * the last scheduled time passed while the daemon was down, it syncs at once. Syncs already run
- * one at a time in the SyncService; `protect` also keeps two nightly runs from overlapping.
+ * the last scheduled time passed while the daemon was down (by the daemon's clock), it syncs at
+ * once. Syncs already run one at a time in the SyncService; `protect` also keeps two nightly runs
+ * from overlapping. croner's own timers fire the nightly run (tests call `runNow`).
  */
 export class Scheduler {
   private constructor(
@@ -28,19 +30,20 @@ export class Scheduler {
     sync,
     log,
     at,
-    clock = () => new Date(),
+    clock = realClock,
   }: {
     store: Store
     sync: SyncService
     log: Logger
     at: string
-    clock?: () => Date
+    clock?: Clock
   }): Scheduler {
+    const now = () => new Date(clock.now())
     const [hours, minutes] = at.split(':').map(Number)
     const run = async (scheduledFor: Date) => {
       // Recurrence first, so that the sync right after re-evaluates whoever it reset.
       // Names only the people it reset: a quiet night writes no people file and moves no index.
-      const resets = await store.update((db) => applyDueResets(db, clock(), 'scheduler'), resetScope)
+      const resets = await store.update((db) => applyDueResets(db, now(), 'scheduler'), resetScope)
       if (resets.length > 0) log.info('recurrence resets applied', { resets: resets.length })
       if (store.data.connections.length > 0) {
         const runs = await sync.syncAll('scheduler')
@@ -53,18 +56,19 @@ export class Scheduler {
     const cron = new Cron(
       `${minutes} ${hours} * * *`,
       { protect: true, catch: (error) => log.error('nightly sync failed', { error }) },
-      () => run(clock()),
+      () => run(now()),
     )
-    const lastScheduled = cron.nextRun(new Date(Date.now() - DAY_MS))
+    const startedAt = clock.now()
+    const lastScheduled = cron.nextRun(new Date(startedAt - DAY_MS))
     const lastRun = store.data.schedule.lastNightlyAt
     const missed =
-      lastScheduled !== null && lastScheduled.getTime() <= Date.now() && (lastRun === null || Date.parse(lastRun) < lastScheduled.getTime())
-    const catchUp =
-      missed && lastScheduled
-        ? (log.info('catching up a missed nightly sync', { scheduledFor: lastScheduled.toISOString() }),
-          run(lastScheduled).catch((error) => log.error('catch-up sync failed', { error })))
-        : Promise.resolve()
-    return new Scheduler(cron, catchUp)
+      lastScheduled !== null && lastScheduled.getTime() <= startedAt && (lastRun === null || Date.parse(lastRun) < lastScheduled.getTime())
+    if (!missed || !lastScheduled) return new Scheduler(cron, Promise.resolve())
+    log.info('catching up a missed nightly sync', { scheduledFor: lastScheduled.toISOString() })
+    return new Scheduler(
+      cron,
+      run(lastScheduled).catch((error) => log.error('catch-up sync failed', { error })),
+    )
   }
 
   /** Runs the nightly job now (recurrence, then sync), as the schedule would. */

@@ -1,5 +1,5 @@
 import { ProviderHttp, type ProviderHttpOptions } from '../http/provider-http.ts'
-import type { Clock } from '../http/clock.ts'
+import type { Clock } from '../clock.ts'
 import { Pacer, type RateLimit } from '../http/pacer.ts'
 import type { ProviderRegistry } from '../providers/registry.ts'
 import type { ProviderAdapter, ProviderSession } from '../providers/types.ts'
@@ -13,11 +13,9 @@ import type { Store } from '../store/store.ts'
  */
 export type HttpTuning = Pick<ProviderHttpOptions, 'retry' | 'timeoutMs'> & {
   rateLimits?: Partial<Record<string, readonly RateLimit[]>>
-  /** Pacing, backoff and Retry-After time (tests share a virtual clock with the fakes). */
-  clock?: Clock
 }
 
-export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adapter: ProviderAdapter<any, any> }
+export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adapter: ProviderAdapter<unknown, unknown> }
 
 /**
  * Opens a provider session for one connection: the secret unsealed, an HTTP client that shares
@@ -27,11 +25,13 @@ export type OpenedSession = { session: ProviderSession; http: ProviderHttp; adap
 export class Sessions {
   private readonly pacers = new Map<string, Pacer>()
 
-  constructor(private readonly deps: { store: Store; vault: Vault; providers: ProviderRegistry; tuning?: HttpTuning }) {}
+  constructor(private readonly deps: { store: Store; vault: Vault; providers: ProviderRegistry; clock: Clock; tuning?: HttpTuning }) {}
 
   pacer(key: string, limits: readonly RateLimit[]): Pacer {
-    let pacer = this.pacers.get(key)
-    if (!pacer) this.pacers.set(key, (pacer = new Pacer(limits, this.deps.tuning?.clock)))
+    const known = this.pacers.get(key)
+    if (known) return known
+    const pacer = new Pacer(limits, this.deps.clock)
+    this.pacers.set(key, pacer)
     return pacer
   }
 
@@ -40,19 +40,20 @@ export class Sessions {
    * It shares the pacer of the connection id about to be created, so those calls and the first
    * campaign fetch count against the same limits.
    */
-  http(adapter: ProviderAdapter<any, any>, connectionId: string, signal?: AbortSignal): ProviderHttp {
-    const { retry, timeoutMs, clock } = this.deps.tuning ?? {}
+  http(adapter: ProviderAdapter<unknown, unknown>, connectionId: string, signal?: AbortSignal): ProviderHttp {
+    const { retry, timeoutMs } = this.deps.tuning ?? {}
+    const { clock } = this.deps
     const limits = this.limitsOf(adapter)
     const pacer = limits.length > 0 ? this.pacer(connectionId, limits) : undefined
     return new ProviderHttp({ provider: adapter.displayName, baseUrl: '', pacer, signal, retry, timeoutMs, clock })
   }
 
-  private limitsOf(adapter: ProviderAdapter<any, any>): readonly RateLimit[] {
+  private limitsOf(adapter: ProviderAdapter<unknown, unknown>): readonly RateLimit[] {
     return this.deps.tuning?.rateLimits?.[adapter.id] ?? adapter.rateLimits ?? []
   }
 
   open(connection: StoredConnection, signal?: AbortSignal): OpenedSession {
-    const { store, vault, providers, tuning } = this.deps
+    const { store, vault, providers, tuning, clock } = this.deps
     const adapter = providers.get(connection.provider)
     const settings = adapter.settings.parse(connection.settings)
     const secret = adapter.secret.parse(vault.open(connection.sealed, connection.id))
@@ -64,7 +65,7 @@ export class Sessions {
       signal,
       retry: tuning?.retry,
       timeoutMs: tuning?.timeoutMs,
-      clock: tuning?.clock,
+      clock,
     })
     let current = secret
     const session = adapter.open({

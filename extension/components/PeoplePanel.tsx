@@ -95,7 +95,7 @@ export function PeoplePanel({ readOnly }: { readOnly: boolean }) {
   }
   return (
     <div class="stack">
-      <div class="row" role="search">
+      <search class="row">
         <label class="field" style="flex:1">
           <span>Filter people</span>
           <input type="search" placeholder="Name or e-mail" value={text} onInput={(event) => setText(event.currentTarget.value)} />
@@ -112,7 +112,7 @@ export function PeoplePanel({ readOnly }: { readOnly: boolean }) {
             ))}
           </select>
         </label>
-      </div>
+      </search>
       {notice && (
         <Notice tone="ok" testId="reset-result">
           {notice}

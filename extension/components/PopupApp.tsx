@@ -14,7 +14,7 @@ export function PopupApp() {
   return (
     <main class="popup">
       <header class="top">
-        <div class="logo" aria-label="trainproof">
+        <div class="logo">
           train<span>proof</span>
         </div>
         <div class="row">

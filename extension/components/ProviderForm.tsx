@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useId, useState } from 'preact/hooks'
 import type { ConnectField, ProviderDescription } from '../../shared/api.ts'
 import type { Connection } from '../../shared/domain.ts'
 import { ask } from '../utils/messages.ts'
@@ -7,32 +7,32 @@ import { useAction } from '../utils/use-request.ts'
 import { Notice } from './Notice.tsx'
 
 function Field({ field, value, onInput }: { field: ConnectField; value: string; onInput: (value: string) => void }) {
-  const control =
-    field.type === 'select' ? (
-      <select name={field.name} value={value} onChange={(event) => onInput(event.currentTarget.value)}>
-        {(field.options ?? []).map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    ) : (
-      <input
-        name={field.name}
-        type={(field.type === 'secret' ? 'password' : field.type) as 'text'}
-        autocomplete="off"
-        spellcheck={false}
-        {...(field.placeholder ? { placeholder: field.placeholder } : {})}
-        value={value}
-        onInput={(event) => onInput(event.currentTarget.value)}
-      />
-    )
+  const id = useId()
   return (
-    <label class="field" style={field.advanced ? 'margin-top:0.5rem' : undefined}>
-      <span>{field.label}</span>
-      {control}
+    <div class="field" style={field.advanced ? 'margin-top:0.5rem' : undefined}>
+      <label for={id}>{field.label}</label>
+      {field.type === 'select' ? (
+        <select id={id} name={field.name} value={value} onChange={(event) => onInput(event.currentTarget.value)}>
+          {(field.options ?? []).map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          name={field.name}
+          type={(field.type === 'secret' ? 'password' : field.type) as 'text'}
+          autocomplete="off"
+          spellcheck={false}
+          {...(field.placeholder ? { placeholder: field.placeholder } : {})}
+          value={value}
+          onInput={(event) => onInput(event.currentTarget.value)}
+        />
+      )}
       {field.help && <small>{field.help}</small>}
-    </label>
+    </div>
   )
 }
 

@@ -30,7 +30,9 @@ export function TabList<Id extends string>({
       {tabs.map((item, index) => (
         <button
           key={item.id}
-          ref={(element) => void (buttons.current[index] = element)}
+          ref={(element) => {
+            buttons.current[index] = element
+          }}
           role="tab"
           type="button"
           id={`tab-${item.id}`}

@@ -29,8 +29,9 @@ export function TrainingList({
               <h3 style="margin:0">{name}</h3>
               <span class="row">
                 {progress && (
-                  <span class="muted" aria-label={`${training.completed} of ${training.required} done`}>
-                    {progress}
+                  <span class="muted">
+                    <span aria-hidden="true">{progress}</span>
+                    <span class="sr-only">{`${training.completed} of ${training.required} done`}</span>
                   </span>
                 )}
                 <StatusPill status={training.status} />

@@ -1,13 +1,12 @@
 import * as g from './guard.ts'
-import { Recurrence, TrainingConfig, TrainingId } from './answers.ts'
+import { type Recurrence as RecurrenceGuard, TrainingConfig, TrainingId } from './answers.ts'
 
 /**
  * Shapes of the audit-season endpoints (api.md) as the console reads them. Declared here so the
  * console works against daemons with and without these fields; the daemon validates its side.
  */
 
-export { Recurrence }
-export type Recurrence = g.Infer<typeof Recurrence>
+export type Recurrence = g.Infer<typeof RecurrenceGuard>
 
 export const TrainingSettings = TrainingConfig
 export type TrainingSettings = g.Infer<typeof TrainingSettings>

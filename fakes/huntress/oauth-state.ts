@@ -112,7 +112,7 @@ export class OAuthState {
     if (token.revoked) return invalidGrant('The refresh token was revoked.')
     if (token.expiresAt <= this.now()) return invalidGrant('The refresh token has expired.')
     const asked = parseScope(form.get('scope'))
-    if (asked && asked.some((scope) => !token.scope.includes(scope)))
+    if (asked?.some((scope) => !token.scope.includes(scope)))
       return fail(400, 'invalid_scope', 'The requested scope exceeds the original grant.')
     token.revoked = true
     return { ok: true, body: this.issueTokens({ ...token, scope: asked ?? token.scope }) }

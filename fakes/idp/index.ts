@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type Provider from 'oidc-provider'
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider'
 import { memoryAdapter } from './adapter.ts'
-import { escape, handleInteraction } from './interactions.ts'
+import { escapeHtml, handleInteraction } from './interactions.ts'
 
 export { signInHeadless } from './headless.ts'
 
@@ -111,7 +111,7 @@ function configuration(opts: IdpOptions, key: SigningKey): Configuration {
     clientBasedCORS: () => false,
     renderError: (ctx, out) => {
       ctx.type = 'html'
-      ctx.body = `<!doctype html><title>Sign-in error</title><p>${escape(String(out.error))}: ${escape(String(out.error_description ?? ''))}</p>`
+      ctx.body = `<!doctype html><title>Sign-in error</title><p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p>`
     },
     async findAccount(_ctx, id) {
       const user = users.get(id)

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
 import type { IdpUser } from './index.ts'
 
-export const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = []
@@ -13,9 +13,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 function loginPage(uid: string, clientId: string, users: IdpUser[]): string {
   const buttons = users
     .map(
-      (u) => `<li><form method="post" action="/interaction/${escape(uid)}/login">
-  <input type="hidden" name="email" value="${escape(u.email)}">
-  <button type="submit" data-testid="idp-user-${escape(u.email)}"><strong>${escape(u.name)}</strong><br><small>${escape(u.email)}</small></button>
+      (u) => `<li><form method="post" action="/interaction/${escapeHtml(uid)}/login">
+  <input type="hidden" name="email" value="${escapeHtml(u.email)}">
+  <button type="submit" data-testid="idp-user-${escapeHtml(u.email)}"><strong>${escapeHtml(u.name)}</strong><br><small>${escapeHtml(u.email)}</small></button>
 </form></li>`,
     )
     .join('\n')
@@ -30,7 +30,7 @@ button:hover,button:focus{border-color:#2457c5;outline:2px solid #2457c5}
 small{color:#555}
 </style></head>
 <body><h1>Sandbox identity provider</h1>
-<p>Sign in to <strong>${escape(clientId)}</strong> as one of these people. This is a stand-in for your
+<p>Sign in to <strong>${escapeHtml(clientId)}</strong> as one of these people. This is a stand-in for your
 company's identity provider: no password is asked.</p>
 <ul>${buttons}</ul></body></html>`
 }

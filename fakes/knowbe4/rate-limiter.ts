@@ -84,7 +84,10 @@ export class RateLimiter {
 
   private times(token: string): number[] {
     let times = this.arrivals.get(token)
-    if (!times) this.arrivals.set(token, (times = []))
+    if (!times) {
+      times = []
+      this.arrivals.set(token, times)
+    }
     return times
   }
 }

@@ -15,6 +15,7 @@ import { Store } from '../../daemon/store/store.ts'
 import { Rechecks } from '../../daemon/sync/recheck.ts'
 import { SyncService } from '../../daemon/sync/service.ts'
 import { Sessions } from '../../daemon/sync/session.ts'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 
 export const ADMIN = 'route-test-admin-token-0123456789abcdef'
 const PORT = 4599
@@ -44,15 +45,16 @@ export async function appUnderTest(providers?: ProviderRegistry): Promise<AppUnd
     TRAINPROOF_LOG_LEVEL: 'silent',
   })
   const log = createLogger('silent')
-  const now = () => new Date(NOW)
+  const clock = new VirtualClock(NOW.getTime())
+  const now = () => new Date(clock.now())
   await ensureDataDir(dataDir)
   const store = await Store.open(join(dataDir, 'trainproof.json'))
   const vault = await Vault.open(dataDir)
   const registry = providers ?? ProviderRegistry.fromConfig(config)
   const certificates = new CertificateStore(dataDir, log)
-  const sessions = new Sessions({ store, vault, providers: registry })
-  const sync = new SyncService({ store, log, sessions, certificates, now: () => now().getTime() })
-  const rechecks = new Rechecks({ store, sessions, certificates, log }, () => now().getTime())
+  const sessions = new Sessions({ store, vault, providers: registry, clock })
+  const sync = new SyncService({ store, log, sessions, certificates, now: () => clock.now() })
+  const rechecks = new Rechecks({ store, sessions, certificates, log }, () => clock.now())
   const activity = new TokenActivity(store, now)
   const deps: Deps = {
     config,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 import { ADMIN_TOKEN, startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
 import { buildExtension, launchBrowser, textOf, type Browser } from './harness.ts'
 import { writeLargeDb } from './large-db.ts'
@@ -41,7 +42,7 @@ describe('admin console with 100,000 people', { timeout: 90_000 }, () => {
     build = await timed('build', () => buildExtension())
     const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-console-'))
     ;({ compliant } = await timed('write-db', () => writeLargeDb(dataDir, PEOPLE)))
-    daemon = await timed('daemon-start', () => startTestDaemon({ dataDir, now: () => new Date(NOW) }))
+    daemon = await timed('daemon-start', () => startTestDaemon({ dataDir, clock: new VirtualClock(Date.parse(NOW)) }))
     cleanup = () => rmSync(dataDir, { recursive: true, force: true })
     browser = await launchBrowser(build.dir)
   }, 90_000)

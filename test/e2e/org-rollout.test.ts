@@ -91,7 +91,7 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
     const providers = new ProviderRegistry([knowbe4])
     // Set up over plain loopback HTTP (Node's fetch would refuse the self-signed certificate), then
     // serve the same data over HTTPS with sign-in, as the organisation's daemon.
-    const setup = await startTestDaemon({ dataDir, providers, providerClock })
+    const setup = await startTestDaemon({ dataDir, providers, clock: providerClock })
     const connection = await connectKnowBe4(setup, fake)
     await selectAndSync(setup, connection.id, 'security_awareness', ['Campaign A', 'Campaign B'])
     await json(setup.api(`/grants/${ADMIN}`, { method: 'PUT', json: { role: 'admin' } }))
@@ -100,7 +100,7 @@ describe.skipIf(!canWritePolicy())('roll-out with a managed policy, company sign
     daemon = await startTestDaemon({
       dataDir,
       providers,
-      providerClock,
+      clock: providerClock,
       env: {
         TRAINPROOF_TLS_CERT: tls.cert,
         TRAINPROOF_TLS_KEY: tls.key,

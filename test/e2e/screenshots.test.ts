@@ -7,6 +7,7 @@ import { buildExtension, launchBrowser, POLL, ROOT, textOf } from './harness.ts'
 import { connectKnowBe4, selectAndSync, startDaemon, startKnowBe4, tokenFor } from './setup.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { VirtualClock } from '../helpers/virtual-clock.ts'
 import { startTestDaemon } from '../helpers/daemon.ts'
 import { writeLargeDb } from './large-db.ts'
 
@@ -65,7 +66,7 @@ describe.skipIf(!process.env.TRAINPROOF_SCREENSHOTS)('screenshots for the README
     const build = buildExtension()
     const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-shots-'))
     writeLargeDb(dataDir, 5_000)
-    const daemon = await startTestDaemon({ dataDir, now: () => new Date('2026-11-30T09:00:00.000Z') })
+    const daemon = await startTestDaemon({ dataDir, clock: new VirtualClock(Date.parse('2026-11-30T09:00:00.000Z')) })
     try {
       for (const scheme of ['light', 'dark'] as const) {
         const suffix = scheme === 'dark' ? '-dark' : ''

@@ -5,13 +5,14 @@ import { ProviderRegistry } from '../../daemon/providers/registry.ts'
 import type { HuntressFake } from '../../fakes/huntress/index.ts'
 import type { Campaign, Connection, TrainingId } from '../../shared/domain.ts'
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.ts'
-import { VirtualClock } from '../helpers/virtual-clock.ts'
+import { FastForwardClock } from '../helpers/virtual-clock.ts'
 
 /**
- * One virtual clock per test file for the provider side: the fakes keep their real rate limits and
- * the daemon paces itself under them, and both agree on what a minute is (no wall time spent).
+ * One clock per test file, the daemon's and the fakes' rate limiters': the real time (the browser
+ * and the IdP keep it), except that the daemon's waits take none, so the fakes keep their real
+ * limits and the daemon paces itself under them with no wall time spent.
  */
-export const providerClock = new VirtualClock()
+export const providerClock = new FastForwardClock()
 
 /** The Huntress fake's 60 requests a minute per client, on the provider clock. */
 export const huntressLimit = { requests: 60, windowMs: 60_000, retryAfter: true, now: providerClock.now }
@@ -30,7 +31,7 @@ export function startDaemon(huntress?: HuntressFake): Promise<TestDaemon> {
       ? [createHuntressAdapter({ clientId: huntress.client.clientId, clientSecret: huntress.client.clientSecret, baseUrl: huntress.url })]
       : []),
   ]
-  return startTestDaemon({ providers: new ProviderRegistry(adapters), providerClock })
+  return startTestDaemon({ providers: new ProviderRegistry(adapters), clock: providerClock })
 }
 
 export async function json<T>(response: Response | Promise<Response>): Promise<T> {

@@ -2,25 +2,17 @@ import { afterEach } from 'vitest'
 import { seedWorkedExample, startKnowBe4Fake, type KnowBe4Fake, type WorkedExample } from '../../fakes/knowbe4/index.ts'
 import type { Connection, SyncRun, TrainingId } from '../../shared/domain.ts'
 import { FAST_RETRY, startTestDaemon, type TestDaemon } from './daemon.ts'
+import { VirtualClock } from './virtual-clock.ts'
 
 const running: { close(): Promise<void> }[] = []
 afterEach(async () => {
   await Promise.all(running.splice(0).map((item) => item.close()))
 })
 
-/** A clock the test moves by hand. */
-export class TestClock {
-  constructor(private at: Date) {}
-  now = (): Date => new Date(this.at)
-  set(iso: string): void {
-    this.at = new Date(iso)
-  }
-}
-
 export type Synced = {
   fake: KnowBe4Fake
   daemon: TestDaemon
-  clock: TestClock
+  clock: VirtualClock
   connection: Connection
   example: WorkedExample
   sync(): Promise<SyncRun>
@@ -33,9 +25,9 @@ export type Synced = {
  * (astronaut and hero compliant since 2026-02-10T14:30Z, wizard and ninja not).
  */
 export async function startSynced(options: { now?: string; training?: TrainingId } = {}): Promise<Synced> {
-  const clock = new TestClock(new Date(options.now ?? '2026-11-30T12:00:00.000Z'))
+  const clock = new VirtualClock(Date.parse(options.now ?? '2026-11-30T12:00:00.000Z'))
   const fake = await startKnowBe4Fake({ limits: { perSecond: 1e6, perMinute: 1e6 } })
-  const daemon = await startTestDaemon({ now: clock.now, tuning: { ...FAST_RETRY, rateLimits: { knowbe4: [] } } })
+  const daemon = await startTestDaemon({ clock, tuning: { ...FAST_RETRY, rateLimits: { knowbe4: [] } } })
   running.push(fake, { close: () => daemon.stop() })
   const ok = async <T>(res: Response | Promise<Response>, status = 200): Promise<T> => {
     const answer = await res

@@ -6,6 +6,7 @@ import { createLogger } from '../../daemon/log.ts'
 import { startDaemon, type Daemon } from '../../daemon/server.ts'
 import type { ProviderRegistry } from '../../daemon/providers/registry.ts'
 import type { HttpTuning } from '../../daemon/sync/session.ts'
+import type { Clock } from '../../daemon/clock.ts'
 import { VirtualClock } from './virtual-clock.ts'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
@@ -15,8 +16,8 @@ export const FAST_RETRY: HttpTuning = { retry: { maxAttempts: 3, baseDelayMs: 2,
 
 export type TestDaemon = Daemon & {
   dataDir: string
-  /** The clock of the daemon's pacing and provider waits: give it to a fake's rate limiter too. */
-  providerClock: VirtualClock
+  /** The daemon's one clock (records, tokens, pacing, provider waits): give it to a fake's rate limiter too. */
+  clock: Clock
   /** fetch against the daemon's API with a bearer token (admin by default). */
   api(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>
   stop(): Promise<void>
@@ -29,11 +30,11 @@ export async function startTestDaemon(
     providers?: ProviderRegistry
     tuning?: HttpTuning
     dataDir?: string
-    providerClock?: VirtualClock
-    now?: () => number | Date
+    /** Default: a virtual clock (time moves only when the daemon waits or the test moves it). */
+    clock?: Clock
   } = {},
 ): Promise<TestDaemon> {
-  const providerClock = options.providerClock ?? new VirtualClock()
+  const clock = options.clock ?? new VirtualClock()
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trainproof-test-'))
   const config = loadConfig({
     TRAINPROOF_PORT: '0',
@@ -46,8 +47,8 @@ export async function startTestDaemon(
   const daemon = await startDaemon(config, {
     log: createLogger('silent'),
     providers: options.providers,
-    tuning: { ...(options.tuning ?? FAST_RETRY), clock: providerClock },
-    clock: options.now ? () => +options.now!() : undefined,
+    tuning: options.tuning ?? FAST_RETRY,
+    clock,
   })
   const api = (path: string, init: RequestInit & { token?: string | null; json?: unknown } = {}) => {
     const { token = ADMIN_TOKEN, json, ...rest } = init
@@ -59,7 +60,7 @@ export async function startTestDaemon(
   return {
     ...daemon,
     dataDir,
-    providerClock,
+    clock,
     api,
     stop: async () => {
       await daemon.close()

@@ -43,18 +43,17 @@ export type Harness = {
  * The fake keeps its rate limit (60 a minute per client) and the daemon paces itself under it,
  * both on one virtual clock: a sync that needs minutes of pacing takes no wall time.
  */
-export async function startHarness(fakeOptions: HuntressFakeOptions = {}, daemonOptions: { now?: () => number } = {}): Promise<Harness> {
-  const clock = new VirtualClock()
+export async function startHarness(fakeOptions: HuntressFakeOptions = {}, daemonOptions: { clock?: VirtualClock } = {}): Promise<Harness> {
+  const clock = daemonOptions.clock ?? new VirtualClock()
   const fake = await startHuntressFake({ rateLimit: { ...HUNTRESS_FAKE_LIMIT, now: clock.now }, ...fakeOptions })
   fake.addRedirectUri(fake.client.clientId, REDIRECT_URI)
   const daemon = await startTestDaemon({
-    providerClock: clock,
+    clock,
     env: {
       TRAINPROOF_HUNTRESS_CLIENT_ID: fake.client.clientId,
       TRAINPROOF_HUNTRESS_CLIENT_SECRET: fake.client.clientSecret,
       TRAINPROOF_HUNTRESS_BASE_URL: fake.url,
     },
-    now: daemonOptions.now,
   })
 
   const call: Harness['call'] = async (path, init) => {

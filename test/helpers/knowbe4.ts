@@ -21,12 +21,12 @@ afterEach(async () => {
  * KnowBe4's real limits on both sides (the fake's 4/s, 50/min and 5-minute lockout; the daemon's
  * pacing), on one virtual clock: a sync that needs minutes of pacing takes none of wall time.
  */
-export async function startKnowBe4(options: { fake?: KnowBe4FakeOptions; tuning?: HttpTuning; now?: () => number } = {}) {
-  const clock = new VirtualClock()
+export async function startKnowBe4(options: { fake?: KnowBe4FakeOptions; tuning?: HttpTuning; clock?: VirtualClock } = {}) {
+  const clock = options.clock ?? new VirtualClock()
   const fake = await startKnowBe4Fake({ limits: REAL_LIMITS, now: clock.now, ...options.fake })
-  const daemon = await startTestDaemon({ tuning: { ...FAST_RETRY, ...options.tuning }, providerClock: clock, now: options.now })
+  const daemon = await startTestDaemon({ tuning: { ...FAST_RETRY, ...options.tuning }, clock })
   running.push(fake, { close: () => daemon.stop() })
-  return { fake, daemon, providerClock: clock, ...bind(daemon, fake) }
+  return { fake, daemon, clock, ...bind(daemon, fake) }
 }
 
 function bind(daemon: TestDaemon, fake: KnowBe4Fake) {

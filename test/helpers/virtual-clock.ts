@@ -1,4 +1,4 @@
-import type { Clock } from '../../daemon/http/clock.ts'
+import type { Clock } from '../../daemon/clock.ts'
 
 /**
  * A clock that only moves when someone sleeps on it (or a test advances it): waits of minutes
@@ -19,6 +19,11 @@ export class VirtualClock implements Clock {
     this.time += Math.max(0, ms)
   }
 
+  /** Jumps to `at` (either way): a test that plays "the next morning" or "the IdP's clock is ahead". */
+  set(at: number | string | Date): void {
+    this.time = typeof at === 'number' ? at : new Date(at).getTime()
+  }
+
   /** Total virtual time slept, for assertions about patience. */
   slept = 0
 
@@ -28,6 +33,30 @@ export class VirtualClock implements Clock {
     this.time += step
     this.slept += step
     // Let I/O run between waits, as a real sleep would.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+}
+
+/**
+ * The real time, except that waits take none: each sleep moves the clock forward by its length at
+ * once. For tests where something outside keeps the real time (an OpenID Provider stamping ID
+ * tokens, a browser) while the daemon paces itself against a fake's real limits on the same clock.
+ */
+export class FastForwardClock implements Clock {
+  private skipped = 0
+
+  constructor(private offset = 0) {}
+
+  now = (): number => Date.now() + this.offset + this.skipped
+
+  /** Runs the clock `ms` ahead of (or, negative, behind) the real time from now on. */
+  shift(ms: number): void {
+    this.offset = ms
+  }
+
+  sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) throw signal.reason
+    this.skipped += Math.max(0, ms)
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
 }

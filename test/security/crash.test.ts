@@ -110,7 +110,12 @@ function watchCount(dir: string, onEvent?: (count: number) => void) {
     count++
     onEvent?.(count)
   })
-  return { close: () => (watcher.close(), count) }
+  return {
+    close: () => {
+      watcher.close()
+      return count
+    },
+  }
 }
 
 function listening(child: ChildProcess): Promise<string> {

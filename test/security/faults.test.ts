@@ -11,7 +11,7 @@ import {
   huntressLimit,
   kb4Limits,
   leakSurfaces,
-  pacedTuning,
+  PACED,
   protectedState,
   recordFigures,
   REDIRECT_URI,
@@ -132,7 +132,7 @@ describe('fault matrix: KnowBe4', () => {
     fake = await startKnowBe4Fake({ limits: kb4Limits, now: clock.now })
     const tenant = seedKnowBe4(fake, { users: 150, campaigns: 2, completedShare: 0.3, seed: 7 })
     pending = tenant.campaigns.flatMap((campaign) => fake.tenant.enrollmentsOf(campaign.id).filter((row) => row.completionDate === null))
-    d = await startSecurityDaemon({ tuning: pacedTuning(clock) })
+    d = await startSecurityDaemon({ tuning: PACED, clock })
     connectionId = (await connectKnowBe4(d, fake)).id
     await selectAll(d, connectionId)
     expect((await sync(d, connectionId)).ok).toBe(true)
@@ -189,9 +189,10 @@ describe('fault matrix: Huntress', () => {
         TRAINPROOF_HUNTRESS_CLIENT_SECRET: fake.client.clientSecret,
         TRAINPROOF_HUNTRESS_BASE_URL: fake.url,
       },
-      tuning: pacedTuning(clock),
+      tuning: PACED,
+      clock,
     })
-    connectionId = (await connectHuntress(d, fake)).id
+    connectionId = (await connectHuntress(d)).id
     await selectAll(d, connectionId)
     expect((await sync(d, connectionId)).ok).toBe(true)
   })

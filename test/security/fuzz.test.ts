@@ -11,7 +11,7 @@ import {
   connectKnowBe4,
   huntressLimit,
   kb4Limits,
-  pacedTuning,
+  PACED,
   recordFigures,
   scaled,
   selectAll,
@@ -61,7 +61,8 @@ beforeAll(async () => {
       TRAINPROOF_OIDC_ISSUER: idp.issuer,
       TRAINPROOF_OIDC_CLIENT_ID: 'trainproof',
     },
-    tuning: pacedTuning(clock),
+    tuning: PACED,
+    clock,
   })
   countUpdates()
   connectionId = (await connectKnowBe4(d, kb4)).id

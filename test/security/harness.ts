@@ -1,5 +1,5 @@
 import { dbText } from '../helpers/store-files.ts'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../../daemon/config.ts'
@@ -8,7 +8,6 @@ import { startDaemon, type Daemon } from '../../daemon/server.ts'
 import type { HttpTuning } from '../../daemon/sync/session.ts'
 import type { Db } from '../../daemon/store/schema.ts'
 import { decideAuthorization } from '../../fakes/huntress/browser.ts'
-import type { HuntressFake } from '../../fakes/huntress/index.ts'
 import type { KnowBe4Fake } from '../../fakes/knowbe4/index.ts'
 import type { Campaign, Connection } from '../../shared/domain.ts'
 import { VirtualClock } from '../helpers/virtual-clock.ts'
@@ -29,13 +28,11 @@ export const TUNING: HttpTuning = {
 }
 
 /**
- * The providers' real pacing on the daemon's side, on `clock`: give the same clock to the fakes'
- * rate limiters (`paced.knowbe4Limits`, `paced.huntressLimit`), so both sides keep the limits and
- * minutes of pacing take no wall time.
+ * The providers' real pacing on the daemon's side (no rate-limit override). Start the daemon on a
+ * clock shared with the fakes' rate limiters (`kb4Limits` + `now`, `huntressLimit`), so both sides
+ * keep the limits and minutes of pacing take no wall time.
  */
-export function pacedTuning(clock: VirtualClock): HttpTuning {
-  return { retry: TUNING.retry, timeoutMs: TUNING.timeoutMs, clock }
-}
+export const PACED: HttpTuning = { retry: TUNING.retry, timeoutMs: TUNING.timeoutMs }
 
 /** KnowBe4's 4/s, 50/min and lockout, with the daily budget out of the way of long fault runs. */
 export const kb4Limits = { ...REAL_LIMITS, daily: 1e9 }
@@ -66,7 +63,7 @@ export type SecurityDaemon = {
 }
 
 export async function startSecurityDaemon(
-  options: { env?: Record<string, string>; tuning?: HttpTuning; dataDir?: string } = {},
+  options: { env?: Record<string, string>; tuning?: HttpTuning; clock?: VirtualClock; dataDir?: string } = {},
 ): Promise<SecurityDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trainproof-sec-'))
   const config = loadConfig({
@@ -79,7 +76,7 @@ export async function startSecurityDaemon(
   const logs: string[] = []
   const answers: string[] = []
   const log = createLogger('debug', (line) => void logs.push(line))
-  const daemon = await startDaemon(config, { log, tuning: { clock: new VirtualClock(), ...(options.tuning ?? TUNING) } })
+  const daemon = await startDaemon(config, { log, tuning: options.tuning ?? TUNING, clock: options.clock ?? new VirtualClock() })
   return {
     daemon,
     url: daemon.url,
@@ -124,7 +121,7 @@ export function connectKnowBe4(d: SecurityDaemon, fake: KnowBe4Fake, token = fak
 }
 
 /** authorize → the fake's approval → callback, as the extension drives it. */
-export async function connectHuntress(d: SecurityDaemon, fake: HuntressFake): Promise<Connection> {
+export async function connectHuntress(d: SecurityDaemon): Promise<Connection> {
   const started = await ok(d, '/connections/huntress/authorize', { method: 'POST', json: { redirectUri: REDIRECT_URI } })
   const { code, state } = await decideAuthorization(started.authorizeUrl)
   return ok(d, '/connections/huntress/callback', { method: 'POST', json: { code, state } }, 201)
@@ -164,14 +161,6 @@ export function leakSurfaces(d: SecurityDaemon): Record<string, string> {
     audit: JSON.stringify(d.db().audit),
     connections: JSON.stringify(d.db().connections.map(({ sealed: _sealed, ...rest }) => rest)),
     syncRuns: JSON.stringify(d.db().syncRuns),
-  }
-}
-
-const readOr = (file: string) => {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return ''
   }
 }
 

@@ -17,7 +17,7 @@ import {
   huntressLimit,
   kb4Limits,
   leakSurfaces,
-  pacedTuning,
+  PACED,
   REDIRECT_URI,
   selectAll,
   startSecurityDaemon,
@@ -58,10 +58,11 @@ beforeAll(async () => {
       TRAINPROOF_HUNTRESS_CLIENT_SECRET: hun.client.clientSecret,
       TRAINPROOF_HUNTRESS_BASE_URL: hun.url,
     },
-    tuning: pacedTuning(clock),
+    tuning: PACED,
+    clock,
   })
   ids.knowbe4 = (await connectKnowBe4(d, kb4)).id
-  ids.huntress = (await connectHuntress(d, hun)).id
+  ids.huntress = (await connectHuntress(d)).id
   await selectAll(d, ids.knowbe4)
   await selectAll(d, ids.huntress, 'hipaa')
   expect((await d.api('/sync', { method: 'POST' })).body.map((run: { ok: boolean }) => run.ok)).toEqual([true, true])

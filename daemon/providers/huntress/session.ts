@@ -80,11 +80,8 @@ export class HuntressSession implements ProviderSession {
   }
 
   private listAssignments(): Promise<HuntressAssignment[]> {
-    return (this.assignments ??= this.client.list(
-      'assignments',
-      HUNTRESS.paths.assignments(this.ctx.settings.accountId),
-      HuntressAssignmentSchema,
-    ))
+    this.assignments ??= this.client.list('assignments', HUNTRESS.paths.assignments(this.ctx.settings.accountId), HuntressAssignmentSchema)
+    return this.assignments
   }
 
   private listLearners(assignmentId: string): Promise<HuntressLearner[] | null> {

@@ -102,7 +102,7 @@ export const knowbe4: ProviderAdapter<KnowBe4Settings, KnowBe4Secret> = {
   // No accountKey: the Reporting API has no account id, and two accounts may share name and region.
   portalUrl: knowbe4PortalUrl,
   direct: { body: KnowBe4ConnectBody, connect: connectKnowBe4 },
-  open: (ctx) => new KnowBe4Session(ctx.http, targetOf(ctx.settings, ctx.secret)),
+  open: (ctx) => new KnowBe4Session(ctx.http, targetOf(ctx.settings, ctx.secret), { now: () => ctx.http.now() }),
 }
 
 /** KnowBe4 reads no variables of its own: every connection carries its region and token. */

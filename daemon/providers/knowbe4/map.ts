@@ -45,7 +45,7 @@ export type EnrollmentContext = {
 
 /** One row as trainproof's Enrollment, or null when it must be skipped. */
 export function toRemoteEnrollment(row: Kb4Enrollment, ctx: EnrollmentContext): RemoteEnrollment | null {
-  if (!row.user || !row.user.email?.trim()) return null
+  if (!row.user?.email?.trim()) return null
   if (row.campaign_id != null && row.campaign_id !== ctx.campaignId) return null
   if (ctx.activeUserIds && !ctx.activeUserIds.has(row.user.id)) return null
   const email = normalizeEmail(row.user.email)

@@ -26,7 +26,7 @@ export function ComplianceSection({ api, people }: { api: ConsoleApi; people: Pe
     observer.observe(element)
     return () => observer.disconnect()
   }, [])
-  const derived = fromDaemon.value !== null && fromDaemon.value.every((history) => history === null)
+  const derived = fromDaemon.value?.every((history) => history === null) === true
   const histories: History[] = useMemo(() => {
     if (!fromDaemon.value) return []
     const list = derived

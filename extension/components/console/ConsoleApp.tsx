@@ -39,7 +39,7 @@ export function ConsoleApp() {
   return (
     <main class="console">
       <header class="top">
-        <div class="logo" aria-label="trainproof console">
+        <div class="logo">
           train<span>proof</span> <small>console</small>
         </div>
         <div class="row">

@@ -38,7 +38,7 @@ export function PeopleSection({ api, people }: { api: ConsoleApi; people: People
     })
   return (
     <div class="stack console-people">
-      <div class="row filters" role="search">
+      <search class="row filters">
         <label class="field grow">
           <span>Search</span>
           <input
@@ -59,7 +59,7 @@ export function PeopleSection({ api, people }: { api: ConsoleApi; people: People
             ))}
           </select>
         </label>
-      </div>
+      </search>
       <p class="muted" data-testid="people-count" aria-live="polite">
         {count(shown.length)} of {count(people.rows.length)} {people.rows.length === 1 ? 'person' : 'people'}
         {people.done ? '' : ' (loading more…)'}

@@ -32,7 +32,9 @@ export function usePeople(api: ConsoleApi, pageSize = PAGE_SIZE): PeopleState {
         if (!cancelled) setState({ rows: rows.slice(), done: true, error: (error as Error).message })
       }
     })()
-    return () => void (cancelled = true)
+    return () => {
+      cancelled = true
+    }
   }, [api, pageSize, generation])
   return { ...state, reload: () => setGeneration((value) => value + 1) }
 }

@@ -163,7 +163,7 @@ describe('the scheduler', () => {
       await scheduler.runNow()
       return beforeSync.map((scope) => scope.people ?? [])
     }
-    const scheduler = Scheduler.start({ store, sync: watched, log: createLogger('silent'), at: '02:00', clock: setup.clock.now })
+    const scheduler = Scheduler.start({ store, sync: watched, log: createLogger('silent'), at: '02:00', clock: setup.clock })
     try {
       await scheduler.caughtUp()
       setup.clock.set('2031-01-01T02:00:00.000Z')

@@ -5,18 +5,19 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ACTIVITY_FLUSH_MS } from '../../../daemon/auth/activity.ts'
 import { ADMIN_TOKEN, startTestDaemon, type TestDaemon } from '../../helpers/daemon.ts'
+import { VirtualClock } from '../../helpers/virtual-clock.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 let daemon: TestDaemon
-let clock: number
+const clock = new VirtualClock()
 
 beforeAll(async () => {
-  clock = Date.parse('2026-03-01T09:00:00Z')
-  daemon = await startTestDaemon({ now: () => clock })
+  clock.set('2026-03-01T09:00:00Z')
+  daemon = await startTestDaemon({ clock })
 })
 afterAll(() => daemon.stop())
 beforeEach(() => {
-  clock += DAY
+  clock.advance(DAY)
 })
 
 type Created = { token: string; id: string; role: string; email: string | null; expiresAt: string | null }
@@ -40,7 +41,7 @@ describe('POST /tokens', () => {
       id: expect.any(String),
       role: 'employee',
       email: 'ann@example.com',
-      expiresAt: new Date(clock + 3 * DAY).toISOString(),
+      expiresAt: new Date(clock.now() + 3 * DAY).toISOString(),
     })
   })
 
@@ -57,9 +58,9 @@ describe('POST /tokens', () => {
 describe('expiry', () => {
   it('accepts a token until its expiresAt, then answers 401 and leaves it out of GET /tokens', async () => {
     const created = await issue({ role: 'employee', email: 'exp@example.com', expiresInDays: 2 })
-    clock += 2 * DAY - 1000
+    clock.advance(2 * DAY - 1000)
     expect(await status(created.token)).toBe(200)
-    clock += 1000
+    clock.advance(1000)
     expect(await status(created.token)).toBe(401)
     expect((await list()).map((token) => token.id)).not.toContain(created.id)
   })
@@ -67,7 +68,7 @@ describe('expiry', () => {
   it('drops expired tokens from the db at the next token change, exactly at expiresAt', async () => {
     const gone = await issue({ role: 'employee', email: 'gone@example.com', expiresInDays: 1 })
     const kept = await issue({ role: 'employee', email: 'kept@example.com', expiresInDays: 2 })
-    clock += DAY
+    clock.advance(DAY)
     await issue({ role: 'employee', email: 'next@example.com', expiresInDays: 1 })
     const stored = (await dbFile()).tokens.map((token) => token.id)
     expect(stored).not.toContain(gone.id)
@@ -85,7 +86,7 @@ describe('GET /tokens', () => {
       role: 'workspace_manager',
       email: 'wm@example.com',
       label: 'laptop',
-      createdAt: new Date(clock).toISOString(),
+      createdAt: new Date(clock.now()).toISOString(),
       expiresAt: created.expiresAt,
       lastUsedAt: null,
       via: 'issued',
@@ -106,15 +107,15 @@ describe('lastUsedAt', () => {
   it('shows the last use at once, and writes it to the db file only after a few minutes', async () => {
     const created = await issue({ role: 'employee', email: 'used@example.com' })
     expect(await status(created.token)).toBe(200)
-    const usedAt = new Date(clock).toISOString()
+    const usedAt = new Date(clock.now()).toISOString()
     expect((await list()).find((token) => token.id === created.id)?.lastUsedAt).toBe(usedAt)
     await issue({ role: 'access_reviewer' }) // any write: the file as it stands after it
     expect((await dbFile()).tokens.find((token) => token.id === created.id)?.lastUsedAt).toBeNull()
 
-    clock += ACTIVITY_FLUSH_MS
+    clock.advance(ACTIVITY_FLUSH_MS)
     expect(await status(created.token)).toBe(200)
     await issue({ role: 'access_reviewer' }) // queued behind the flush the request started
-    expect((await dbFile()).tokens.find((token) => token.id === created.id)?.lastUsedAt).toBe(new Date(clock).toISOString())
+    expect((await dbFile()).tokens.find((token) => token.id === created.id)?.lastUsedAt).toBe(new Date(clock.now()).toISOString())
   })
 })
 
@@ -123,7 +124,7 @@ describe('lastUsedAt at shutdown', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'trainproof-tokens-'))
     try {
       const at = Date.parse('2026-04-01T08:00:00Z')
-      const own = await startTestDaemon({ dataDir, now: () => new Date(at) })
+      const own = await startTestDaemon({ dataDir, clock: new VirtualClock(at) })
       const created = (await (
         await own.api('/tokens', { method: 'POST', json: { role: 'employee', email: 'late@example.com' } })
       ).json()) as Created
@@ -181,7 +182,7 @@ describe('grants', () => {
     expect(await put.json()).toEqual({
       email: 'zed@example.com',
       role: 'devops_engineer',
-      grantedAt: new Date(clock).toISOString(),
+      grantedAt: new Date(clock.now()).toISOString(),
       grantedBy: expect.any(String),
     })
     await daemon.api('/grants/amy@example.com', { method: 'PUT', json: { role: 'admin' } })

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { seedWorkedExample } from '../../../fakes/huntress/seed.ts'
 import type { Connection, MyTrainings, SyncRun } from '../../../shared/domain.ts'
 import { startHarness, type Harness } from '../../helpers/huntress.ts'
+import { VirtualClock } from '../../helpers/virtual-clock.ts'
 
 let h: Harness
 afterEach(() => h?.stop())
@@ -12,8 +13,8 @@ describe('Huntress: the end of a sync and the targeted re-check', () => {
   // Regression (issue 10, defect 11): finishedAt and lastSyncAt were taken after the fetch,
   // before the certificate downloads and the commit.
   it('finishedAt and lastSyncAt mean the end of the whole sync, after the certificate downloads', async () => {
-    let now = T0
-    h = await startHarness({}, { now: () => now })
+    const clock = new VirtualClock(T0)
+    h = await startHarness({}, { clock })
     const example = seedWorkedExample(h.fake)
     const connection = await h.connect()
     await h.select(connection.id, [example.assignments.a.id, example.assignments.b.id])
@@ -24,7 +25,7 @@ describe('Huntress: the end of a sync and the targeted re-check', () => {
     )
     const syncing = h.sync(connection.id)
     await held
-    now = T0 + 90_000 // the downloads take a while
+    clock.set(T0 + 90_000) // the downloads take a while
     release()
     const run: SyncRun = await syncing
     expect(run).toMatchObject({ ok: true, startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0 + 90_000).toISOString() })

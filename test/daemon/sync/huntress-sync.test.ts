@@ -159,14 +159,14 @@ describe('the rate limit', () => {
     const connection = await h.connect()
     await h.select(connection.id, [assignment.id])
     h.fake.clearRequests()
-    const started = h.daemon.providerClock.now()
+    const started = h.daemon.clock.now()
 
     const run = await h.sync(connection.id)
 
     expect(run).toMatchObject({ ok: true, requests: 1 + 1 + 1 + LEARNERS * 2 })
     expect(h.fake.requests.filter((entry) => entry.status === 429)).toEqual([])
     // 160 API requests at 60 a minute: the daemon's pacing waited for two more minutes.
-    expect(h.daemon.providerClock.now() - started).toBeGreaterThanOrEqual(2 * 60_000)
+    expect(h.daemon.clock.now() - started).toBeGreaterThanOrEqual(2 * 60_000)
   })
 })
 

@@ -28,7 +28,7 @@ async function otherClient(fake: KnowBe4Fake, count: number): Promise<number[]> 
 
 describe('KnowBe4 rate limits shared with other clients of the token', () => {
   it('another client used up the minute window just before the sync: the sync waits out the lockout and ends ok', async () => {
-    const { fake, providerClock: clock, connect, select, sync, person, campaignId } = await startKnowBe4()
+    const { fake, clock, connect, select, sync, person, campaignId } = await startKnowBe4()
     const { campaigns } = seedWorkedExample(fake)
     const connection = await connect()
     await select('security_awareness', connection.id, [campaignId(connection, campaigns.a.id), campaignId(connection, campaigns.b.id)])
@@ -52,7 +52,7 @@ describe('KnowBe4 rate limits shared with other clients of the token', () => {
   })
 
   it('with Retry-After, waits as long as KnowBe4 says, once', async () => {
-    const { fake, providerClock: clock, connect, select, sync, campaignId } = await startKnowBe4({ fake: { retryAfter: true } })
+    const { fake, clock, connect, select, sync, campaignId } = await startKnowBe4({ fake: { retryAfter: true } })
     const { campaigns } = seedWorkedExample(fake)
     const connection = await connect()
     await select('security_awareness', connection.id, [campaignId(connection, campaigns.a.id)])
@@ -87,7 +87,7 @@ describe('KnowBe4 rate limits shared with other clients of the token', () => {
   })
 
   it('gives up with a clear message when KnowBe4 asks to wait longer than a sync may (a daily budget)', async () => {
-    const { fake, providerClock: clock, connect, select, sync, campaignId } = await startKnowBe4()
+    const { fake, clock, connect, select, sync, campaignId } = await startKnowBe4()
     const { campaigns } = seedWorkedExample(fake)
     const connection = await connect()
     await select('security_awareness', connection.id, [campaignId(connection, campaigns.a.id)])
@@ -102,7 +102,7 @@ describe('KnowBe4 rate limits shared with other clients of the token', () => {
   })
 
   it('gives up after about six minutes of 429s, saying why', async () => {
-    const { fake, providerClock: clock, connect, select, sync, campaignId } = await startKnowBe4()
+    const { fake, clock, connect, select, sync, campaignId } = await startKnowBe4()
     const { campaigns } = seedWorkedExample(fake)
     const connection = await connect()
     await select('security_awareness', connection.id, [campaignId(connection, campaigns.a.id)])

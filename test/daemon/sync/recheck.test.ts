@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { seedWorkedExample } from '../../../fakes/knowbe4/index.ts'
 import type { MyTrainings } from '../../../shared/domain.ts'
 import { startKnowBe4 } from '../../helpers/knowbe4.ts'
+import { VirtualClock } from '../../helpers/virtual-clock.ts'
 
 /*
  * POST /me/recheck (issue 10, defect 2): employee only, a targeted check of that person (one
@@ -13,9 +14,8 @@ import { startKnowBe4 } from '../../helpers/knowbe4.ts'
 const ENROLLMENTS = '/v1/training/enrollments'
 
 async function setUp() {
-  let now = Date.parse('2026-12-01T09:00:00.000Z')
-  const clock = { now: () => now, advance: (ms: number) => (now += ms) }
-  const h = await startKnowBe4({ now: clock.now })
+  const clock = new VirtualClock(Date.parse('2026-12-01T09:00:00.000Z'))
+  const h = await startKnowBe4({ clock })
   const example = seedWorkedExample(h.fake)
   const connection = await h.connect()
   await h.select(

@@ -1,14 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { signInHeadless, startIdp, type Idp } from '../../../../fakes/idp/index.ts'
 import { startTestDaemon, type TestDaemon } from '../../../helpers/daemon.ts'
+import { FastForwardClock } from '../../../helpers/virtual-clock.ts'
 
 const REDIRECT = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/signin'
 const HOUR = 60 * 60 * 1000
 
 let idp: Idp
 let daemon: TestDaemon
-/** The daemon's clock: the real time shifted by `shift` (the IdP keeps the real one). */
-let shift = 0
+/** The daemon's clock: the real time, shifted by a test (the IdP keeps the real one). */
+const clock = new FastForwardClock()
 
 beforeAll(async () => {
   idp = await startIdp({
@@ -32,7 +33,7 @@ beforeAll(async () => {
       TRAINPROOF_OIDC_EMAIL_DOMAINS: 'corp.example',
       TRAINPROOF_SESSION_DAYS: '7',
     },
-    now: () => Date.now() + shift,
+    clock,
   })
 })
 afterAll(async () => {
@@ -40,7 +41,7 @@ afterAll(async () => {
   await idp.close()
 })
 afterEach(() => {
-  shift = 0
+  clock.shift(0)
   idp.tamperIdTokens(null)
 })
 
@@ -162,7 +163,7 @@ describe('grants and live sign-in tokens', () => {
 
   it('a sign-in token is refused once SESSION_DAYS have passed', async () => {
     const { body } = await signIn('ada@corp.example')
-    shift = 7 * 24 * HOUR
+    clock.shift(7 * 24 * HOUR)
     expect((await daemon.api('/me', { token: body.token as string })).status).toBe(401)
   })
 })
@@ -193,7 +194,7 @@ describe('refusals', () => {
   })
 
   it('an expired ID token (the daemon clock two hours ahead of the IdP, whose tokens live one) → 401 sign_in_failed', async () => {
-    shift = 2 * HOUR
+    clock.shift(2 * HOUR)
     await refusedWith('ada@corp.example', 'sign_in_failed', 401)
   })
 
@@ -238,7 +239,7 @@ describe('refusals', () => {
 
   it('a state older than 10 minutes → 400 invalid_state', async () => {
     await refusedWith('ada@corp.example', 'invalid_state', 400, () => {
-      shift = 11 * 60 * 1000
+      clock.shift(11 * 60 * 1000)
     })
   })
 

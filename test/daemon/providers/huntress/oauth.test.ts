@@ -134,7 +134,7 @@ describe('state checks', () => {
     const { code, state } = await h.authorize()
     // Ten minutes are not waited for: the state's expiry is moved into the past.
     await h.daemon.deps.store.update((db) => {
-      for (const item of db.oauthStates) item.expiresAt = new Date(Date.now() - 1_000).toISOString()
+      for (const item of db.oauthStates) item.expiresAt = new Date(h.daemon.clock.now() - 1_000).toISOString()
     })
     expectInvalidState(await h.callback({ code: code!, state: state! }))
     expect(h.daemon.deps.store.data.oauthStates).toEqual([])

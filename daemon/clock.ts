@@ -1,7 +1,9 @@
 /**
- * Time as the provider HTTP layer sees it: pacing windows, Retry-After and backoff waits. The daemon
- * uses the real one; tests inject a virtual clock (shared with the fakes' rate limiters) so a
- * five-minute lockout takes no wall time and no test reads the wall clock to make its point.
+ * The daemon's one notion of time: what it stamps on records, runs and tokens, when a night is due,
+ * and how long pacing windows, Retry-After and backoff waits last. `startDaemon` takes one Clock
+ * and hands it (or `now` derived from it) to every part. The daemon runs on the real one; tests
+ * inject a virtual clock, shared with the fakes' rate limiters, so a five-minute lockout takes no
+ * wall time and no test reads the wall clock to make its point.
  */
 export type Clock = {
   now(): number
