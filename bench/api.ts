@@ -49,7 +49,7 @@ async function prepareDataDir(dbDir: string, count: number) {
         ),
       )
     },
-    { tokens: true },
+    { tokens: employees.map((_, index) => `bench-${index}`) },
   )
   // The personnel index and page JSON in process (rebuild after a sync, every kind of filter).
   const personnel = await benchPersonnelIndex(store, 5)

@@ -1,9 +1,15 @@
+import { createHash } from 'node:crypto'
 import { emptyDb, type Db, type StoredPerson, type StoredRecord } from '../daemon/store/schema.ts'
 
 const CONNECTION = '5f0c6a51-8d1e-4f36-9b8e-2f4a1c7d9e10'
+const DAY_MS = 24 * 60 * 60 * 1000
 
-/** People as a KnowBe4 sync of two selected campaigns leaves them: half compliant (two modules each). */
-export function syntheticDb(count: number): Db {
+/** A token id shaped like the randomUUID() the daemon gives, fixed by the index. */
+const benchUuid = (index: number) =>
+  `0b7e${String(index).padStart(4, '0').slice(-4)}-${String(index).padStart(12, '0').slice(0, 4)}-4c1d-8e2f-${String(index).padStart(12, '0')}`
+
+/** People as a KnowBe4 sync of two selected campaigns leaves them (half compliant, two modules each), each signed in once. */
+export function syntheticDb(count: number, now = Date.now()): Db {
   const db = emptyDb()
   db.connections.push({
     id: CONNECTION,
@@ -75,16 +81,21 @@ export function syntheticDb(count: number): Db {
     }
     db.people.set(email, person)
   }
-  for (let n = 0; n < 100; n++) {
+  // One OIDC sign-in token a person, as after an organisation-wide roll-out: the tokens file is as
+  // large as the people it serves, and a token change must not cost its size.
+  for (let index = 0; index < count; index++) {
+    const email = `person${String(index).padStart(6, '0')}@bench.example`
+    // Signed in over the last 29 days with 30-day sessions: none has expired when the bench runs.
+    const createdAt = new Date(now - (index % 29) * DAY_MS - (index % 60) * 60_000).toISOString()
     db.tokens.push({
-      id: `token-${n}`,
-      hash: n.toString(16).padStart(64, '0'),
+      id: benchUuid(index),
+      hash: createHash('sha256').update(`bench-token-${index}`).digest('hex'),
       role: 'employee',
-      email: `person${String(n).padStart(6, '0')}@bench.example`,
-      label: 'laptop',
-      createdAt: '2026-01-01T00:00:00.000Z',
-      expiresAt: null,
-      lastUsedAt: null,
+      email,
+      label: `Person ${index}`,
+      createdAt,
+      expiresAt: new Date(Date.parse(createdAt) + 30 * DAY_MS).toISOString(),
+      lastUsedAt: index % 3 === 0 ? null : new Date(Math.min(now, Date.parse(createdAt) + (index % 7) * DAY_MS)).toISOString(),
       via: 'oidc',
     })
   }

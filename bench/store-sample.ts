@@ -2,13 +2,17 @@
  * One store sample in a fresh process (`node --expose-gc`), started by bench/store.ts:
  *
  *   store-sample.ts generate <people> <file>   writes a synthetic db through the Store API
- *   store-sample.ts measure <file>             open, one reset, one token, one full commit
+ *   store-sample.ts measure <file>             open, one reset, one token added, one removed, one
+ *                                              lastUsedAt flush of 1,000 tokens, one full commit
  *
  * Answers one JSON message over IPC.
  */
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { TokenActivity } from '../daemon/auth/activity.ts'
+import type { Config } from '../daemon/config.ts'
+import { createTokenService } from '../daemon/services/tokens.ts'
 import { Store, writeDb } from '../daemon/store/store.ts'
 import { filesOf } from '../daemon/store/load.ts'
 import { ms } from './stats.ts'
@@ -21,7 +25,28 @@ const cpuMs = (from: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(from)
   return (used.user + used.system) / 1000
 }
+/** Tokens whose lastUsedAt one flush writes (TokenActivity batches a few minutes of use). */
+const FLUSHED_TOKENS = 1_000
 const send = (message: unknown) => new Promise<void>((resolve) => process.send!(message, () => resolve()))
+
+/** Bytes this process handed to write(2) so far (Linux /proc/self/io `wchar`; -1 elsewhere): what a change cost, whatever the load. */
+async function writtenBytes(): Promise<number> {
+  const io = await readFile('/proc/self/io', 'utf8').catch(() => '')
+  const match = /^wchar: (\d+)$/m.exec(io)
+  return match ? Number(match[1]) : -1
+}
+
+/** One small write (a reset, a token change): wall time, CPU time and bytes written. */
+async function small(run: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number; writtenBytes: number }> {
+  const bytes = await writtenBytes()
+  const started = process.hrtime.bigint()
+  const cpu = process.cpuUsage()
+  await run()
+  const wall = ms(started)
+  const cpuTime = cpuMs(cpu)
+  const after = await writtenBytes()
+  return { ms: wall, cpuMs: cpuTime, writtenBytes: bytes < 0 ? -1 : after - bytes }
+}
 
 async function diskBytes(file: string): Promise<number> {
   const files = filesOf(file)
@@ -46,35 +71,28 @@ if (mode === 'generate') {
   const email = store.data.people.keys().next().value!
   gc()
 
-  started = process.hrtime.bigint()
-  await store.update(
-    (db) => {
-      const person = db.people.get(email)!
-      const record = person.records.security_awareness
-      if (record) person.records.security_awareness = { ...record, sticky: !record.sticky }
-    },
-    { people: [email] },
+  const reset = await small(() =>
+    store.update(
+      (db) => {
+        const person = db.people.get(email)!
+        const record = person.records.security_awareness
+        if (record) person.records.security_awareness = { ...record, sticky: !record.sticky }
+      },
+      { people: [email] },
+    ),
   )
-  const resetMs = ms(started)
 
-  started = process.hrtime.bigint()
-  await store.update(
-    (db) => {
-      db.tokens.push({
-        id: `bench-${Date.now()}`,
-        hash: 'f'.repeat(64),
-        role: 'employee',
-        email,
-        label: 'bench',
-        createdAt: new Date().toISOString(),
-        expiresAt: null,
-        lastUsedAt: null,
-        via: 'issued',
-      })
-    },
-    { tokens: true },
-  )
-  const tokenMs = ms(started)
+  // Token writes through the daemon's own services: an OIDC sign-in (a token added), signing out
+  // (a token removed), and the batched lastUsedAt flush after 1,000 tokens were used.
+  const activity = new TokenActivity(store, () => new Date())
+  const tokens = createTokenService({ store, now: () => new Date(), activity, config: { sessionDays: 30 } as Config })
+  let signedIn = ''
+  const tokenAdd = await small(async () => {
+    signedIn = (await tokens.signIn({ email, name: 'Bench Person' })).id
+  })
+  const tokenRemove = await small(() => tokens.revoke({ role: 'employee', email, tokenId: signedIn, actor: `employee:${email}` }, signedIn))
+  for (const token of store.data.tokens.slice(0, FLUSHED_TOKENS)) activity.touch(token.id)
+  const lastUsedFlush = await small(() => activity.flush())
   gc()
 
   // The longest time the event loop did not turn while the full commit ran: a 1 ms timer's
@@ -111,8 +129,19 @@ if (mode === 'generate') {
     bytes: await diskBytes(file),
     loadMs,
     loadCpuMs,
-    resetMs,
-    tokenMs,
+    resetMs: reset.ms,
+    resetCpuMs: reset.cpuMs,
+    resetWrittenBytes: reset.writtenBytes,
+    tokenMs: tokenAdd.ms,
+    tokenCpuMs: tokenAdd.cpuMs,
+    tokenWrittenBytes: tokenAdd.writtenBytes,
+    tokenRemoveMs: tokenRemove.ms,
+    tokenRemoveCpuMs: tokenRemove.cpuMs,
+    tokenRemoveWrittenBytes: tokenRemove.writtenBytes,
+    lastUsedFlushMs: lastUsedFlush.ms,
+    lastUsedFlushCpuMs: lastUsedFlush.cpuMs,
+    lastUsedFlushWrittenBytes: lastUsedFlush.writtenBytes,
+    tokens: store.data.tokens.length,
     commitMs,
     commitCpuMs,
     longestStallMs,

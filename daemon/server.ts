@@ -153,6 +153,9 @@ async function bootstrapAdminToken(store: Store, dataDir: string, now: () => Dat
   const at = now().toISOString()
   await store.update(
     (db) => {
+      // A bootstrap token whose secret the admin-token file no longer holds is replaced: token ids are unique.
+      const stale = db.tokens.findIndex((item) => item.id === 'bootstrap')
+      if (stale >= 0) db.tokens.splice(stale, 1)
       db.tokens.push({
         id: 'bootstrap',
         hash: hashToken(token),
@@ -166,7 +169,7 @@ async function bootstrapAdminToken(store: Store, dataDir: string, now: () => Dat
       })
       auditor(db, 'trainproof', at)('token.bootstrap', { file })
     },
-    { tokens: true },
+    { tokens: ['bootstrap'] },
   )
   await writeDurably(file, `${token}\n`, { mode: 0o600 })
   await chmod(file, 0o600)

@@ -44,12 +44,18 @@ export class TokenActivity {
     this.pending.clear()
     await this.store.update(
       (db) => {
+        const changed: string[] = []
         for (const token of db.tokens) {
           const at = uses.get(token.id)
-          if (at !== undefined && (token.lastUsedAt === null || at > token.lastUsedAt)) token.lastUsedAt = at
+          if (at !== undefined && (token.lastUsedAt === null || at > token.lastUsedAt)) {
+            token.lastUsedAt = at
+            changed.push(token.id)
+          }
         }
+        return changed
       },
-      { tokens: true },
+      // One tokens-journal line naming the tokens used, not a rewrite of every token.
+      (changed) => ({ tokens: changed }),
     )
   }
 }

@@ -43,14 +43,58 @@ export function authenticate(store: Store, adminTokenHash: string | null, token:
   return { role: stored.role, email: stored.email, tokenId: stored.id, actor: `${stored.role}:${who}` }
 }
 
-let cache: { store: Store; revision: number; index: Map<string, StoredToken> } | null = null
+/**
+ * Tokens by digest, kept in step with the store: a change that names token ids (a sign-in, a
+ * sign-out, a grant) updates those entries only, so a request never waits for 100,000 tokens to
+ * be hashed into a new Map after a token change (or after any other change). `'all'` (a
+ * rollback, a migration) rebuilds it at the next lookup.
+ */
+class TokenIndex {
+  private readonly byHash = new Map<string, StoredToken>()
+  private readonly hashOf = new Map<string, string>()
+  private stale = true
 
-/** Rebuilt after any store update (tokens are added, removed, and their role changed with grants). */
-function tokenIndex(store: Store): Map<string, StoredToken> {
-  if (cache?.store !== store || cache.revision !== store.revision) {
-    cache = { store, revision: store.revision, index: new Map(store.data.tokens.map((item) => [item.hash, item])) }
+  constructor(private readonly store: Store) {
+    store.onChange(({ tokens }) => {
+      if (tokens === 'all') this.stale = true
+      else if (tokens !== undefined && tokens.length > 0 && !this.stale) this.refresh(new Set(tokens))
+    })
   }
-  return cache.index
+
+  get(hash: string): StoredToken | undefined {
+    if (this.stale) {
+      this.byHash.clear()
+      this.hashOf.clear()
+      for (const token of this.store.data.tokens) this.add(token)
+      this.stale = false
+    }
+    return this.byHash.get(hash)
+  }
+
+  private refresh(ids: Set<string>): void {
+    for (const id of ids) {
+      const hash = this.hashOf.get(id)
+      if (hash !== undefined) this.byHash.delete(hash)
+      this.hashOf.delete(id)
+    }
+    for (const token of this.store.data.tokens) if (ids.has(token.id)) this.add(token)
+  }
+
+  private add(token: StoredToken): void {
+    this.byHash.set(token.hash, token)
+    this.hashOf.set(token.id, token.hash)
+  }
+}
+
+const indexes = new WeakMap<Store, TokenIndex>()
+
+function tokenIndex(store: Store): TokenIndex {
+  let index = indexes.get(store)
+  if (index === undefined) {
+    index = new TokenIndex(store)
+    indexes.set(store, index)
+  }
+  return index
 }
 
 export function tokenInfo(token: StoredToken, lastUsedAt: string | null): TokenInfo {

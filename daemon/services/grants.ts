@@ -8,14 +8,14 @@ import type { Deps } from './deps.ts'
 /**
  * A sign-in token carries the role its e-mail's grant gives, now rather than at sign-in: a
  * changed grant applies to the live sign-in tokens of that e-mail at once (tokens an admin issued
- * by hand keep theirs). Returns how many changed.
+ * by hand keep theirs). Returns the ids of those that changed.
  */
-function applyToSignIns(db: Db, email: string, role: Role): number {
-  let changed = 0
+function applyToSignIns(db: Db, email: string, role: Role): string[] {
+  const changed: string[] = []
   for (const token of db.tokens) {
     if (token.via === 'oidc' && token.email === email && token.role !== role) {
       token.role = role
-      changed++
+      changed.push(token.id)
     }
   }
   return changed
@@ -27,18 +27,19 @@ export function createGrantService({ store, now }: Pick<Deps, 'store' | 'now'>) 
     list: (): Grant[] => [...store.data.grants].sort((a, b) => a.email.localeCompare(b.email)),
     async set(email: string, role: Grant['role'], actor: string): Promise<Grant> {
       const at = now().toISOString()
-      return store.update(
+      const { grant } = await store.update(
         (db) => {
           const previous = db.grants.find((item) => item.email === email)
           const next = { email, role, grantedAt: at, grantedBy: actor }
           if (previous) Object.assign(previous, next)
           else db.grants.push(next)
-          const tokensChanged = applyToSignIns(db, email, role)
-          auditor(db, actor, at)('grant.set', { email, role, previousRole: previous?.role ?? null, tokensChanged })
-          return next
+          const tokens = applyToSignIns(db, email, role)
+          auditor(db, actor, at)('grant.set', { email, role, previousRole: previous?.role ?? null, tokensChanged: tokens.length })
+          return { grant: next, tokens }
         },
-        { tokens: true },
+        ({ tokens }) => ({ tokens }),
       )
+      return grant
     },
     async remove(email: string, actor: string): Promise<void> {
       const at = now().toISOString()
@@ -47,10 +48,11 @@ export function createGrantService({ store, now }: Pick<Deps, 'store' | 'now'>) 
           const index = db.grants.findIndex((item) => item.email === email)
           if (index < 0) throw notFound('Grant')
           const [gone] = db.grants.splice(index, 1)
-          const tokensChanged = applyToSignIns(db, email, 'employee')
-          auditor(db, actor, at)('grant.removed', { email, role: gone!.role, tokensChanged })
+          const tokens = applyToSignIns(db, email, 'employee')
+          auditor(db, actor, at)('grant.removed', { email, role: gone!.role, tokensChanged: tokens.length })
+          return tokens
         },
-        { tokens: true },
+        (tokens) => ({ tokens }),
       )
     },
   }

@@ -36,6 +36,29 @@ export async function writeDurably(file: string, data: string | Uint8Array, opti
   await syncDir(dirname(file))
 }
 
+/**
+ * Replaces `file` atomically and durably, as `writeDurably`, with text made chunk by chunk: the
+ * caller's generator may yield to the event loop between chunks, so a large file never stalls
+ * readers for its whole serialisation.
+ */
+export async function writeChunksDurably(file: string, chunks: AsyncIterable<string>, mode = 0o600): Promise<void> {
+  const temp = `${file}.tmp`
+  try {
+    const handle = await open(temp, 'w', mode)
+    try {
+      for await (const chunk of chunks) await handle.write(chunk)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, file)
+  } catch (error) {
+    await unlink(temp).catch(() => undefined)
+    throw error
+  }
+  await syncDir(dirname(file))
+}
+
 /** Copies `from` to `to` and flushes the copy (the caller flushes the directory once at the end). */
 export async function copyDurably(from: string, to: string): Promise<void> {
   await copyFile(from, to)

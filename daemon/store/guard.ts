@@ -4,12 +4,12 @@ import type { Db } from './schema.ts'
  * What a change touches besides the configuration (connections, campaigns, trainings, grants,
  * schedule, sync runs, OAuth states), which any change may edit. The store writes only what a
  * change names, so a change must name every person (or `'all'`) whose entry, records or
- * retraining it edits, and `tokens` when it adds, removes or edits a token. Audit events are
- * found by the store itself (the log is append-only).
+ * retraining it edits, and the id of every token it adds, removes or edits (or `'all'`). Audit
+ * events are found by the store itself (the log is append-only).
  */
 export type ChangeScope = {
   people?: readonly string[] | 'all'
-  tokens?: boolean
+  tokens?: readonly string[] | 'all'
 }
 
 /** The guard runs under vitest, on dbs small enough that a snapshot per update costs nothing. */
@@ -25,11 +25,9 @@ export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | nul
   if (!process.env.VITEST || db.people.size > GUARD_MAX_PEOPLE) return null
   const people = new Map<string, string>()
   for (const email of new Set([...db.people.keys(), ...db.retraining.keys()])) people.set(email, entry(db, email))
-  const tokens = JSON.stringify(db.tokens)
+  const tokens = new Map(db.tokens.map((token) => [token.id, JSON.stringify(token)]))
   return (after, scope) => {
-    if (!scope.tokens && JSON.stringify(after.tokens) !== tokens) {
-      throw new ScopeError('Store.update: the change edited tokens but its scope does not say `tokens: true`; the edit would not be saved.')
-    }
+    if (scope.tokens !== 'all') checkTokens(tokens, after, new Set(scope.tokens ?? []))
     if (scope.people === 'all') return
     const named = new Set(scope.people ?? [])
     const emails = new Set([...people.keys(), ...after.people.keys(), ...after.retraining.keys()])
@@ -40,6 +38,17 @@ export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | nul
           `Store.update: the change edited the person ${email} but its scope does not name them (people: [${[...named].join(', ')}]); the edit would not be saved.`,
         )
       }
+    }
+  }
+}
+
+function checkTokens(before: Map<string, string>, after: Db, named: Set<string>): void {
+  const now = new Map(after.tokens.map((token) => [token.id, JSON.stringify(token)]))
+  for (const id of new Set([...before.keys(), ...now.keys()])) {
+    if (!named.has(id) && before.get(id) !== now.get(id)) {
+      throw new ScopeError(
+        `Store.update: the change added, edited or removed the token ${id} but its scope does not name it (tokens: [${[...named].join(', ')}]); the edit would not be saved.`,
+      )
     }
   }
 }

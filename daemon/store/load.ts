@@ -1,14 +1,26 @@
 import { readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Adapter } from 'lowdb'
 import type { z } from 'zod'
 import { formatIssues } from '../../shared/errors.ts'
 import { IsoTime } from '../../shared/domain.ts'
 import { assignAuditIds } from './audit.ts'
 import { CodecError } from './codec.ts'
-import { writeDurably } from './durable.ts'
+import { writeChunksDurably, writeDurably } from './durable.ts'
 import { lines, readPeopleFile, readPrefix, writePeopleFile, type PeopleData } from './files.ts'
-import { type Committed, ConfigFile, type Db, DbSchemaV1, JournalLine, SCHEMA_VERSION, TokensFile } from './schema.ts'
+import {
+  type Committed,
+  ConfigFile,
+  type Db,
+  DbSchemaV1,
+  JournalLine,
+  nothingCommitted,
+  SCHEMA_VERSION,
+  type StoredToken,
+  TokenJournalLine,
+  TokensFile,
+} from './schema.ts'
 
 export class StoreError extends Error {
   override name = 'StoreError'
@@ -26,12 +38,13 @@ export function filesOf(file: string) {
   const base = join(dirname(file), basename(file).replace(/\.json$/, ''))
   const prefix = basename(base)
   const pattern = new RegExp(
-    `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(people\\.\\d+\\.jsonl|journal\\.\\d+\\.jsonl|tokens\\.\\d+\\.json|audit\\.jsonl)(\\.tmp)?$`,
+    `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(people\\.\\d+\\.jsonl|journal\\.\\d+\\.jsonl|tokens\\.\\d+\\.json|tokens-journal\\.\\d+\\.jsonl|audit\\.jsonl)(\\.tmp)?$`,
   )
   return {
     people: (generation: number) => `${base}.people.${generation}.jsonl`,
     journal: (generation: number) => `${base}.journal.${generation}.jsonl`,
     tokens: (generation: number) => `${base}.tokens.${generation}.json`,
+    tokenJournal: (generation: number) => `${base}.tokens-journal.${generation}.jsonl`,
     audit: `${base}.audit.jsonl`,
     /** Whether a file name in the folder is one of the store's generation or append-only files. */
     owns: (name: string) => pattern.test(name),
@@ -59,6 +72,38 @@ export class JsonFile<T> implements Adapter<T> {
   write(data: T): Promise<void> {
     return writeDurably(this.file, JSON.stringify(data))
   }
+}
+
+/** Tokens a chunk of the tokens file: serialising 1,000 blocks the event loop about a millisecond. */
+const TOKENS_CHUNK = 1_000
+
+/**
+ * lowdb's adapter for the tokens file: read and zod-checked as `JsonFile`; written in chunks of
+ * tokens with a yield to the event loop between them (the same JSON text as one
+ * `JSON.stringify`), since after an organisation-wide roll-out it holds a token per employee.
+ */
+export class TokensJsonFile extends JsonFile<TokensFile> {
+  constructor(file: string) {
+    super(file, TokensFile)
+  }
+
+  override write(data: TokensFile): Promise<void> {
+    return writeChunksDurably(this.file, tokensText(data))
+  }
+}
+
+async function* tokensText({ version, tokens }: TokensFile): AsyncGenerator<string> {
+  let pending = `{"version":${JSON.stringify(version)},"tokens":[`
+  for (let start = 0; start < tokens.length; start += TOKENS_CHUNK) {
+    const chunk = JSON.stringify(tokens.slice(start, start + TOKENS_CHUNK))
+    pending += `${start > 0 ? ',' : ''}${chunk.slice(1, -1)}`
+    if (pending.length >= 2 ** 20) {
+      yield pending
+      pending = ''
+    }
+    await yieldToLoop()
+  }
+  yield `${pending}]}`
 }
 
 /** lowdb's adapter for the people file (codec.ts layout, written in chunks: files.ts). */
@@ -141,7 +186,7 @@ export async function loadDb(file: string): Promise<Loaded | null> {
         people: new Map(Object.entries(v1.people)),
         retraining: new Map(Object.entries(v1.retraining)),
       },
-      committed: { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 },
+      committed: nothingCommitted(),
       migrateFrom: 1,
     }
   }
@@ -154,7 +199,7 @@ export async function loadDb(file: string): Promise<Loaded | null> {
   const config = check(raw, file, ConfigFile)
   const { committed } = config
   const files = filesOf(file)
-  const tokens = committed.tokens > 0 ? await readSmall(files.tokens(committed.tokens), TokensFile) : { tokens: [] }
+  const tokens = await readTokens(files, committed)
   const data: PeopleData =
     committed.people > 0 ? await new PeopleFile(files.people(committed.people)).read() : { people: new Map(), retraining: new Map() }
   if (committed.journalBytes > 0)
@@ -166,8 +211,35 @@ export async function loadDb(file: string): Promise<Loaded | null> {
     )
   const audit = committed.auditBytes > 0 ? readAudit(files.audit, await readOrFail(files.audit, committed.auditBytes), committed) : []
   const { version: _version, committed: _committed, ...settings } = config
-  const db: Db = { version: SCHEMA_VERSION, tokens: tokens.tokens, ...settings, people: data.people, audit, retraining: data.retraining }
+  const db: Db = { version: SCHEMA_VERSION, tokens, ...settings, people: data.people, audit, retraining: data.retraining }
   return { db, committed }
+}
+
+/** The tokens file of generation T, then its journal's committed lines. */
+async function readTokens(files: ReturnType<typeof filesOf>, committed: Committed): Promise<StoredToken[]> {
+  const { tokens } = committed.tokens > 0 ? await readSmall(files.tokens(committed.tokens), TokensFile) : { tokens: [] }
+  if (committed.tokenJournalBytes === 0) return tokens
+  const journal = files.tokenJournal(committed.tokens)
+  return replayTokenJournal(journal, await readOrFail(journal, committed.tokenJournalBytes), committed.tokenJournalBytes, tokens)
+}
+
+/** Applies the tokens journal's committed lines in order: each sets (or removes) whole tokens, by id. */
+export function replayTokenJournal(file: string, bytes: Buffer, length: number, tokens: StoredToken[]): StoredToken[] {
+  // A Map keeps the order of first insertion, as the array in memory does (new tokens are pushed).
+  const byId = new Map(tokens.map((token) => [token.id, token]))
+  let lineNo = 0
+  try {
+    for (const line of lines(bytes, length)) {
+      lineNo++
+      for (const [id, token] of parseJson(line, `${file} line ${lineNo}`, TokenJournalLine).tokens) {
+        if (token === null) byId.delete(id)
+        else byId.set(id, token)
+      }
+    }
+  } catch (error) {
+    throw asStoreError(error, file)
+  }
+  return [...byId.values()]
 }
 
 async function readSmall<T>(file: string, schema: z.ZodType<T>): Promise<T> {

@@ -150,13 +150,16 @@ export type Db = Omit<DbV1, 'version' | 'people' | 'retraining'> & {
 
 /**
  * Which files make up the committed state (store.ts explains the scheme): the generation of the
- * people file and of the tokens file, and how many bytes of the journal and of the audit log
- * belong to it (anything after is an unfinished write, cut off on load).
+ * people file and of the tokens file, and how many bytes of the people journal, of the tokens
+ * journal and of the audit log belong to it (anything after is an unfinished write, cut off on
+ * load).
  */
 export const Committed = z.object({
   people: z.number().int().nonnegative(),
   tokens: z.number().int().nonnegative(),
   journalBytes: z.number().int().nonnegative(),
+  /** Configurations written before the tokens journal existed have none. */
+  tokenJournalBytes: z.number().int().nonnegative().default(0),
   auditBytes: z.number().int().nonnegative(),
   auditEvents: z.number().int().nonnegative(),
 })
@@ -175,7 +178,21 @@ export const JournalLine = z.object({
 })
 export type JournalLine = z.infer<typeof JournalLine>
 
+/** One tokens-journal line: each token a change named, whole, or null when it was removed. */
+export const TokenJournalLine = z.object({ tokens: z.array(z.tuple([z.string(), StoredToken.nullable()])) })
+export type TokenJournalLine = z.infer<typeof TokenJournalLine>
+
 export const StoredAuditEvent = AuditEvent.extend({ id: z.string().regex(/^\d+$/) })
+
+/** The committed state of a store that has written nothing yet. */
+export const nothingCommitted = (): Committed => ({
+  people: 0,
+  tokens: 0,
+  journalBytes: 0,
+  tokenJournalBytes: 0,
+  auditBytes: 0,
+  auditEvents: 0,
+})
 
 export function emptyDb(): Db {
   return {

@@ -5,8 +5,17 @@ import { AppError } from '../errors.ts'
 import { copyDurably, copyPrefixDurably, syncDir } from './durable.ts'
 import { appendAt } from './files.ts'
 import { type ChangeScope, scopeGuard, ScopeError } from './guard.ts'
-import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile } from './load.ts'
-import { type Committed, ConfigFile, type Db, emptyDb, type JournalLine, SCHEMA_VERSION, TokensFile } from './schema.ts'
+import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile, TokensJsonFile } from './load.ts'
+import {
+  type Committed,
+  ConfigFile,
+  type Db,
+  emptyDb,
+  type JournalLine,
+  nothingCommitted,
+  SCHEMA_VERSION,
+  type TokenJournalLine,
+} from './schema.ts'
 
 export { StoreError } from './load.ts'
 
@@ -16,6 +25,12 @@ export type { ChangeScope } from './guard.ts'
 const MAX_SYNC_RUNS = 500
 /** A journal longer than this is folded into a new people file at the next person-level change. */
 const JOURNAL_LIMIT = 16 * 2 ** 20
+/**
+ * The tokens journal is folded into a new tokens file at the next token change once it is past
+ * this and past the tokens file's own size: folds then cost at most about what the journal
+ * lines did, and a load replays at most about one tokens file's worth of lines.
+ */
+const TOKEN_JOURNAL_LIMIT = 4 * 2 ** 20
 
 /**
  * The db, split into files by how they change (schema version 2), each read and written through
@@ -23,15 +38,17 @@ const JOURNAL_LIMIT = 16 * 2 ** 20
  *
  *   trainproof.json                the configuration and the commit record (zod-checked, small)
  *   trainproof.tokens.<T>.json     the tokens, generation T
+ *   trainproof.tokens-journal.<T>.jsonl   token changes since tokens file T, one line each
  *   trainproof.people.<G>.jsonl    people, records, retraining in the compact layout (codec.ts)
  *   trainproof.journal.<G>.jsonl   person-level changes since people file G, one line each
  *   trainproof.audit.jsonl         the audit log, one event a line, append-only
  *
  * **All or nothing across files.** The configuration file is the commit point: it is replaced
  * atomically and durably (temp file, fsync, rename, fsync of the directory) and names what the
- * committed state is made of (`committed`: G, T, the journal's and the audit log's committed byte
- * lengths). A change writes everything else first — a new people file G+1 or a journal line at
- * byte J, a new tokens file T+1, audit lines at byte A, each flushed — and the configuration
+ * committed state is made of (`committed`: G, T, the two journals' and the audit log's committed
+ * byte lengths). A change writes everything else first — a new people file G+1 or a journal line
+ * at byte J, a new tokens file T+1 or a tokens-journal line at byte K, audit lines at byte A,
+ * each flushed — and the configuration
  * last. A crash before the rename leaves the old configuration, which names the old files (never
  * touched: new generations get new names) and the old lengths (bytes after them are cut off on
  * load); a crash after it finds every file it names complete. Files of other generations are
@@ -40,7 +57,9 @@ const JOURNAL_LIMIT = 16 * 2 ** 20
  * A change costs what it touches: configuration only → the small file; `people: [emails]` → one
  * journal line (replayed on load, folded into the people file at the next full write); `people:
  * 'all'` (a sync commit, cascades) → a new people file, written in chunks with yields so that
- * readers are served meanwhile; `tokens` → the tokens file. Later updates wait in the queue.
+ * readers are served meanwhile; `tokens: [ids]` → one tokens-journal line holding those tokens
+ * (a sign-in, a sign-out, a lastUsedAt flush), folded into a new tokens file past a limit;
+ * `tokens: 'all'` → a new tokens file. Later updates wait in the queue.
  */
 export class Store {
   private queue: Promise<unknown> = Promise.resolve()
@@ -64,7 +83,7 @@ export class Store {
       throw error
     }
     if (loaded === null) {
-      const store = new Store(emptyDb(), { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 }, file)
+      const store = new Store(emptyDb(), nothingCommitted(), file)
       await store.commitConfig(store.committed)
       return store
     }
@@ -72,8 +91,8 @@ export class Store {
       // Version 1: keep the old file beside the new ones, then write every file of version 2;
       // the configuration replacing trainproof.json is the commit point of the migration.
       await copyDurably(file, `${file}.v${loaded.migrateFrom}`)
-      const store = new Store(loaded.db, { people: 0, tokens: 0, journalBytes: 0, auditBytes: 0, auditEvents: 0 }, file)
-      await store.write({ people: 'all', tokens: true })
+      const store = new Store(loaded.db, nothingCommitted(), file)
+      await store.write({ people: 'all', tokens: 'all' })
       return store
     }
     const store = new Store(loaded.db, loaded.committed, file)
@@ -97,6 +116,7 @@ export class Store {
       const c = this.committed
       const copies: [string, number | null][] = [[this.file, null]]
       if (c.tokens > 0) copies.push([files.tokens(c.tokens), null])
+      if (c.tokenJournalBytes > 0) copies.push([files.tokenJournal(c.tokens), c.tokenJournalBytes])
       if (c.people > 0) copies.push([files.people(c.people), null])
       if (c.journalBytes > 0) copies.push([files.journal(c.people), c.journalBytes])
       if (c.auditBytes > 0) copies.push([files.audit, c.auditBytes])
@@ -148,18 +168,22 @@ export class Store {
 
   /**
    * Applies `change` and writes what `scope` names (and the configuration). Changes run one after
-   * another. A change must do its checks (and throw) before it mutates anything, so that a
+   * another. A scope that depends on what the change found (the tokens it dropped or edited) is
+   * a function of the change's result. A change must do its checks (and throw) before it mutates anything, so that a
    * refused change leaves no trace. When the write fails, the db in memory is read back from the
    * files (which still hold the state before the change) and the update rejects with
    * `storage_failed` (503).
    */
-  update<T>(change: (db: Db) => T, scope: ChangeScope = {}): Promise<T> {
+  update<T>(change: (db: Db) => T, scopeOf: ChangeScope | ((result: T) => ChangeScope) = {}): Promise<T> {
     const run = this.queue.then(async () => {
       if (this.broken) throw storageFailed()
       const guard = scopeGuard(this.db)
       let result: T
+      // A change that throws has changed nothing (see above): its function scope is then empty.
+      let scope: ChangeScope = typeof scopeOf === 'function' ? {} : scopeOf
       try {
         result = change(this.db)
+        if (typeof scopeOf === 'function') scope = scopeOf(result)
         trim(this.db)
       } finally {
         this.changed(scope)
@@ -198,10 +222,7 @@ export class Store {
       }
       next.journalBytes = await appendAt(files.journal(c.people), c.journalBytes, `${JSON.stringify(line)}\n`)
     }
-    if (scope.tokens) {
-      next.tokens = c.tokens + 1
-      await new Low(new JsonFile(files.tokens(next.tokens), TokensFile), { version: SCHEMA_VERSION, tokens: this.db.tokens }).write()
-    }
+    await this.writeTokens(scope.tokens ?? [], next)
     const events = this.db.audit.slice(c.auditEvents)
     if (events.length > 0) {
       next.auditBytes = await appendAt(files.audit, c.auditBytes, events.map((event) => `${JSON.stringify(event)}\n`).join(''))
@@ -211,6 +232,31 @@ export class Store {
     this.committed = next
     // Committed: leftovers that cannot be removed now are removed at the next commit or start.
     await this.tidy().catch(() => undefined)
+  }
+
+  /** Named tokens → one tokens-journal line; `'all'` or a long journal → a new tokens file. */
+  private async writeTokens(named: readonly string[] | 'all', next: Committed): Promise<void> {
+    const files = filesOf(this.file)
+    const c = this.committed
+    if (named !== 'all' && named.length === 0) return
+    if (named === 'all' || (await this.tokenJournalFull())) {
+      next.tokens = c.tokens + 1
+      next.tokenJournalBytes = 0
+      await new Low(new TokensJsonFile(files.tokens(next.tokens)), { version: SCHEMA_VERSION, tokens: this.db.tokens }).write()
+      return
+    }
+    const ids = new Set(named)
+    const found = new Map<string, Db['tokens'][number]>()
+    for (const token of this.db.tokens) if (ids.has(token.id)) found.set(token.id, token)
+    const line: TokenJournalLine = { tokens: [...ids].map((id) => [id, found.get(id) ?? null]) }
+    next.tokenJournalBytes = await appendAt(files.tokenJournal(c.tokens), c.tokenJournalBytes, `${JSON.stringify(line)}\n`)
+  }
+
+  private async tokenJournalFull(): Promise<boolean> {
+    const c = this.committed
+    if (c.tokenJournalBytes <= TOKEN_JOURNAL_LIMIT) return false
+    const tokensFile = c.tokens > 0 ? (await stat(filesOf(this.file).tokens(c.tokens))).size : 0
+    return c.tokenJournalBytes > tokensFile
   }
 
   private async commitConfig(next: Committed): Promise<void> {
@@ -227,6 +273,7 @@ export class Store {
       basename(files.people(c.people)),
       basename(files.journal(c.people)),
       basename(files.tokens(c.tokens)),
+      basename(files.tokenJournal(c.tokens)),
     ])
     const dir = dirname(this.file)
     for (const name of await readdir(dir)) {
@@ -237,6 +284,7 @@ export class Store {
     // Bytes after the committed lengths belong to a write that never committed.
     await cutTo(files.audit, c.auditBytes)
     await cutTo(files.journal(c.people), c.journalBytes)
+    await cutTo(files.tokenJournal(c.tokens), c.tokenJournalBytes)
   }
 
   /** After a failed write: memory becomes what the files hold again. */
@@ -251,7 +299,7 @@ export class Store {
       // The disk is gone too: refuse every later change rather than write a state never saved.
       this.broken = true
     } finally {
-      this.changed({ people: 'all', tokens: true })
+      this.changed({ people: 'all', tokens: 'all' })
     }
   }
 }
@@ -320,6 +368,6 @@ export async function writeDb(file: string, db: Db): Promise<void> {
     (current) => {
       Object.assign(current, db, { version: SCHEMA_VERSION })
     },
-    { people: 'all', tokens: true },
+    { people: 'all', tokens: 'all' },
   )
 }

@@ -5,7 +5,7 @@ import { trainingStatus } from '../compliance/views.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { RemoteCampaign } from '../providers/types.ts'
-import { audit } from '../store/audit.ts'
+import { auditor } from '../store/audit.ts'
 import type { Db } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
 import { DailyBudget } from './budget.ts'
@@ -78,7 +78,7 @@ export class Rechecks {
       (db) => {
         if (!db.people.get(email)) return
         const changed = commitRecheck(db, email, due, evaluated, certified)
-        audit(db, actor, 'person.rechecked', { email, connectionId, requests: opened.http.requests, statuses: changed }, now)
+        auditor(db, actor, now)('person.rechecked', { email, connectionId, requests: opened.http.requests, statuses: changed })
       },
       { people: [email] },
     )

@@ -1,11 +1,17 @@
 import { Cron } from 'croner'
 import { realClock, type Clock } from '../clock.ts'
 import type { Logger } from '../log.ts'
-import type { Store } from '../store/store.ts'
+import type { ChangeScope, Store } from '../store/store.ts'
 import type { SyncService } from './service.ts'
-import { applyDueResets } from '../recurrence/resets.ts'
+import { applyDueResets, type PlannedReset } from '../recurrence/resets.ts'
 
 const DAY_MS = 24 * 60 * 60_000
+/** Resets of more people than this are written as a new people file rather than one long journal line. */
+const JOURNAL_RESETS_UP_TO = 5_000
+
+function resetScope(resets: readonly PlannedReset[]): ChangeScope {
+  return { people: resets.length > JOURNAL_RESETS_UP_TO ? 'all' : resets.map((reset) => reset.email) }
+}
 
 /**
  * The nightly sync of every connection, at `at` (HH:MM, local time). On start it catches up: when
@@ -36,7 +42,8 @@ export class Scheduler {
     const [hours, minutes] = at.split(':').map(Number)
     const run = async (scheduledFor: Date) => {
       // Recurrence first, so that the sync right after re-evaluates whoever it reset.
-      const resets = await store.update((db) => applyDueResets(db, now(), 'scheduler'), { people: 'all' })
+      // Names only the people it reset: a quiet night writes no people file and moves no index.
+      const resets = await store.update((db) => applyDueResets(db, now(), 'scheduler'), resetScope)
       if (resets.length > 0) log.info('recurrence resets applied', { resets: resets.length })
       if (store.data.connections.length > 0) {
         const runs = await sync.syncAll('scheduler')

@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts'
 import type { StoredConnection } from '../store/schema.ts'
 import type { Store } from '../store/store.ts'
 import type { CertificateStore } from '../certificates/store.ts'
-import { audit } from '../store/audit.ts'
+import { auditor } from '../store/audit.ts'
 import { commitSync, replaceCampaigns, syncChanges } from './commit.ts'
 import { evaluatePlan } from './evaluate.ts'
 import { fetchSync, snapshotSelection } from './fetch.ts'
@@ -127,7 +127,7 @@ export class SyncService {
             newlyCompliant: evaluated.newlyCompliant.length,
             droppedFromSelection,
           }
-          audit(db, actor, 'sync.completed', detail, finishedAt)
+          auditor(db, actor, finishedAt)('sync.completed', detail)
         },
         { people: 'all' },
       )
@@ -162,13 +162,15 @@ export class SyncService {
       const stored = db.connections.find((item) => item.id === connectionId)
       if (stored) Object.assign(stored, { status: needsReauth ? 'needs_reauth' : 'error', lastError: message })
       if (run) db.syncRuns.push(result)
-      audit(
+      auditor(
         db,
         actor,
-        run ? 'sync.failed' : 'campaigns.refresh_failed',
-        { connectionId, code: error instanceof AppError ? error.code : 'internal_error', message },
         finishedAt,
-      )
+      )(run ? 'sync.failed' : 'campaigns.refresh_failed', {
+        connectionId,
+        code: error instanceof AppError ? error.code : 'internal_error',
+        message,
+      })
     })
     return result
   }

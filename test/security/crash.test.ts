@@ -334,3 +334,96 @@ describe('kill -9 during journal appends (resets)', () => {
     expect(points).toBeGreaterThanOrEqual(5)
   })
 })
+
+/** The daemon as `npm start` runs it, on `dir`, listening: the child, its URL and its exit. */
+async function spawnDaemon(dir: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    env: {
+      ...process.env,
+      TRAINPROOF_DATA_DIR: dir,
+      TRAINPROOF_PORT: '0',
+      TRAINPROOF_SCHEDULER: '0',
+      TRAINPROOF_LOG_LEVEL: 'silent',
+      TRAINPROOF_ADMIN_TOKEN: ADMIN,
+    },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  return { child, exited, url: await listening(child) }
+}
+
+/**
+ * kill -9 while token changes are written: ten tokens issued at once, each revoked as soon as it
+ * is answered (each change one tokens-journal line, an audit line and the configuration), killed
+ * at the n-th file event in the data dir. After the restart every answered issue and revocation
+ * is there, and each token's presence matches its audit events: issued and not revoked, or not
+ * there — never a token without its event, or the other way round.
+ */
+describe('kill -9 during tokens-journal appends (tokens issued and revoked)', () => {
+  it('keeps every answered token change, each whole with its audit event', { timeout: SOAK ? 1_800_000 : 420_000 }, async () => {
+    const labels = Array.from({ length: 10 }, (_, index) => `crash-token-${index}`)
+    let points = 0
+    for (const n of [1, 2, 3, 5, 8, 12, 17, 23, 30, 38]) {
+      const dir = copyTemplate()
+      try {
+        const { child, exited, url } = await spawnDaemon(dir)
+        let killed = false
+        const events = watchCount(dir, (count) => {
+          if (count === n) {
+            killed = true
+            child.kill('SIGKILL')
+          }
+        })
+        const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }
+        const issued = new Map<string, string>()
+        const revoked = new Set<string>()
+        await Promise.all(
+          labels.map(async (label) => {
+            try {
+              const response = await fetch(`${url}/api/v1/tokens`, {
+                method: 'POST',
+                headers,
+                body: JSON.stringify({ role: 'access_reviewer', label }),
+              })
+              if (!response.ok) return
+              const { id } = (await response.json()) as { id: string }
+              issued.set(label, id)
+              const gone = await fetch(`${url}/api/v1/tokens/${id}`, { method: 'DELETE', headers })
+              if (gone.ok) revoked.add(id)
+            } catch {
+              // killed meanwhile
+            }
+          }),
+        )
+        child.kill('SIGKILL')
+        await exited
+        events.close()
+
+        const restarted = await startSecurityDaemon({ dataDir: dir })
+        try {
+          const db = restarted.db()
+          const issuedEvents = db.audit.filter((event) => event.action === 'token.issued')
+          const revokedEvents = new Set(db.audit.filter((event) => event.action === 'token.revoked').map((event) => event.detail.tokenId))
+          for (const label of labels) {
+            const ids = issuedEvents.filter((event) => event.detail.label === label).map((event) => event.detail.tokenId as string)
+            expect(ids.length, `${label} issued at most once`).toBeLessThanOrEqual(1)
+            const id = ids[0]
+            const present = db.tokens.some((token) => token.label === label)
+            expect(present, `${label} after a kill at file event ${n}`).toBe(id !== undefined && !revokedEvents.has(id))
+            const answered = issued.get(label)
+            if (answered !== undefined) expect(id, `${label} was answered`).toBe(answered)
+            if (answered !== undefined && revoked.has(answered)) expect(present, `${label}'s revocation was answered`).toBe(false)
+          }
+          expect(new Set(db.audit.map((event) => event.id)).size).toBe(db.audit.length)
+        } finally {
+          await restarted.daemon.close()
+        }
+        if (killed && revoked.size < labels.length) points++
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    recordFigures('crash-tokens', { points })
+    expect(points).toBeGreaterThanOrEqual(5)
+  })
+})

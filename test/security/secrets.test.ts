@@ -206,12 +206,12 @@ describe('npm start keeps its data private', () => {
 
     const modes = Object.fromEntries(readdirSync(dataDir).map((file) => [file, (statSync(join(dataDir, file)).mode & 0o777).toString(8)]))
     expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700')
-    // The key, the configuration, the tokens (one generation) and the audit log: all 0600.
+    // The key, the configuration, the tokens (one generation's journal) and the audit log: all 0600.
     expect(
       Object.keys(modes)
         .sort()
         .map((file) => file.replace(/\.\d+\./, '.N.')),
-    ).toEqual(['secret.key', 'trainproof.audit.jsonl', 'trainproof.json', 'trainproof.tokens.N.json'])
+    ).toEqual(['secret.key', 'trainproof.audit.jsonl', 'trainproof.json', 'trainproof.tokens-journal.N.jsonl'])
     expect(new Set(Object.values(modes))).toEqual(new Set(['600']))
     rmSync(dataDir, { recursive: true, force: true })
   })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../../daemon/log.ts'
 import { Scheduler } from '../../../daemon/sync/scheduler.ts'
+import type { SyncService } from '../../../daemon/sync/service.ts'
+import type { ChangeScope } from '../../../daemon/store/store.ts'
 import type { AuditEvent, Person, TrainingConfig } from '../../../shared/domain.ts'
 import { startSynced, type Synced } from '../../helpers/audit.ts'
 
@@ -145,7 +147,23 @@ describe('the scheduler', () => {
   it('applies due resets daily on its clock, audited as the scheduler, and never before a rule is saved', async () => {
     const setup = await setUp()
     const { store, sync } = setup.daemon.deps
-    const scheduler = Scheduler.start({ store, sync, log: createLogger('silent'), at: '02:00', clock: setup.clock })
+    // What the store was told to write before the nightly sync started: the resets' own scope.
+    let beforeSync: ChangeScope[] = []
+    let syncing = false
+    store.onChange((scope) => void (syncing || beforeSync.push(scope)))
+    const watched = Object.assign(Object.create(sync) as SyncService, {
+      syncAll: (...args: Parameters<SyncService['syncAll']>) => {
+        syncing = true
+        return sync.syncAll(...args)
+      },
+    })
+    const night = async () => {
+      beforeSync = []
+      syncing = false
+      await scheduler.runNow()
+      return beforeSync.map((scope) => scope.people ?? [])
+    }
+    const scheduler = Scheduler.start({ store, sync: watched, log: createLogger('silent'), at: '02:00', clock: setup.clock })
     try {
       await scheduler.caughtUp()
       setup.clock.set('2031-01-01T02:00:00.000Z')
@@ -158,11 +176,12 @@ describe('the scheduler', () => {
       expect(await resetsIn(setup)).toEqual([])
 
       setup.clock.set('2027-02-10T14:29:59.999Z')
-      await scheduler.runNow()
+      // A quiet night names no one: no people file, no index rebuild.
+      expect(await night()).toEqual([[]])
       expect(await resetsIn(setup)).toEqual([])
 
       setup.clock.set('2027-02-11T02:00:00.000Z')
-      await scheduler.runNow()
+      expect((await night()).map((people) => [...people].sort())).toEqual([['astronaut@example.com', 'hero@example.com']])
       const resets = await resetsIn(setup)
       expect(resets.map((event) => event.detail.email).sort()).toEqual(['astronaut@example.com', 'hero@example.com'])
       for (const event of resets) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../../daemon/app.ts'
-import { addToken } from '../../../daemon/services/tokens.ts'
+import { addedTokenScope, addToken } from '../../../daemon/services/tokens.ts'
 import type { StoredRecord } from '../../../daemon/store/schema.ts'
 import type { MyTrainings, Person } from '../../../shared/domain.ts'
 import { ADMIN_TOKEN, startTestDaemon, type TestDaemon } from '../../helpers/daemon.ts'
@@ -61,7 +61,7 @@ beforeAll(async () => {
   employeeToken = (
     await daemon.deps.store.update(
       (db) => addToken(db, { role: 'employee', email: EMPLOYEE, label: 'test', expiresInDays: null, via: 'issued' }, 'test', new Date()),
-      { tokens: true },
+      addedTokenScope,
     )
   ).token
 })

@@ -64,6 +64,16 @@ describe('expiry', () => {
     expect(await status(created.token)).toBe(401)
     expect((await list()).map((token) => token.id)).not.toContain(created.id)
   })
+
+  it('drops expired tokens from the db at the next token change, exactly at expiresAt', async () => {
+    const gone = await issue({ role: 'employee', email: 'gone@example.com', expiresInDays: 1 })
+    const kept = await issue({ role: 'employee', email: 'kept@example.com', expiresInDays: 2 })
+    clock.advance(DAY)
+    await issue({ role: 'employee', email: 'next@example.com', expiresInDays: 1 })
+    const stored = (await dbFile()).tokens.map((token) => token.id)
+    expect(stored).not.toContain(gone.id)
+    expect(stored).toContain(kept.id)
+  })
 })
 
 describe('GET /tokens', () => {

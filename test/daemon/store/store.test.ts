@@ -1,5 +1,6 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Vault } from '../../../daemon/secrets/vault.ts'
@@ -7,7 +8,7 @@ import { readStoreFiles, Store } from '../../../daemon/store/store.ts'
 import { audit } from '../../../daemon/store/audit.ts'
 import { readPeopleFile, writePeopleFile, type PeopleData } from '../../../daemon/store/files.ts'
 import { replayJournal } from '../../../daemon/store/load.ts'
-import { DbSchemaV1, type Db, type StoredPerson } from '../../../daemon/store/schema.ts'
+import { DbSchemaV1, type Db, type StoredPerson, type StoredToken } from '../../../daemon/store/schema.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/db-v1/trainproof.json')
 
@@ -43,6 +44,20 @@ function person(email: string, completedAt: string | null = '2026-02-10T14:30:00
         evidenceSha256: null,
       },
     },
+  }
+}
+
+function token(id: string): StoredToken {
+  return {
+    id,
+    hash: createHash('sha256').update(id).digest('hex'),
+    role: 'employee',
+    email: `${id}@x.com`,
+    label: id,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: null,
+    lastUsedAt: null,
+    via: 'oidc',
   }
 }
 
@@ -123,7 +138,7 @@ describe('Store', () => {
     await store.update((db) => void db.people.set('a@x.com', person('a@x.com')), { people: 'all' })
     await store.update((db) => void db.people.set('b@x.com', person('b@x.com')), { people: 'all' })
     await store.update((db) => void db.people.set('c@x.com', person('c@x.com')), { people: ['c@x.com'] })
-    await store.update((db) => audit(db, 't', 'a', {}), { tokens: true })
+    await store.update((db) => audit(db, 't', 'a', {}), { tokens: 'all' })
     expect(readdirSync(dir).sort()).toEqual(['db.audit.jsonl', 'db.journal.2.jsonl', 'db.json', 'db.people.2.jsonl', 'db.tokens.1.json'])
   })
 
@@ -194,6 +209,85 @@ describe('Store', () => {
     const reopened = await Store.open(file)
     expect(reopened.data).toEqual(committed)
     expect(readdirSync(dir).sort()).toEqual(['db.json', 'db.people.1.jsonl'])
+  })
+
+  it('writes token changes as tokens-journal lines naming those tokens, replays them in order on load and folds them into a new tokens file', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => void db.tokens.push(token('t1'), token('t2'), token('t3')), { tokens: ['t1', 't2', 't3'] })
+    await store.update((db) => void (db.tokens[1]!.lastUsedAt = '2026-03-01T00:00:00.000Z'), { tokens: ['t2'] })
+    await store.update((db) => void db.tokens.splice(0, 1), { tokens: ['t1'] })
+    await store.update((db) => void db.tokens.push(token('t4')), { tokens: ['t4'] })
+    expect(readdirSync(dir).filter((name) => name.includes('tokens'))).toEqual(['db.tokens-journal.0.jsonl'])
+    const lines = readFileSync(join(dir, 'db.tokens-journal.0.jsonl'), 'utf8').trim().split('\n')
+    expect(lines.map((line) => (JSON.parse(line) as { tokens: [string, unknown][] }).tokens.map(([id]) => id))).toEqual([
+      ['t1', 't2', 't3'],
+      ['t2'],
+      ['t1'],
+      ['t4'],
+    ])
+
+    const reopened = await Store.open(file)
+    expect(reopened.data.tokens).toEqual(store.data.tokens)
+    expect(reopened.data.tokens.map((item) => item.id)).toEqual(['t2', 't3', 't4'])
+
+    await reopened.update((db) => void db.tokens.pop(), { tokens: 'all' })
+    expect(readdirSync(dir).filter((name) => name.includes('tokens'))).toEqual(['db.tokens.1.json'])
+    expect((await readStoreFiles(file)).tokens.map((item) => item.id)).toEqual(['t2', 't3'])
+  })
+
+  it('folds a tokens journal grown past its limit and past the tokens file into a new tokens file at the next token change', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    const ids = Array.from({ length: 2_000 }, (_, n) => `t${n}`)
+    await store.update((db) => void db.tokens.push(...ids.map((id) => token(id))), { tokens: 'all' })
+    for (let round = 0; round < 9; round++) {
+      const at = new Date(Date.UTC(2026, 3, 1 + round)).toISOString()
+      await store.update((db) => db.tokens.forEach((item) => void (item.lastUsedAt = at)), { tokens: ids })
+    }
+    expect(
+      readdirSync(dir)
+        .filter((name) => name.includes('tokens'))
+        .sort(),
+    ).toEqual(['db.tokens-journal.1.jsonl', 'db.tokens.1.json'])
+    await store.update((db) => void (db.tokens[0]!.label = 'folded'), { tokens: ['t0'] })
+    expect(readdirSync(dir).filter((name) => name.includes('tokens'))).toEqual(['db.tokens.2.json'])
+    expect((await readStoreFiles(file)).tokens).toEqual(store.data.tokens)
+  })
+
+  it('writes a tokens file of more than one chunk as the same JSON text as one stringify', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => void db.tokens.push(...Array.from({ length: 2_500 }, (_, n) => token(`t${n}`))), { tokens: 'all' })
+    expect(readFileSync(join(dir, 'db.tokens.1.json'), 'utf8')).toBe(JSON.stringify({ version: 2, tokens: store.data.tokens }))
+    await store.update((db) => void db.tokens.splice(0), { tokens: 'all' })
+    expect(readFileSync(join(dir, 'db.tokens.2.json'), 'utf8')).toBe('{"version":2,"tokens":[]}')
+    expect((await readStoreFiles(file)).tokens).toEqual([])
+  })
+
+  it('ignores tokens-journal bytes beyond the committed length (a crash during an append) and cuts them off', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => void db.tokens.push(token('kept')), { tokens: ['kept'] })
+    const journal = join(dir, 'db.tokens-journal.0.jsonl')
+    const committed = readFileSync(journal, 'utf8')
+    appendFileSync(journal, `{"tokens":[["kept",null]]}\n{"tok`)
+    const reopened = await Store.open(file)
+    expect(reopened.data.tokens.map((item) => item.id)).toEqual(['kept'])
+    expect(readFileSync(journal, 'utf8')).toBe(committed)
+  })
+
+  it('reads a configuration written before the tokens journal existed (no tokenJournalBytes)', async () => {
+    const file = join(dir, 'db.json')
+    const store = await Store.open(file)
+    await store.update((db) => void db.tokens.push(token('old')), { tokens: 'all' })
+    const config = JSON.parse(readFileSync(file, 'utf8')) as { committed: Record<string, unknown> }
+    delete config.committed.tokenJournalBytes
+    writeFileSync(file, JSON.stringify(config))
+    const reopened = await Store.open(file)
+    expect(reopened.data.tokens.map((item) => item.id)).toEqual(['old'])
+    await reopened.update((db) => void db.tokens.push(token('new')), { tokens: ['new'] })
+    expect((await readStoreFiles(file)).tokens.map((item) => item.id)).toEqual(['old', 'new'])
   })
 
   it('refuses a damaged people file, naming it and what is wrong, and leaves it untouched', async () => {
@@ -267,7 +361,7 @@ describe('Store', () => {
             via: 'issued',
           }),
       ),
-    ).rejects.toThrow(/edited tokens but its scope does not say/)
+    ).rejects.toThrow(/edited or removed the token t but its scope does not name it/)
     expect(store.data.people.get('b@x.com')?.name).toBe('b')
     expect(store.data.tokens).toEqual([])
   })
