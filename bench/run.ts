@@ -3,7 +3,7 @@
  * the evaluator, the daemon (startDaemon) and its store, the KnowBe4 fake.
  *
  *   npm run bench                                   everything, 5 runs each (40–50 minutes on a busy 2-core box)
- *   npm run bench -- --only evaluator --runs 5      one part: evaluator, evaluator-multi, sync-virtual, sync-real, sync-large, api, personnel, store, extension-size
+ *   npm run bench -- --only evaluator --runs 5      one part: evaluator, evaluator-multi, evaluator-multi-1.5m, sync-virtual, sync-real, sync-large, api, personnel, store, extension-size
  *   npm run bench -- --only api --only store --runs 3 --seconds 5
  *
  * Raw results go to bench/out/<part>.json; the 100,000-person data dir (made by the sync-virtual or
@@ -23,6 +23,7 @@ import { benchSync, benchSyncVirtual, LARGE_TENANT, REAL_TENANT } from './sync.t
 const PARTS = [
   'evaluator',
   'evaluator-multi',
+  'evaluator-multi-1.5m',
   'sync-virtual',
   'sync-real',
   'sync-large',
@@ -81,6 +82,10 @@ for (const part of parts) {
       break
     case 'evaluator-multi':
       result = await benchEvaluator(runs, 100_000, 5, MULTI_MODULE.modules, MULTI_MODULE.reenrolled)
+      break
+    case 'evaluator-multi-1.5m':
+      // The issue's size: 30,300 people × 3 trainings × 5 campaigns × 3 modules, 10 % re-enrolled ≈ 1.5 M rows.
+      result = await benchEvaluator(runs, 30_300, 5, MULTI_MODULE.modules, MULTI_MODULE.reenrolled)
       break
     case 'sync-virtual':
       result = await benchSyncVirtual(runs, Number(values.users), Number(values.users) === 100_000 ? dbDir : null)
