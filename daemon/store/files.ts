@@ -1,7 +1,8 @@
 import { constants } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { CHUNK, CodecError, Decoder, Encoder, PEOPLE_FORMAT } from './codec.ts'
+import { CHUNK, CodecError, Encoder, PEOPLE_FORMAT } from './codec.ts'
+import { Decoder } from './decoder.ts'
 import type { Db, RetrainingOf, StoredPerson } from './schema.ts'
 import { SCHEMA_VERSION } from './schema.ts'
 
