@@ -2,7 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Db, StoredPerson } from '../store/schema.ts'
 
 /** People copied between yields to the event loop: a few milliseconds of work. */
-const SLICE = 5_000
+const SLICE = 2_500
 
 /**
  * A copy of what the evidence pack reads, so that a pack shows one state of the db even when a
