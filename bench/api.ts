@@ -33,21 +33,20 @@ async function prepareDataDir(dbDir: string, count: number) {
   const createdAt = new Date().toISOString()
   await store.update(
     (db) => {
-      db.tokens.push(
-        ...employees.map(
-          ({ token, email }, index): StoredToken => ({
-            id: `bench-${index}`,
-            hash: hashToken(token),
-            role: 'employee',
-            email,
-            label: 'bench',
-            createdAt,
-            expiresAt: null,
-            lastUsedAt: null,
-            via: 'issued',
-          }),
-        ),
-      )
+      employees.forEach(({ token, email }, index) => {
+        const stored: StoredToken = {
+          id: `bench-${index}`,
+          hash: hashToken(token),
+          role: 'employee',
+          email,
+          label: 'bench',
+          createdAt,
+          expiresAt: null,
+          lastUsedAt: null,
+          via: 'issued',
+        }
+        db.tokens.set(stored.id, stored)
+      })
     },
     { tokens: employees.map((_, index) => `bench-${index}`) },
   )

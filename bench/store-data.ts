@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { emptyDb, type Db, type StoredPerson, type StoredRecord } from '../daemon/store/schema.ts'
+import { emptyDb, type Db, type StoredPerson, type StoredRecord, type StoredToken } from '../daemon/store/schema.ts'
 
 const CONNECTION = '5f0c6a51-8d1e-4f36-9b8e-2f4a1c7d9e10'
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -83,11 +83,18 @@ export function syntheticDb(count: number, now = Date.now()): Db {
   }
   // One OIDC sign-in token a person, as after an organisation-wide roll-out: the tokens file is as
   // large as the people it serves, and a token change must not cost its size.
+  for (const token of syntheticTokens(count, now)) db.tokens.set(token.id, token)
+  return db
+}
+
+/** One OIDC sign-in token for each of `count` bench people (person000000@bench.example, …). */
+export function syntheticTokens(count: number, now = Date.now()): StoredToken[] {
+  const tokens: StoredToken[] = []
   for (let index = 0; index < count; index++) {
     const email = `person${String(index).padStart(6, '0')}@bench.example`
     // Signed in over the last 29 days with 30-day sessions: none has expired when the bench runs.
     const createdAt = new Date(now - (index % 29) * DAY_MS - (index % 60) * 60_000).toISOString()
-    db.tokens.push({
+    tokens.push({
       id: benchUuid(index),
       hash: createHash('sha256').update(`bench-token-${index}`).digest('hex'),
       role: 'employee',
@@ -99,5 +106,5 @@ export function syntheticDb(count: number, now = Date.now()): Db {
       via: 'oidc',
     })
   }
-  return db
+  return tokens
 }

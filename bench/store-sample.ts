@@ -91,7 +91,7 @@ if (mode === 'generate') {
     signedIn = (await tokens.signIn({ email, name: 'Bench Person' })).id
   })
   const tokenRemove = await small(() => tokens.revoke({ role: 'employee', email, tokenId: signedIn, actor: `employee:${email}` }, signedIn))
-  for (const token of store.data.tokens.slice(0, FLUSHED_TOKENS)) activity.touch(token.id)
+  for (const id of [...store.data.tokens.keys()].slice(0, FLUSHED_TOKENS)) activity.touch(id)
   const lastUsedFlush = await small(() => activity.flush())
   gc()
 
@@ -141,7 +141,7 @@ if (mode === 'generate') {
     lastUsedFlushMs: lastUsedFlush.ms,
     lastUsedFlushCpuMs: lastUsedFlush.cpuMs,
     lastUsedFlushWrittenBytes: lastUsedFlush.writtenBytes,
-    tokens: store.data.tokens.length,
+    tokens: store.data.tokens.size,
     commitMs,
     commitCpuMs,
     longestStallMs,

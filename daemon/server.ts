@@ -147,16 +147,16 @@ async function bootstrapAdminToken(store: Store, dataDir: string, now: () => Dat
     (text) => text.trim(),
     () => null,
   )
-  if (existing && store.data.tokens.some((token) => token.hash === hashToken(existing))) return null
-  if (!existing && store.data.tokens.some((token) => token.label === 'bootstrap')) return null
+  // Still valid: the file's token is in the db, or (no file) a bootstrap token is.
+  const hash = existing ? hashToken(existing) : null
+  for (const token of store.data.tokens.values()) if (hash === null ? token.label === 'bootstrap' : token.hash === hash) return null
   const token = newToken()
   const at = now().toISOString()
   await store.update(
     (db) => {
       // A bootstrap token whose secret the admin-token file no longer holds is replaced: token ids are unique.
-      const stale = db.tokens.findIndex((item) => item.id === 'bootstrap')
-      if (stale >= 0) db.tokens.splice(stale, 1)
-      db.tokens.push({
+      db.tokens.delete('bootstrap')
+      db.tokens.set('bootstrap', {
         id: 'bootstrap',
         hash: hashToken(token),
         role: 'admin',

@@ -45,11 +45,11 @@ export class TokenActivity {
     await this.store.update(
       (db) => {
         const changed: string[] = []
-        for (const token of db.tokens) {
-          const at = uses.get(token.id)
-          if (at !== undefined && (token.lastUsedAt === null || at > token.lastUsedAt)) {
+        for (const [id, at] of uses) {
+          const token = db.tokens.get(id)
+          if (token !== undefined && (token.lastUsedAt === null || at > token.lastUsedAt)) {
             token.lastUsedAt = at
-            changed.push(token.id)
+            changed.push(id)
           }
         }
         return changed

@@ -65,7 +65,7 @@ class TokenIndex {
     if (this.stale) {
       this.byHash.clear()
       this.hashOf.clear()
-      for (const token of this.store.data.tokens) this.add(token)
+      for (const token of this.store.data.tokens.values()) this.add(token)
       this.stale = false
     }
     return this.byHash.get(hash)
@@ -77,7 +77,10 @@ class TokenIndex {
       if (hash !== undefined) this.byHash.delete(hash)
       this.hashOf.delete(id)
     }
-    for (const token of this.store.data.tokens) if (ids.has(token.id)) this.add(token)
+    for (const id of ids) {
+      const token = this.store.data.tokens.get(id)
+      if (token !== undefined) this.add(token)
+    }
   }
 
   private add(token: StoredToken): void {

@@ -12,7 +12,8 @@ import type { Deps } from './deps.ts'
  */
 function applyToSignIns(db: Db, email: string, role: Role): string[] {
   const changed: string[] = []
-  for (const token of db.tokens) {
+  // A scan of every token: grants change rarely, by hand.
+  for (const token of db.tokens.values()) {
     if (token.via === 'oidc' && token.email === email && token.role !== role) {
       token.role = role
       changed.push(token.id)

@@ -25,7 +25,7 @@ export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | nul
   if (!process.env.VITEST || db.people.size > GUARD_MAX_PEOPLE) return null
   const people = new Map<string, string>()
   for (const email of new Set([...db.people.keys(), ...db.retraining.keys()])) people.set(email, entry(db, email))
-  const tokens = new Map(db.tokens.map((token) => [token.id, JSON.stringify(token)]))
+  const tokens = snapshotTokens(db)
   return (after, scope) => {
     if (scope.tokens !== 'all') checkTokens(tokens, after, new Set(scope.tokens ?? []))
     if (scope.people === 'all') return
@@ -43,7 +43,7 @@ export function scopeGuard(db: Db): ((db: Db, scope: ChangeScope) => void) | nul
 }
 
 function checkTokens(before: Map<string, string>, after: Db, named: Set<string>): void {
-  const now = new Map(after.tokens.map((token) => [token.id, JSON.stringify(token)]))
+  const now = snapshotTokens(after)
   for (const id of new Set([...before.keys(), ...now.keys()])) {
     if (!named.has(id) && before.get(id) !== now.get(id)) {
       throw new ScopeError(
@@ -52,6 +52,8 @@ function checkTokens(before: Map<string, string>, after: Db, named: Set<string>)
     }
   }
 }
+
+const snapshotTokens = (db: Db) => new Map(Array.from(db.tokens, ([id, token]) => [id, JSON.stringify(token)]))
 
 const emptyLike = { people: new Map(), retraining: new Map() } as unknown as Db
 const entry = (db: Db, email: string) => JSON.stringify([db.people.get(email) ?? null, db.retraining.get(email) ?? null])

@@ -1,26 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Adapter } from 'lowdb'
 import type { z } from 'zod'
 import { formatIssues } from '../../shared/errors.ts'
 import { IsoTime } from '../../shared/domain.ts'
 import { assignAuditIds } from './audit.ts'
 import { CodecError } from './codec.ts'
-import { writeChunksDurably, writeDurably } from './durable.ts'
+import { writeDurably } from './durable.ts'
 import { lines, readPeopleFile, readPrefix, writePeopleFile, type PeopleData } from './files.ts'
-import {
-  type Committed,
-  ConfigFile,
-  type Db,
-  DbSchemaV1,
-  JournalLine,
-  nothingCommitted,
-  SCHEMA_VERSION,
-  type StoredToken,
-  TokenJournalLine,
-  TokensFile,
-} from './schema.ts'
+import { type Committed, ConfigFile, type Db, DbSchemaV1, JournalLine, nothingCommitted, SCHEMA_VERSION } from './schema.ts'
+import { applyTokenJournalLine, TokensFile } from './tokens-codec.ts'
 
 export class StoreError extends Error {
   override name = 'StoreError'
@@ -72,38 +61,6 @@ export class JsonFile<T> implements Adapter<T> {
   write(data: T): Promise<void> {
     return writeDurably(this.file, JSON.stringify(data))
   }
-}
-
-/** Tokens a chunk of the tokens file: serialising 1,000 blocks the event loop about a millisecond. */
-const TOKENS_CHUNK = 1_000
-
-/**
- * lowdb's adapter for the tokens file: read and zod-checked as `JsonFile`; written in chunks of
- * tokens with a yield to the event loop between them (the same JSON text as one
- * `JSON.stringify`), since after an organisation-wide roll-out it holds a token per employee.
- */
-export class TokensJsonFile extends JsonFile<TokensFile> {
-  constructor(file: string) {
-    super(file, TokensFile)
-  }
-
-  override write(data: TokensFile): Promise<void> {
-    return writeChunksDurably(this.file, tokensText(data))
-  }
-}
-
-async function* tokensText({ version, tokens }: TokensFile): AsyncGenerator<string> {
-  let pending = `{"version":${JSON.stringify(version)},"tokens":[`
-  for (let start = 0; start < tokens.length; start += TOKENS_CHUNK) {
-    const chunk = JSON.stringify(tokens.slice(start, start + TOKENS_CHUNK))
-    pending += `${start > 0 ? ',' : ''}${chunk.slice(1, -1)}`
-    if (pending.length >= 2 ** 20) {
-      yield pending
-      pending = ''
-    }
-    await yieldToLoop()
-  }
-  yield `${pending}]}`
 }
 
 /** lowdb's adapter for the people file (codec.ts layout, written in chunks: files.ts). */
@@ -183,6 +140,7 @@ export async function loadDb(file: string): Promise<Loaded | null> {
       db: {
         ...v1,
         version: SCHEMA_VERSION,
+        tokens: new Map(v1.tokens.map((token) => [token.id, token])),
         people: new Map(Object.entries(v1.people)),
         retraining: new Map(Object.entries(v1.retraining)),
       },
@@ -215,41 +173,35 @@ export async function loadDb(file: string): Promise<Loaded | null> {
   return { db, committed }
 }
 
-/** The tokens file of generation T, then its journal's committed lines. */
-async function readTokens(files: ReturnType<typeof filesOf>, committed: Committed): Promise<StoredToken[]> {
-  const { tokens } = committed.tokens > 0 ? await readSmall(files.tokens(committed.tokens), TokensFile) : { tokens: [] }
+/** The tokens file of generation T (either form: tokens-codec.ts), then its journal's committed lines. */
+async function readTokens(files: ReturnType<typeof filesOf>, committed: Committed): Promise<Db['tokens']> {
+  let tokens: Db['tokens'] = new Map()
+  if (committed.tokens > 0) {
+    const file = files.tokens(committed.tokens)
+    try {
+      tokens = await new TokensFile(file).read()
+    } catch (error) {
+      throw asStoreError(error, file)
+    }
+  }
   if (committed.tokenJournalBytes === 0) return tokens
   const journal = files.tokenJournal(committed.tokens)
-  return replayTokenJournal(journal, await readOrFail(journal, committed.tokenJournalBytes), committed.tokenJournalBytes, tokens)
+  replayTokenJournal(journal, await readOrFail(journal, committed.tokenJournalBytes), committed.tokenJournalBytes, tokens)
+  return tokens
 }
 
 /** Applies the tokens journal's committed lines in order: each sets (or removes) whole tokens, by id. */
-export function replayTokenJournal(file: string, bytes: Buffer, length: number, tokens: StoredToken[]): StoredToken[] {
-  // A Map keeps the order of first insertion, as the array in memory does (new tokens are pushed).
-  const byId = new Map(tokens.map((token) => [token.id, token]))
+export function replayTokenJournal(file: string, bytes: Buffer, length: number, tokens: Db['tokens']): void {
+  // A Map keeps the order of first insertion: new tokens go last, as they were added.
   let lineNo = 0
   try {
     for (const line of lines(bytes, length)) {
       lineNo++
-      for (const [id, token] of parseJson(line, `${file} line ${lineNo}`, TokenJournalLine).tokens) {
-        if (token === null) byId.delete(id)
-        else byId.set(id, token)
-      }
+      applyTokenJournalLine(tokens, line, `${file} line ${lineNo}`)
     }
   } catch (error) {
     throw asStoreError(error, file)
   }
-  return [...byId.values()]
-}
-
-async function readSmall<T>(file: string, schema: z.ZodType<T>): Promise<T> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw asStoreError(error, file)
-  }
-  return parseJson(text, file, schema)
 }
 
 async function readOrFail(file: string, length: number): Promise<Buffer> {

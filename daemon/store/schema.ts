@@ -137,13 +137,15 @@ export type DbV1 = z.infer<typeof DbSchemaV1>
 
 /**
  * The db in memory (every file of version 2 together): one object, as version 1 was, except that
- * people and retraining are Maps keyed by e-mail (a dictionary object of 100,000 keys costs ~50 ms
+ * tokens are a Map keyed by id and people and retraining Maps keyed by e-mail (a dictionary object of 100,000 keys costs ~50 ms
  * to list its keys, a Map iterates without materialising them). What the people file decodes to
  * may be shared between people and frozen (codec.ts): a change replaces a record or a list, never
  * edits it in place.
  */
-export type Db = Omit<DbV1, 'version' | 'people' | 'retraining'> & {
+export type Db = Omit<DbV1, 'version' | 'people' | 'retraining' | 'tokens'> & {
   version: typeof SCHEMA_VERSION
+  /** Tokens by id, in the order they were added (the order `GET /tokens` lists them in). */
+  tokens: Map<string, StoredToken>
   people: Map<string, StoredPerson>
   retraining: Map<string, RetrainingOf>
 }
@@ -169,8 +171,12 @@ export type Committed = z.infer<typeof Committed>
 export const ConfigFile = z.object({ version: z.literal(SCHEMA_VERSION), committed: Committed, ...configShape })
 export type ConfigFile = z.infer<typeof ConfigFile>
 
-export const TokensFile = z.object({ version: z.literal(SCHEMA_VERSION), tokens: z.array(StoredToken) })
-export type TokensFile = z.infer<typeof TokensFile>
+/**
+ * The tokens file as schema version 2 first wrote it (one JSON object, a token an object): still
+ * read, never written (tokens-codec.ts writes the compact form).
+ */
+export const TokensFileV2 = z.object({ version: z.literal(2), tokens: z.array(StoredToken) })
+export type TokensFileV2 = z.infer<typeof TokensFileV2>
 
 /** One journal line: the whole entry (or its removal, null) of each person a change named. */
 export const JournalLine = z.object({
@@ -178,7 +184,10 @@ export const JournalLine = z.object({
 })
 export type JournalLine = z.infer<typeof JournalLine>
 
-/** One tokens-journal line: each token a change named, whole, or null when it was removed. */
+/**
+ * A tokens-journal line as first written: each token a change named, whole, or null when it was
+ * removed. Still read; new lines are compact (tokens-codec.ts).
+ */
 export const TokenJournalLine = z.object({ tokens: z.array(z.tuple([z.string(), StoredToken.nullable()])) })
 export type TokenJournalLine = z.infer<typeof TokenJournalLine>
 
@@ -197,7 +206,7 @@ export const nothingCommitted = (): Committed => ({
 export function emptyDb(): Db {
   return {
     version: SCHEMA_VERSION,
-    tokens: [],
+    tokens: new Map(),
     connections: [],
     campaigns: [],
     trainings: {

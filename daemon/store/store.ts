@@ -5,17 +5,10 @@ import { AppError } from '../errors.ts'
 import { copyDurably, copyPrefixDurably, syncDir } from './durable.ts'
 import { appendAt } from './files.ts'
 import { type ChangeScope, scopeGuard, ScopeError } from './guard.ts'
-import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile, TokensJsonFile } from './load.ts'
-import {
-  type Committed,
-  ConfigFile,
-  type Db,
-  emptyDb,
-  type JournalLine,
-  nothingCommitted,
-  SCHEMA_VERSION,
-  type TokenJournalLine,
-} from './schema.ts'
+import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile } from './load.ts'
+import { type Committed, ConfigFile, type Db, emptyDb, type JournalLine, nothingCommitted, SCHEMA_VERSION } from './schema.ts'
+import { noteTokenChanges } from './token-expiry.ts'
+import { tokenJournalLine, TokensFile } from './tokens-codec.ts'
 
 export { StoreError } from './load.ts'
 
@@ -174,6 +167,7 @@ export class Store {
 
   private changed(scope: ChangeScope): void {
     this.changes++
+    noteTokenChanges(this.db.tokens, scope.tokens)
     for (const listener of this.listeners) listener(scope)
   }
 
@@ -253,14 +247,11 @@ export class Store {
     if (named === 'all' || (await this.tokenJournalFull())) {
       next.tokens = c.tokens + 1
       next.tokenJournalBytes = 0
-      await new Low(new TokensJsonFile(files.tokens(next.tokens)), { version: SCHEMA_VERSION, tokens: this.db.tokens }).write()
+      await new Low(new TokensFile(files.tokens(next.tokens)), this.db.tokens).write()
       return
     }
-    const ids = new Set(named)
-    const found = new Map<string, Db['tokens'][number]>()
-    for (const token of this.db.tokens) if (ids.has(token.id)) found.set(token.id, token)
-    const line: TokenJournalLine = { tokens: [...ids].map((id) => [id, found.get(id) ?? null]) }
-    next.tokenJournalBytes = await appendAt(files.tokenJournal(c.tokens), c.tokenJournalBytes, `${JSON.stringify(line)}\n`)
+    const line = tokenJournalLine(this.db.tokens, new Set(named))
+    next.tokenJournalBytes = await appendAt(files.tokenJournal(c.tokens), c.tokenJournalBytes, line)
   }
 
   private async tokenJournalFull(): Promise<boolean> {

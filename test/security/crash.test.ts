@@ -46,7 +46,7 @@ const figures = {
 function state(db: Db): string {
   const drop = (key: string, value: unknown) => (key === 'evaluatedAt' ? undefined : value)
   return JSON.stringify(
-    { people: Object.fromEntries(db.people), campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens },
+    { people: Object.fromEntries(db.people), campaigns: db.campaigns, trainings: db.trainings, tokens: [...db.tokens.values()] },
     drop,
   )
 }
@@ -408,7 +408,7 @@ describe('kill -9 during tokens-journal appends (tokens issued and revoked)', ()
             const ids = issuedEvents.filter((event) => event.detail.label === label).map((event) => event.detail.tokenId as string)
             expect(ids.length, `${label} issued at most once`).toBeLessThanOrEqual(1)
             const id = ids[0]
-            const present = db.tokens.some((token) => token.label === label)
+            const present = [...db.tokens.values()].some((token) => token.label === label)
             expect(present, `${label} after a kill at file event ${n}`).toBe(id !== undefined && !revokedEvents.has(id))
             const answered = issued.get(label)
             if (answered !== undefined) expect(id, `${label} was answered`).toBe(answered)

@@ -138,7 +138,12 @@ export const sync = (d: SecurityDaemon, connectionId: string) => ok(d, `/connect
 
 /** The parts of the db a failed sync must not touch: people, their records, campaigns and selections. */
 export function protectedState(db: Db): string {
-  return JSON.stringify({ people: Object.fromEntries(db.people), campaigns: db.campaigns, trainings: db.trainings, tokens: db.tokens })
+  return JSON.stringify({
+    people: Object.fromEntries(db.people),
+    campaigns: db.campaigns,
+    trainings: db.trainings,
+    tokens: [...db.tokens.values()],
+  })
 }
 
 /** Completed modules over everybody's records: grows when a sync lands new completions. */

@@ -155,7 +155,7 @@ describe('secrets never leave the daemon', () => {
 
 describe('bearer tokens', () => {
   it('are stored as SHA-256 digests only', () => {
-    const stored = d.db().tokens
+    const stored = [...d.db().tokens.values()]
     const digest = (token: string) => createHash('sha256').update(token).digest('hex')
 
     for (const token of issued) expect(stored.filter((item) => item.hash === digest(token))).toHaveLength(1)

@@ -107,7 +107,7 @@ describe('tokens service', () => {
     const created = await t.services.tokens.signIn({ email: 'zoe@example.com', name: 'Zoe' })
 
     expect(created.role).toBe('access_reviewer')
-    expect(t.deps.store.data.tokens[0]).toMatchObject({ via: 'oidc', label: 'Zoe', email: 'zoe@example.com' })
+    expect([...t.deps.store.data.tokens.values()][0]).toMatchObject({ via: 'oidc', label: 'Zoe', email: 'zoe@example.com' })
     expect(t.deps.store.data.audit.at(-1)).toMatchObject({ actor: 'access_reviewer:zoe@example.com', action: 'auth.signed_in' })
   })
 
@@ -117,7 +117,7 @@ describe('tokens service', () => {
     await t.services.grants.set('zoe@example.com', 'admin', 'admin')
     await t.services.grants.remove('zoe@example.com', 'admin')
 
-    expect(t.deps.store.data.tokens[0]?.role).toBe('employee')
+    expect([...t.deps.store.data.tokens.values()][0]?.role).toBe('employee')
     expect(t.deps.store.data.audit.slice(-2).map((event) => event.detail.tokensChanged)).toEqual([1, 1])
   })
 })

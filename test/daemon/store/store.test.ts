@@ -1,4 +1,15 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
@@ -46,6 +57,13 @@ function person(email: string, completedAt: string | null = '2026-02-10T14:30:00
     },
   }
 }
+
+/** Adds tokens to the db's Map, in order. */
+function put(db: Db, ...tokens: StoredToken[]): void {
+  for (const item of tokens) db.tokens.set(item.id, item)
+}
+
+const idsOf = (tokens: Db['tokens']) => [...tokens.keys()]
 
 function token(id: string): StoredToken {
   return {
@@ -214,13 +232,14 @@ describe('Store', () => {
   it('writes token changes as tokens-journal lines naming those tokens, replays them in order on load and folds them into a new tokens file', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
-    await store.update((db) => void db.tokens.push(token('t1'), token('t2'), token('t3')), { tokens: ['t1', 't2', 't3'] })
-    await store.update((db) => void (db.tokens[1]!.lastUsedAt = '2026-03-01T00:00:00.000Z'), { tokens: ['t2'] })
-    await store.update((db) => void db.tokens.splice(0, 1), { tokens: ['t1'] })
-    await store.update((db) => void db.tokens.push(token('t4')), { tokens: ['t4'] })
+    await store.update((db) => put(db, token('t1'), token('t2'), token('t3')), { tokens: ['t1', 't2', 't3'] })
+    await store.update((db) => void (db.tokens.get('t2')!.lastUsedAt = '2026-03-01T00:00:00.000Z'), { tokens: ['t2'] })
+    await store.update((db) => void db.tokens.delete('t1'), { tokens: ['t1'] })
+    await store.update((db) => put(db, token('t4')), { tokens: ['t4'] })
     expect(readdirSync(dir).filter((name) => name.includes('tokens'))).toEqual(['db.tokens-journal.0.jsonl'])
     const lines = readFileSync(join(dir, 'db.tokens-journal.0.jsonl'), 'utf8').trim().split('\n')
-    expect(lines.map((line) => (JSON.parse(line) as { tokens: [string, unknown][] }).tokens.map(([id]) => id))).toEqual([
+    const named = (row: unknown) => (typeof row === 'string' ? row : (row as string[])[0])
+    expect(lines.map((line) => (JSON.parse(line) as { rows: unknown[] }).rows.map(named))).toEqual([
       ['t1', 't2', 't3'],
       ['t2'],
       ['t1'],
@@ -229,20 +248,22 @@ describe('Store', () => {
 
     const reopened = await Store.open(file)
     expect(reopened.data.tokens).toEqual(store.data.tokens)
-    expect(reopened.data.tokens.map((item) => item.id)).toEqual(['t2', 't3', 't4'])
+    expect(idsOf(reopened.data.tokens)).toEqual(['t2', 't3', 't4'])
 
-    await reopened.update((db) => void db.tokens.pop(), { tokens: 'all' })
+    await reopened.update((db) => void db.tokens.delete('t4'), { tokens: 'all' })
     expect(readdirSync(dir).filter((name) => name.includes('tokens'))).toEqual(['db.tokens.1.json'])
-    expect((await readStoreFiles(file)).tokens.map((item) => item.id)).toEqual(['t2', 't3'])
+    expect(idsOf((await readStoreFiles(file)).tokens)).toEqual(['t2', 't3'])
   })
 
   it('folds a tokens journal grown past its limit and past the tokens file into a new tokens file at the next token change', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
     const ids = Array.from({ length: 2_000 }, (_, n) => `t${n}`)
-    await store.update((db) => void db.tokens.push(...ids.map((id) => token(id))), { tokens: 'all' })
-    for (let round = 0; round < 9; round++) {
-      const at = new Date(Date.UTC(2026, 3, 1 + round)).toISOString()
+    await store.update((db) => put(db, ...ids.map((id) => token(id))), { tokens: 'all' })
+    // lastUsedAt flushes of every token until the journal is past its limit (4 MiB) and the tokens file.
+    const journal = join(dir, 'db.tokens-journal.1.jsonl')
+    for (let round = 0; !existsSync(journal) || statSync(journal).size <= 4 * 2 ** 20; round++) {
+      const at = new Date(Date.UTC(2026, 3, 1) + round * 60_000).toISOString()
       await store.update((db) => db.tokens.forEach((item) => void (item.lastUsedAt = at)), { tokens: ids })
     }
     expect(
@@ -250,44 +271,52 @@ describe('Store', () => {
         .filter((name) => name.includes('tokens'))
         .sort(),
     ).toEqual(['db.tokens-journal.1.jsonl', 'db.tokens.1.json'])
-    await store.update((db) => void (db.tokens[0]!.label = 'folded'), { tokens: ['t0'] })
+    await store.update((db) => void (db.tokens.get('t0')!.label = 'folded'), { tokens: ['t0'] })
     expect(readdirSync(dir).filter((name) => name.includes('tokens'))).toEqual(['db.tokens.2.json'])
     expect((await readStoreFiles(file)).tokens).toEqual(store.data.tokens)
   })
 
-  it('writes a tokens file of more than one chunk as the same JSON text as one stringify', async () => {
+  it('writes a tokens file of more than one chunk as one compact JSON document that reads back equal', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
-    await store.update((db) => void db.tokens.push(...Array.from({ length: 2_500 }, (_, n) => token(`t${n}`))), { tokens: 'all' })
-    expect(readFileSync(join(dir, 'db.tokens.1.json'), 'utf8')).toBe(JSON.stringify({ version: 2, tokens: store.data.tokens }))
-    await store.update((db) => void db.tokens.splice(0), { tokens: 'all' })
-    expect(readFileSync(join(dir, 'db.tokens.2.json'), 'utf8')).toBe('{"version":2,"tokens":[]}')
-    expect((await readStoreFiles(file)).tokens).toEqual([])
+    await store.update((db) => put(db, ...Array.from({ length: 2_500 }, (_, n) => token(`t${n}`))), { tokens: 'all' })
+    const written = JSON.parse(readFileSync(join(dir, 'db.tokens.1.json'), 'utf8')) as { rows: unknown[][] }
+    expect(written).toMatchObject({ format: 'trainproof-tokens', version: 1, count: 2_500 })
+    expect(written.rows.map((row) => row[0])).toEqual(idsOf(store.data.tokens))
+    expect((await readStoreFiles(file)).tokens).toEqual(store.data.tokens)
+    await store.update((db) => db.tokens.clear(), { tokens: 'all' })
+    expect(JSON.parse(readFileSync(join(dir, 'db.tokens.2.json'), 'utf8'))).toEqual({
+      format: 'trainproof-tokens',
+      version: 1,
+      count: 0,
+      rows: [],
+    })
+    expect((await readStoreFiles(file)).tokens).toEqual(new Map())
   })
 
   it('ignores tokens-journal bytes beyond the committed length (a crash during an append) and cuts them off', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
-    await store.update((db) => void db.tokens.push(token('kept')), { tokens: ['kept'] })
+    await store.update((db) => put(db, token('kept')), { tokens: ['kept'] })
     const journal = join(dir, 'db.tokens-journal.0.jsonl')
     const committed = readFileSync(journal, 'utf8')
     appendFileSync(journal, `{"tokens":[["kept",null]]}\n{"tok`)
     const reopened = await Store.open(file)
-    expect(reopened.data.tokens.map((item) => item.id)).toEqual(['kept'])
+    expect(idsOf(reopened.data.tokens)).toEqual(['kept'])
     expect(readFileSync(journal, 'utf8')).toBe(committed)
   })
 
   it('reads a configuration written before the tokens journal existed (no tokenJournalBytes)', async () => {
     const file = join(dir, 'db.json')
     const store = await Store.open(file)
-    await store.update((db) => void db.tokens.push(token('old')), { tokens: 'all' })
+    await store.update((db) => put(db, token('old')), { tokens: 'all' })
     const config = JSON.parse(readFileSync(file, 'utf8')) as { committed: Record<string, unknown> }
     delete config.committed.tokenJournalBytes
     writeFileSync(file, JSON.stringify(config))
     const reopened = await Store.open(file)
-    expect(reopened.data.tokens.map((item) => item.id)).toEqual(['old'])
-    await reopened.update((db) => void db.tokens.push(token('new')), { tokens: ['new'] })
-    expect((await readStoreFiles(file)).tokens.map((item) => item.id)).toEqual(['old', 'new'])
+    expect(idsOf(reopened.data.tokens)).toEqual(['old'])
+    await reopened.update((db) => put(db, token('new')), { tokens: ['new'] })
+    expect(idsOf((await readStoreFiles(file)).tokens)).toEqual(['old', 'new'])
   })
 
   it('refuses a damaged people file, naming it and what is wrong, and leaves it untouched', async () => {
@@ -347,23 +376,22 @@ describe('Store', () => {
       ),
     ).rejects.toThrow(/edited the person b@x\.com but its scope does not name them/)
     await expect(
-      store.update(
-        (db) =>
-          void db.tokens.push({
-            id: 't',
-            hash: 'a'.repeat(64),
-            role: 'admin',
-            email: null,
-            label: '',
-            createdAt: '2026-01-01T00:00:00.000Z',
-            expiresAt: null,
-            lastUsedAt: null,
-            via: 'issued',
-          }),
+      store.update((db) =>
+        put(db, {
+          id: 't',
+          hash: 'a'.repeat(64),
+          role: 'admin',
+          email: null,
+          label: '',
+          createdAt: '2026-01-01T00:00:00.000Z',
+          expiresAt: null,
+          lastUsedAt: null,
+          via: 'issued',
+        }),
       ),
     ).rejects.toThrow(/edited or removed the token t but its scope does not name it/)
     expect(store.data.people.get('b@x.com')?.name).toBe('b')
-    expect(store.data.tokens).toEqual([])
+    expect(store.data.tokens).toEqual(new Map())
   })
 
   it('keeps the committed files of the last three backups, each loadable as it was', async () => {
@@ -392,7 +420,12 @@ describe('migration from schema version 1', () => {
     const v1 = DbSchemaV1.parse(JSON.parse(readFileSync(FIXTURE, 'utf8')))
     const store = await Store.open(file)
     const { version: _v1, ...rest } = v1
-    const expected = { ...rest, people: new Map(Object.entries(rest.people)), retraining: new Map(Object.entries(rest.retraining)) }
+    const expected = {
+      ...rest,
+      tokens: new Map(rest.tokens.map((item) => [item.id, item])),
+      people: new Map(Object.entries(rest.people)),
+      retraining: new Map(Object.entries(rest.retraining)),
+    }
     const { version, ...served } = store.data
     expect(version).toBe(2)
     expect(served).toEqual(expected)
