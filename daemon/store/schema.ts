@@ -16,10 +16,13 @@ import { ComplianceRecord } from '../../shared/evaluator.ts'
 
 /**
  * The db's layout on disk. Version 1 was one JSON file holding everything; version 2 splits it
- * into files by how they change (store.ts). Bump SCHEMA_VERSION and add a migration in
- * migrate.ts when it changes.
+ * into files by how they change (store.ts); version 3 keeps those files and gives the people file
+ * tables of shared values and shorter times (codec.ts). Bump SCHEMA_VERSION and add a migration
+ * (load.ts reads the old version, Store.open writes it anew) when it changes.
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
+/** The tokens file's own marker: its layout did not change with version 3 of the db. */
+export const TOKENS_FILE_VERSION = 2
 
 export const StoredToken = z.object({
   id: z.string(),
@@ -136,7 +139,7 @@ export const DbSchemaV1 = z.object({
 export type DbV1 = z.infer<typeof DbSchemaV1>
 
 /**
- * The db in memory (every file of version 2 together): one object, as version 1 was, except that
+ * The db in memory (every file of the store together): one object, as version 1 was, except that
  * people and retraining are Maps keyed by e-mail (a dictionary object of 100,000 keys costs ~50 ms
  * to list its keys, a Map iterates without materialising them). What the people file decodes to
  * may be shared between people and frozen (codec.ts): a change replaces a record or a list, never
@@ -169,7 +172,10 @@ export type Committed = z.infer<typeof Committed>
 export const ConfigFile = z.object({ version: z.literal(SCHEMA_VERSION), committed: Committed, ...configShape })
 export type ConfigFile = z.infer<typeof ConfigFile>
 
-export const TokensFile = z.object({ version: z.literal(SCHEMA_VERSION), tokens: z.array(StoredToken) })
+/** A version-2 configuration: the same fields (read only to migrate it). */
+export const ConfigFileV2 = ConfigFile.extend({ version: z.literal(2) })
+
+export const TokensFile = z.object({ version: z.literal(TOKENS_FILE_VERSION), tokens: z.array(StoredToken) })
 export type TokensFile = z.infer<typeof TokensFile>
 
 /** One journal line: the whole entry (or its removal, null) of each person a change named. */

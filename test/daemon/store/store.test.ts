@@ -8,7 +8,14 @@ import { readStoreFiles, Store } from '../../../daemon/store/store.ts'
 import { audit } from '../../../daemon/store/audit.ts'
 import { readPeopleFile, writePeopleFile, type PeopleData } from '../../../daemon/store/files.ts'
 import { replayJournal } from '../../../daemon/store/load.ts'
-import { DbSchemaV1, type Db, type StoredPerson, type StoredToken } from '../../../daemon/store/schema.ts'
+import {
+  DbSchemaV1,
+  SCHEMA_VERSION,
+  type Db,
+  type StoredPerson,
+  type StoredRecord,
+  type StoredToken,
+} from '../../../daemon/store/schema.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/db-v1/trainproof.json')
 
@@ -47,6 +54,23 @@ function person(email: string, completedAt: string | null = '2026-02-10T14:30:00
   }
 }
 
+function notConfigured(): StoredRecord {
+  return {
+    status: 'not_configured',
+    completed: 0,
+    required: 0,
+    compliantAt: null,
+    sticky: false,
+    campaigns: [],
+    evidence: [],
+    evaluatedAt: '2026-03-01T00:00:00.000Z',
+    connectionId: null,
+    certificates: [],
+    source: null,
+    evidenceSha256: null,
+  }
+}
+
 function token(id: string): StoredToken {
   return {
     id,
@@ -66,7 +90,7 @@ describe('Store', () => {
     const file = join(dir, 'db.json')
     await Store.open(file)
     const again = await Store.open(file)
-    expect(again.data.version).toBe(2)
+    expect(again.data.version).toBe(SCHEMA_VERSION)
     expect(Object.keys(again.data.trainings)).toEqual(['security_awareness', 'hipaa', 'ai_awareness'])
   })
 
@@ -304,9 +328,9 @@ describe('Store', () => {
 
   it('refuses a db of an unknown schema version with a clear message and leaves it untouched', async () => {
     const file = join(dir, 'db.json')
-    const text = JSON.stringify({ version: 3, anything: true })
+    const text = JSON.stringify({ version: 4, anything: true })
     writeFileSync(file, text)
-    await expect(Store.open(file)).rejects.toThrow(/schema version 3, which this trainproof does not know.*left it untouched/)
+    await expect(Store.open(file)).rejects.toThrow(/schema version 4, which this trainproof does not know.*left it untouched/)
     expect(readFileSync(file, 'utf8')).toBe(text)
     expect(readdirSync(dir)).toEqual(['db.json'])
   })
@@ -394,7 +418,7 @@ describe('migration from schema version 1', () => {
     const { version: _v1, ...rest } = v1
     const expected = { ...rest, people: new Map(Object.entries(rest.people)), retraining: new Map(Object.entries(rest.retraining)) }
     const { version, ...served } = store.data
-    expect(version).toBe(2)
+    expect(version).toBe(SCHEMA_VERSION)
     expect(served).toEqual(expected)
     expect(readFileSync(`${file}.v1`, 'utf8')).toBe(readFileSync(FIXTURE, 'utf8'))
     const { version: _again, ...reread } = await readStoreFiles(file)
@@ -465,24 +489,64 @@ describe('the compact people codec', () => {
     expect(back).toEqual(data)
   })
 
+  /** The people file of `data` with its first chunk line (line 2) changed by `damage`. */
+  const damaged = async (damage: (line: Chunk) => void) => {
+    const { file } = await roundTrip({
+      people: new Map([['a@x.com', { ...person('a@x.com'), records: { ...person('a@x.com').records, hipaa: notConfigured() } }]]),
+      retraining: new Map([['a@x.com', { hipaa: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } }]]),
+    })
+    const lines = readFileSync(file, 'utf8').split('\n')
+    const chunk = JSON.parse(lines[1]!) as Chunk
+    damage(chunk)
+    lines[1] = JSON.stringify(chunk)
+    writeFileSync(file, lines.join('\n'))
+    return file
+  }
+  type Chunk = { s: string[]; b: unknown[][]; o: unknown[][]; c: unknown[][]; R: unknown[][]; p: unknown[][] }
+  const inline = (chunk: Chunk) => chunk.p[0]![3] as unknown[]
+
   it.each([
-    ['an unknown status', (line: string) => line.replace('[[0,1,1', '[[9,1,1')],
-    ['a string index out of the table', (line: string) => line.replace('"p":[["a@x.com","a",[0]', '"p":[["a@x.com","a",[99]')],
-    ['a row of the wrong length', (line: string) => line.replace('"p":[["a@x.com","a",', '"p":[["a@x.com",')],
-    ['a bad time', (line: string) => line.replace(/,(\d{13}),/, ',"yesterday",')],
-    ['a bad certificate hash', (line: string) => line.replace('[],-1', '["nope"],-1').replace(/\[\],\[\d+,\d+,\d+\]/, '["nope"],[0,0,0]')],
-    ['a missing end line', (line: string) => `${line.split('\n').slice(0, -2).join('\n')}\n`],
+    ['an unknown status', (c: Chunk) => void (inline(c)[0] = 9), /line 2: a@x\.com security_awareness: unknown status/],
+    ['an unknown status in a shared record', (c: Chunk) => void (c.R[0]![0] = 9), /line 2: shared record 0: unknown status/],
+    ['a string index out of the table', (c: Chunk) => void (c.b[0]![0] = 99), /line 2: seenBy names no string of the table/],
+    ['a reference to no shared record', (c: Chunk) => void (c.p[0]![4] = 1), /line 2: record names no entry of its table/],
+    ['a reference to no seenBy list', (c: Chunk) => void (c.p[0]![2] = -2), /line 2: seenBy names no entry of its table/],
+    ['a reference to no campaign list', (c: Chunk) => void (inline(c)[5] = 0.5), /line 2: campaigns names no entry of its table/],
+    ['a reference to no source', (c: Chunk) => void (inline(c)[11] = 1), /line 2: source names no entry of its table/],
+    ['a row of the wrong length', (c: Chunk) => void c.p[0]!.splice(1, 1), /line 2: person is not a row/],
+    [
+      'a record row of the wrong length',
+      (c: Chunk) => void inline(c).pop(),
+      /line 2: a@x\.com security_awareness: record is not a row of 13/,
+    ],
+    ['a time that is not a time', (c: Chunk) => void (inline(c)[8] = 'yesterday'), /line 2: evaluatedAt is not a time/],
+    ['a time that is not a whole number', (c: Chunk) => void (inline(c)[8] = 1.5), /line 2: evaluatedAt is not a time/],
+    ['a time out of range', (c: Chunk) => void (inline(c)[3] = 9e12), /line 2: compliantAt is not a time/],
+    ['a bad certificate hash', (c: Chunk) => void (inline(c)[10] = ['nope']), /line 2: certificate is not a SHA-256/],
+    ['a table that is not a list', (c: Chunk) => void ((c as { R: unknown }).R = 0), /line 2: the record table is not a list/],
+  ])('rejects %s, naming the file, the line and what is wrong', async (_case, damage, message) => {
+    const file = await damaged(damage)
+    await expect(readPeopleFile(file)).rejects.toThrow(message)
+    await expect(readPeopleFile(file)).rejects.toThrow(/people\.jsonl line 2/)
+  })
+
+  it.each([
+    ['a missing end line', (text: string) => `${text.split('\n').slice(0, -2).join('\n')}\n`, /truncated \(no end line\)/],
+    ['a file cut inside a line', (text: string) => text.slice(0, text.indexOf('\n', 80) - 5), /unfinished line|not JSON/],
+    ['a version-2 header', (text: string) => text.replace('"version":3', '"version":2'), /line 1: not a version-3 people file/],
     [
       'counts that do not match',
-      (line: string) =>
-        line.replace('"end":true,"people":1', '"end":true,"people":2').replace('"people":1,"retraining"', '"people":2,"retraining"'),
+      (text: string) =>
+        text.replace('"end":true,"people":1', '"end":true,"people":2').replace('"people":1,"retraining"', '"people":2,"retraining"'),
+      /the counts do not match the header/,
     ],
-  ])('rejects %s, naming the file', async (_case, damage) => {
+  ])('rejects %s, naming the file', async (_case, damage, message) => {
     const { file } = await roundTrip({ people: new Map([['a@x.com', person('a@x.com')]]), retraining: new Map() })
     const text = readFileSync(file, 'utf8')
-    const damaged = damage(text)
-    expect(damaged).not.toBe(text)
-    writeFileSync(file, damaged)
+    const changed = damage(text)
+    expect(changed).not.toBe(text)
+    writeFileSync(file, changed)
+    await expect(readPeopleFile(file)).rejects.toThrow(message)
     await expect(readPeopleFile(file)).rejects.toThrow(/people\.jsonl/)
   })
 })
