@@ -2,7 +2,9 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readd
 import { tmpdir } from 'node:os'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { TrainingId } from '../../../shared/constants.ts'
 import { Vault } from '../../../daemon/secrets/vault.ts'
 import { readStoreFiles, Store } from '../../../daemon/store/store.ts'
 import { audit } from '../../../daemon/store/audit.ts'
@@ -18,6 +20,7 @@ import {
 } from '../../../daemon/store/schema.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/db-v1/trainproof.json')
+const FIXTURE_V2 = join(import.meta.dirname, '../../fixtures/db-v2')
 
 let dir: string
 beforeEach(() => {
@@ -433,6 +436,67 @@ describe('migration from schema version 1', () => {
   })
 })
 
+describe('migration from schema version 2', () => {
+  const v2Files = readdirSync(FIXTURE_V2).filter((name) => name.startsWith('trainproof.'))
+  /** The Db main read from the fixture (expected.json), without its version. */
+  const readByMain = () => {
+    const { version: _v2, people, retraining, ...rest } = JSON.parse(readFileSync(join(FIXTURE_V2, 'expected.json'), 'utf8'))
+    return { ...rest, people: new Map(people), retraining: new Map(retraining) }
+  }
+  const copyFixture = () => {
+    for (const name of v2Files) copyFileSync(join(FIXTURE_V2, name), join(dir, name))
+    return join(dir, 'trainproof.json')
+  }
+
+  it('opens the db written by main before version 3, serves what main read, keeps the v2 files in .v2 and writes version 3', async () => {
+    const file = copyFixture()
+    const store = await Store.open(file)
+    const { version, ...served } = store.data
+    expect(version).toBe(SCHEMA_VERSION)
+    expect(served).toEqual(readByMain())
+    expect(readdirSync(`${file}.v2`).sort()).toEqual([...v2Files].sort())
+    for (const name of v2Files) expect(readFileSync(join(`${file}.v2`, name))).toEqual(readFileSync(join(FIXTURE_V2, name)))
+    expect(readdirSync(dir).sort()).toEqual([
+      'trainproof.audit.jsonl',
+      'trainproof.json',
+      'trainproof.json.v2',
+      'trainproof.people.3.jsonl',
+      'trainproof.tokens.3.json',
+    ])
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(SCHEMA_VERSION)
+    expect(readFileSync(join(dir, 'trainproof.people.3.jsonl'), 'utf8')).toMatch(/^\{"format":"trainproof-people","version":3,/)
+    const { version: _again, ...reread } = await readStoreFiles(file)
+    expect(reread).toEqual(readByMain())
+    // Opened again, it is version 3 and no migration: nothing is rewritten.
+    const before = readFileSync(join(dir, 'trainproof.people.3.jsonl'))
+    const { version: _third, ...reopened } = (await Store.open(file)).data
+    expect(reopened).toEqual(readByMain())
+    expect(readFileSync(join(dir, 'trainproof.people.3.jsonl'))).toEqual(before)
+  })
+
+  it('leaves the version-2 db as it was when the migration stops before its commit, and migrates it at the next open', async () => {
+    const file = copyFixture()
+    // A stop before the commit: the kept copy and a new people file exist, the configuration is still version 2.
+    mkdirSync(`${file}.v2`)
+    writeFileSync(join(dir, 'trainproof.people.3.jsonl'), '{"format":"trainproof-people","version":3,"peo')
+    expect((await readStoreFiles(file)).people).toEqual(readByMain().people)
+    const { version: _v, ...served } = (await Store.open(file)).data
+    expect(served).toEqual(readByMain())
+    expect(readdirSync(`${file}.v2`).sort()).toEqual([...v2Files].sort())
+  })
+
+  it('refuses a damaged version-2 people file with its line and reason, and leaves the db untouched', async () => {
+    const file = copyFixture()
+    const people = join(dir, 'trainproof.people.2.jsonl')
+    const text = readFileSync(people, 'utf8').replace('"p":[["', '"p":[[7,"')
+    writeFileSync(people, text)
+    await expect(Store.open(file)).rejects.toThrow(/trainproof\.people\.2\.jsonl line 2: person is not a row of 5/)
+    expect(readFileSync(people, 'utf8')).toBe(text)
+    expect(existsSync(`${file}.v2`)).toBe(false)
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(2)
+  })
+})
+
 describe('the compact people codec', () => {
   const roundTrip = async (data: PeopleData) => {
     const file = join(dir, 'people.jsonl')
@@ -464,6 +528,95 @@ describe('the compact people codec', () => {
     }
     const { back } = await roundTrip(data)
     expect(back).toEqual(data)
+  })
+
+  it('round-trips any people and retraining exactly, sharing (frozen) what the file lists in its tables (property)', async () => {
+    const time = fc.oneof(
+      fc
+        .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true })
+        .map((date) => date.toISOString()),
+      fc.integer({ min: 1_700_000_000, max: 1_900_000_000 }).map((s) => new Date(s * 1000).toISOString()),
+      fc.constantFrom('2026-02-10T15:30:00+01:00', '2026-02-10T14:30:00Z', '2026-02-10T14:30:00.5Z'),
+    )
+    const word = fc.constantFrom('conn-1', 'conn-2', 'Campaign A', 'm1', 'Ünïcode "quoted"', '')
+    const hex = fc.constantFrom('a'.repeat(64), 'b'.repeat(64))
+    const record = fc
+      .record({
+        status: fc.constantFrom('compliant', 'non_compliant', 'not_enrolled', 'not_configured'),
+        completed: fc.nat(5),
+        required: fc.nat(5),
+        compliantAt: fc.option(time),
+        sticky: fc.boolean(),
+        campaigns: fc.array(fc.record({ id: word, name: word, completed: fc.boolean(), completedAt: fc.option(time) }), { maxLength: 2 }),
+        dueAt: fc.option(fc.option(time)),
+        evidence: fc.array(
+          fc.record({ campaignId: word, campaignName: word, module: word, moduleName: word, enrollmentId: word, completedAt: time }),
+          { maxLength: 2 },
+        ),
+        evaluatedAt: time,
+        connectionId: fc.option(word),
+        certificates: fc.array(hex, { maxLength: 2 }),
+        source: fc.option(fc.record({ provider: fc.constantFrom('knowbe4', 'huntress'), connectionId: word, connectionLabel: word })),
+        evidenceSha256: fc.option(hex),
+        frozen: fc.boolean(),
+      })
+      .map(({ dueAt, frozen, ...fields }): StoredRecord => {
+        const { campaigns, evidence, evaluatedAt, connectionId, certificates, source, evidenceSha256, ...head } = fields
+        // dueAt: absent (outer null), null or a time; key order as the decoder gives it.
+        const value: StoredRecord = {
+          ...head,
+          campaigns,
+          ...(dueAt === null ? {} : { dueAt }),
+          evidence,
+          evaluatedAt,
+          connectionId,
+          certificates,
+          source,
+          evidenceSha256,
+        }
+        return frozen ? Object.freeze(value) : value
+      })
+    const people = fc.array(record, { minLength: 1, maxLength: 4 }).chain((pool) =>
+      fc
+        .uniqueArray(
+          fc.record({
+            email: fc.emailAddress(),
+            name: word,
+            seenBy: fc.array(word, { maxLength: 2 }),
+            externalIds: fc.dictionary(word, word, { maxKeys: 2 }),
+            records: fc.record(
+              { security_awareness: fc.nat(pool.length - 1), hipaa: fc.nat(pool.length - 1), ai_awareness: fc.nat(pool.length - 1) },
+              { requiredKeys: [] },
+            ),
+            retraining: fc.option(fc.record({ hipaa: fc.record({ resetAt: time, dueAt: time }) }, { requiredKeys: [] })),
+          }),
+          { selector: (row) => row.email, maxLength: 5 },
+        )
+        .map((rows) => ({ pool, rows })),
+    )
+    await fc.assert(
+      fc.asyncProperty(people, async ({ pool, rows }) => {
+        const data: PeopleData = { people: new Map(), retraining: new Map() }
+        for (const { retraining, records, ...row } of rows) {
+          const picked: StoredPerson['records'] = {}
+          for (const [training, index] of Object.entries(records)) picked[training as TrainingId] = pool[index]!
+          data.people.set(row.email, { ...row, records: picked })
+          if (retraining) data.retraining.set(row.email, retraining)
+        }
+        const { back } = await roundTrip(data)
+        expect(back).toEqual(data)
+        expect([...back.people.keys()]).toEqual([...data.people.keys()])
+        for (const person of back.people.values()) {
+          expect(Object.isFrozen(person.seenBy)).toBe(true)
+          for (const decoded of Object.values(person.records)) {
+            const plain = decoded.campaigns.length + decoded.evidence.length + decoded.certificates.length === 0
+            if (plain) expect(Object.isFrozen(decoded)).toBe(true)
+            expect(Object.isFrozen(decoded.campaigns)).toBe(true)
+          }
+        }
+      }),
+      { numRuns: 60 },
+    )
   })
 
   it('round-trips more people than one chunk and writes one line per chunk, no line holding everything', async () => {
