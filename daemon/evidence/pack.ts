@@ -28,14 +28,16 @@ const safeSegment = (text: string) => text.replace(/[^\w.@+-]/g, '_')
 /**
  * The evidence pack of a window (api.md "The evidence pack"), as a zip stream. Files go in one
  * at a time, each hashed on its way through; manifest.json, which lists them, goes last.
- * `signal` stops the work when the client goes away.
+ * `signal` stops the work when the client goes away. `state` is the db the pack shows: a snapshot
+ * (snapshot.ts), since the pack is read over seconds to minutes while changes go on.
  */
-export function evidencePack(deps: PackDeps, db: Db, window: Window, generatedAt: Date, signal?: AbortSignal): Readable {
+export function evidencePack(deps: PackDeps, state: Promise<Db>, window: Window, generatedAt: Date, signal?: AbortSignal): Readable {
   const zip = new HashingZip(generatedAt)
   const stop = new AbortController()
   signal?.addEventListener('abort', () => stop.abort(signal.reason), { once: true })
   zip.output.once('close', () => stop.abort(new Error('the evidence pack was abandoned')))
   const build = async () => {
+    const db = await state
     await zip.add('people.csv', csvStream(PEOPLE_COLUMNS, peopleRows(db, deps.providers, window)))
     await zip.add('completions.csv', csvStream(COMPLETION_COLUMNS, completionRows(db, deps.providers, window)))
     await zip.add('evidence-hashes.csv', csvStream(HASH_COLUMNS, hashRows(db, window)))

@@ -166,6 +166,17 @@ export class Store {
     await syncDir(dirname(this.file))
   }
 
+  /**
+   * Runs `read` while no change applies (in the queue, after the changes asked before it): for a
+   * reader that needs one consistent state across yields, such as a copy taken in slices. It
+   * must not change `db`. Changes asked meanwhile wait; readers of `data` do not.
+   */
+  exclusive<T>(read: (db: Db) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => read(this.db))
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
   /** The current data. Treat as read-only outside `update`. */
   get data(): Db {
     return this.db

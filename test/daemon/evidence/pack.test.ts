@@ -6,6 +6,8 @@ import { TRAINING_IDS, type Person } from '../../../shared/domain.ts'
 import { audit } from '../../../daemon/store/audit.ts'
 import { pdfText } from '../../helpers/pdf-text.ts'
 import { startSynced, type Synced } from '../../helpers/audit.ts'
+import { createEvidenceService } from '../../../daemon/services/evidence.ts'
+import { createPeopleService } from '../../../daemon/services/people.ts'
 
 type Manifest = { from: string; to: string; generatedAt: string; version: string; files: { path: string; bytes: number; sha256: string }[] }
 
@@ -167,5 +169,37 @@ describe('evidence survives the provider', () => {
     expect(setup.daemon.deps.store.data.people.get('astronaut@example.com')!.records.security_awareness!.evidenceSha256).toBe(
       record.evidenceSha256,
     )
+  })
+})
+
+describe('one state per pack', () => {
+  it('shows the db as of the request: a reset asked while the pack streams shows in the next pack only', async () => {
+    const setup = await startSynced()
+    const { deps } = setup.daemon
+    const evidence = createEvidenceService(deps)
+    const people = createPeopleService(deps)
+    const window = { from: '2026-01-01', to: '2026-11-30' }
+    const read = async (zip: NodeJS.ReadableStream) => {
+      const chunks: Buffer[] = []
+      for await (const chunk of zip) chunks.push(chunk as Buffer)
+      const entries = unzipSync(new Uint8Array(Buffer.concat(chunks)))
+      const csv = (path: string) => parse(Buffer.from(entries[path]!).toString('utf8'), { columns: true }) as Record<string, string>[]
+      return { entries, csv }
+    }
+
+    const during = evidence.pack(window)
+    // Asked before a byte of the pack is read: the change runs while the pack is being made.
+    const reset = people.reset('astronaut@example.com', 'security_awareness', 'admin:test')
+    const first = await read(during)
+    await reset
+    const second = await read(evidence.pack(window))
+
+    const statusOf = (pack: typeof first) => pack.csv('people.csv').find((row) => row.email === 'astronaut@example.com')?.status
+    expect(statusOf(first)).toBe('compliant')
+    expect(first.csv('completions.csv').some((row) => row.email === 'astronaut@example.com')).toBe(true)
+    expect(first.entries['certificates/astronaut@example.com/security_awareness.pdf']).toBeDefined()
+    expect(statusOf(second)).not.toBe('compliant')
+    expect(second.csv('completions.csv').some((row) => row.email === 'astronaut@example.com')).toBe(false)
+    expect(second.entries['certificates/astronaut@example.com/security_awareness.pdf']).toBeUndefined()
   })
 })
