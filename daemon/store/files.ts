@@ -2,7 +2,8 @@ import { constants } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { CHUNK, CodecError, Encoder, PEOPLE_FORMAT } from './codec.ts'
-import { Decoder } from './decoder.ts'
+import { Decoder, type RowDecoder } from './decoder.ts'
+import { DecoderV2 } from './decoder-v2.ts'
 import type { Db, RetrainingOf, StoredPerson } from './schema.ts'
 import { SCHEMA_VERSION } from './schema.ts'
 
@@ -52,7 +53,7 @@ export async function writePeopleFile(file: string, data: PeopleData): Promise<v
         rows.push(encoder.person(person))
         if (performance.now() - since >= SLICE_MS) await pause()
       }
-      await add(`${JSON.stringify({ s: encoder.strings.fresh(), p: rows })}\n`)
+      await add(`${JSON.stringify({ ...encoder.tables(), p: rows })}\n`)
     }
     for (const chunk of chunksOf(data.retraining.entries())) {
       const rows: unknown[] = []
@@ -60,7 +61,7 @@ export async function writePeopleFile(file: string, data: PeopleData): Promise<v
         rows.push(encoder.retraining(email, of))
         if (performance.now() - since >= SLICE_MS) await pause()
       }
-      await add(`${JSON.stringify({ s: encoder.strings.fresh(), r: rows })}\n`)
+      await add(`${JSON.stringify({ ...encoder.tables(), r: rows })}\n`)
     }
     pending.push(`${JSON.stringify({ end: true, ...counts })}\n`)
     await flush()
@@ -83,16 +84,22 @@ function* chunksOf<T>(values: Iterator<T>): Generator<T[]> {
   if (chunk.length > 0) yield chunk
 }
 
-/** Reads and checks a people file; throws CodecError naming the line when anything is off. */
-export async function readPeopleFile(file: string): Promise<PeopleData> {
+/**
+ * Reads and checks a people file of `version` (the current one, or 2 to migrate it); throws
+ * CodecError naming the line when anything is off.
+ */
+export async function readPeopleFile(file: string, version: number = SCHEMA_VERSION): Promise<PeopleData> {
   const bytes = await readFile(file)
-  const decoder: Decoder = new Decoder()
+  const decoder: RowDecoder = version === 2 ? new DecoderV2() : new Decoder()
   const people: Db['people'] = new Map()
   const retraining: Db['retraining'] = new Map()
   let header: { people: number; retraining: number } | null = null
   let ended = false
   let lineNo = 0
-  for (const line of lines(bytes, bytes.length)) {
+  // A file that ends inside a line (a torn write) is refused with the file's name.
+  const end = bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? bytes.lastIndexOf(10) + 1 : bytes.length
+  if (end < bytes.length) throw new CodecError(`${file}: truncated (an unfinished line at byte ${end})`)
+  for (const line of lines(bytes, end)) {
     lineNo++
     decoder.where = `${file} line ${lineNo}`
     if (ended) decoder.fail('data after the end line')
@@ -105,7 +112,7 @@ export async function readPeopleFile(file: string): Promise<PeopleData> {
     if (value === undefined) decoder.fail('not JSON (corrupt or truncated)')
     if (typeof value !== 'object' || value === null) decoder.fail('not an object')
     if (header === null) {
-      if (value.format !== PEOPLE_FORMAT || value.version !== SCHEMA_VERSION) decoder.fail(`not a version-${SCHEMA_VERSION} people file`)
+      if (value.format !== PEOPLE_FORMAT || value.version !== version) decoder.fail(`not a version-${version} people file`)
       header = { people: Number(value.people), retraining: Number(value.retraining) }
       continue
     }
@@ -113,7 +120,7 @@ export async function readPeopleFile(file: string): Promise<PeopleData> {
       ended = true
       continue
     }
-    decoder.addStrings(value.s)
+    decoder.begin(value)
     if (Array.isArray(value.p)) {
       for (const row of value.p) {
         const person = decoder.person(row)

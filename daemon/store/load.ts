@@ -8,7 +8,7 @@ import { assignAuditIds } from './audit.ts'
 import { CodecError } from './codec.ts'
 import { writeDurably } from './durable.ts'
 import { lines, readPeopleFile, readPrefix, writePeopleFile, type PeopleData } from './files.ts'
-import { type Committed, ConfigFile, type Db, DbSchemaV1, JournalLine, nothingCommitted, SCHEMA_VERSION } from './schema.ts'
+import { type Committed, ConfigFile, ConfigFileV2, type Db, DbSchemaV1, JournalLine, nothingCommitted, SCHEMA_VERSION } from './schema.ts'
 import { applyTokenJournalLine, TokensFile } from './tokens-codec.ts'
 
 export class StoreError extends Error {
@@ -65,11 +65,15 @@ export class JsonFile<T> implements Adapter<T> {
 
 /** lowdb's adapter for the people file (codec.ts layout, written in chunks: files.ts). */
 export class PeopleFile implements Adapter<PeopleData> {
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    /** The schema version of the file to read (2 when migrating); files are written as the current one. */
+    readonly version: number = SCHEMA_VERSION,
+  ) {}
 
   async read(): Promise<PeopleData> {
     try {
-      return await readPeopleFile(this.file)
+      return await readPeopleFile(this.file, this.version)
     } catch (error) {
       throw asStoreError(error, this.file)
     }
@@ -115,8 +119,9 @@ export type Loaded = { db: Db; committed: Committed; migrateFrom?: number }
  * Reads the committed state: the configuration, then exactly the files and byte ranges it names
  * (store.ts explains why that is all or nothing). Every file is checked: zod for the small ones
  * and the journal, by hand for the people file and the audit log. Null when there is no db yet.
- * A version-1 file is read whole (`migrateFrom: 1`); an unknown version is refused. Nothing is
- * written here.
+ * A version-1 file is read whole (`migrateFrom: 1`); a version-2 db is read as its files were
+ * then (`migrateFrom: 2`: the same files, an older people-file layout); an unknown version is
+ * refused. Nothing is written here.
  */
 export async function loadDb(file: string): Promise<Loaded | null> {
   let text: string
@@ -148,18 +153,20 @@ export async function loadDb(file: string): Promise<Loaded | null> {
       migrateFrom: 1,
     }
   }
-  if (typeof version === 'number' && version !== SCHEMA_VERSION) {
+  if (typeof version === 'number' && version !== 2 && version !== SCHEMA_VERSION) {
     throw new StoreError(
-      `The database file ${file} has schema version ${version}, which this trainproof does not know (it reads versions 1 and ${SCHEMA_VERSION}; a newer trainproof wrote it?). trainproof left it untouched: run the trainproof that wrote it, or restore a backup.`,
+      `The database file ${file} has schema version ${version}, which this trainproof does not know (it reads versions 1 to ${SCHEMA_VERSION}; a newer trainproof wrote it?). trainproof left it untouched: run the trainproof that wrote it, or restore a backup.`,
       true,
     )
   }
-  const config = check(raw, file, ConfigFile)
+  const config = version === 2 ? { ...check(raw, file, ConfigFileV2), version: SCHEMA_VERSION } : check(raw, file, ConfigFile)
   const { committed } = config
   const files = filesOf(file)
   const tokens = await readTokens(files, committed)
   const data: PeopleData =
-    committed.people > 0 ? await new PeopleFile(files.people(committed.people)).read() : { people: new Map(), retraining: new Map() }
+    committed.people > 0
+      ? await new PeopleFile(files.people(committed.people), version === 2 ? 2 : SCHEMA_VERSION).read()
+      : { people: new Map(), retraining: new Map() }
   if (committed.journalBytes > 0)
     replayJournal(
       files.journal(committed.people),
@@ -170,7 +177,7 @@ export async function loadDb(file: string): Promise<Loaded | null> {
   const audit = committed.auditBytes > 0 ? readAudit(files.audit, await readOrFail(files.audit, committed.auditBytes), committed) : []
   const { version: _version, committed: _committed, ...settings } = config
   const db: Db = { version: SCHEMA_VERSION, tokens, ...settings, people: data.people, audit, retraining: data.retraining }
-  return { db, committed }
+  return version === 2 ? { db, committed, migrateFrom: 2 } : { db, committed }
 }
 
 /** The tokens file of generation T (either form: tokens-codec.ts), then its journal's committed lines. */

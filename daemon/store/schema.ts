@@ -16,11 +16,12 @@ import { ComplianceRecord } from '../../shared/evaluator.ts'
 
 /**
  * The db's layout on disk. Version 1 was one JSON file holding everything; version 2 splits it
- * into files by how they change (store.ts). Bump SCHEMA_VERSION and add a migration in
- * migrate.ts when it changes.
+ * into files by how they change (store.ts); version 3 keeps those files, gives the people file
+ * tables of shared values and shorter times (codec.ts) and the tokens file a compact form of its
+ * own (tokens-codec.ts, which still reads version 2's). Bump SCHEMA_VERSION and add a migration
+ * (load.ts reads the old version, Store.open writes it anew) when it changes.
  */
-export const SCHEMA_VERSION = 2
-
+export const SCHEMA_VERSION = 3
 export const StoredToken = z.object({
   id: z.string(),
   /** SHA-256 (hex) of the bearer token; the token itself is never stored. */
@@ -136,7 +137,7 @@ export const DbSchemaV1 = z.object({
 export type DbV1 = z.infer<typeof DbSchemaV1>
 
 /**
- * The db in memory (every file of version 2 together): one object, as version 1 was, except that
+ * The db in memory (every file of the store together): one object, as version 1 was, except that
  * tokens are a Map keyed by id and people and retraining Maps keyed by e-mail (a dictionary object of 100,000 keys costs ~50 ms
  * to list its keys, a Map iterates without materialising them). What the people file decodes to
  * may be shared between people and frozen (codec.ts): a change replaces a record or a list, never
@@ -170,6 +171,9 @@ export type Committed = z.infer<typeof Committed>
 /** The configuration file (`trainproof.json`): the commit point of every change. */
 export const ConfigFile = z.object({ version: z.literal(SCHEMA_VERSION), committed: Committed, ...configShape })
 export type ConfigFile = z.infer<typeof ConfigFile>
+
+/** A version-2 configuration: the same fields (read only to migrate it). */
+export const ConfigFileV2 = ConfigFile.extend({ version: z.literal(2) })
 
 /**
  * The tokens file as schema version 2 first wrote it (one JSON object, a token an object): still

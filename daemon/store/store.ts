@@ -26,7 +26,7 @@ const JOURNAL_LIMIT = 16 * 2 ** 20
 const TOKEN_JOURNAL_LIMIT = 4 * 2 ** 20
 
 /**
- * The db, split into files by how they change (schema version 2), each read and written through
+ * The db, split into files by how they change (schema version 2 and later), each read and written through
  * lowdb (`Low` with the adapters of load.ts) or appended to:
  *
  *   trainproof.json                the configuration and the commit record (zod-checked, small)
@@ -46,6 +46,11 @@ const TOKEN_JOURNAL_LIMIT = 4 * 2 ** 20
  * touched: new generations get new names) and the old lengths (bytes after them are cut off on
  * load); a crash after it finds every file it names complete. Files of other generations are
  * removed on load and after each commit.
+ *
+ * **Migrations.** A version-1 db (one file) is kept as `trainproof.json.v1`; the committed files
+ * of a version-2 db (whose people file had the older layout, decoder-v2.ts) are copied into a
+ * folder `trainproof.json.v2`. Then every file is written anew as the current version, the
+ * configuration last, as any change.
  *
  * A change costs what it touches: configuration only → the small file; `people: [emails]` → one
  * journal line (replayed on load, folded into the people file at the next full write); `people:
@@ -80,11 +85,21 @@ export class Store {
       await store.commitConfig(store.committed)
       return store
     }
-    if (loaded.migrateFrom !== undefined) {
-      // Version 1: keep the old file beside the new ones, then write every file of version 2;
-      // the configuration replacing trainproof.json is the commit point of the migration.
-      await copyDurably(file, `${file}.v${loaded.migrateFrom}`)
+    if (loaded.migrateFrom === 1) {
+      // Version 1: keep the old file beside the new ones, then write every file of the current
+      // version; the configuration replacing trainproof.json is the commit point of the migration.
+      await copyDurably(file, `${file}.v1`)
       const store = new Store(loaded.db, nothingCommitted(), file)
+      await store.write({ people: 'all', tokens: 'all' })
+      return store
+    }
+    if (loaded.migrateFrom === 2) {
+      // Version 2: keep a copy of its committed files in a folder `trainproof.json.v2` (to go
+      // back, copy them into the data folder, as with a backup), then write new generations of
+      // the people and tokens files and the configuration (the commit point). Until then the
+      // version-2 configuration names the version-2 files, untouched; the audit log is kept.
+      const store = new Store(loaded.db, loaded.committed, file)
+      await store.keepCommitted(`${file}.v2`)
       await store.write({ people: 'all', tokens: 'all' })
       return store
     }
@@ -103,24 +118,7 @@ export class Store {
     const run = this.queue.then(async () => {
       const dir = dirname(this.file)
       const fresh = `${backupName(this.file, 1)}.tmp`
-      await rm(fresh, { recursive: true, force: true })
-      await mkdir(fresh, { mode: 0o700 })
-      const files = filesOf(this.file)
-      const c = this.committed
-      const copies: [string, number | null][] = [[this.file, null]]
-      if (c.tokens > 0) copies.push([files.tokens(c.tokens), null])
-      if (c.tokenJournalBytes > 0) copies.push([files.tokenJournal(c.tokens), c.tokenJournalBytes])
-      if (c.people > 0) copies.push([files.people(c.people), null])
-      if (c.journalBytes > 0) copies.push([files.journal(c.people), c.journalBytes])
-      if (c.auditBytes > 0) copies.push([files.audit, c.auditBytes])
-      for (const [from, length] of copies) {
-        const to = join(fresh, basename(from))
-        // The people file never changes once written: a hard link is a copy that costs nothing.
-        if (from === files.people(c.people)) await link(from, to).catch(() => copyDurably(from, to))
-        else if (length !== null) await copyPrefixDurably(from, to, length)
-        else await copyDurably(from, to)
-      }
-      await syncDir(fresh)
+      await this.copyCommitted(fresh)
       await rm(backupName(this.file, BACKUPS), { recursive: true, force: true })
       for (let n = BACKUPS - 1; n >= 1; n--) await rename(backupName(this.file, n), backupName(this.file, n + 1)).catch(() => undefined)
       await rename(fresh, backupName(this.file, 1))
@@ -128,6 +126,36 @@ export class Store {
     })
     this.queue = run.catch(() => undefined)
     return run.catch(() => undefined)
+  }
+
+  /** Copies the committed state's files into a new folder `fresh` (replacing any) and flushes them. */
+  private async copyCommitted(fresh: string): Promise<void> {
+    await rm(fresh, { recursive: true, force: true })
+    await mkdir(fresh, { mode: 0o700 })
+    const files = filesOf(this.file)
+    const c = this.committed
+    const copies: [string, number | null][] = [[this.file, null]]
+    if (c.tokens > 0) copies.push([files.tokens(c.tokens), null])
+    if (c.tokenJournalBytes > 0) copies.push([files.tokenJournal(c.tokens), c.tokenJournalBytes])
+    if (c.people > 0) copies.push([files.people(c.people), null])
+    if (c.journalBytes > 0) copies.push([files.journal(c.people), c.journalBytes])
+    if (c.auditBytes > 0) copies.push([files.audit, c.auditBytes])
+    for (const [from, length] of copies) {
+      const to = join(fresh, basename(from))
+      // The people file never changes once written: a hard link is a copy that costs nothing.
+      if (from === files.people(c.people)) await link(from, to).catch(() => copyDurably(from, to))
+      else if (length !== null) await copyPrefixDurably(from, to, length)
+      else await copyDurably(from, to)
+    }
+    await syncDir(fresh)
+  }
+
+  /** Keeps the committed files in a folder `to` (before a migration): written whole, then renamed. */
+  private async keepCommitted(to: string): Promise<void> {
+    await this.copyCommitted(`${to}.tmp`)
+    await rm(to, { recursive: true, force: true })
+    await rename(`${to}.tmp`, to)
+    await syncDir(dirname(this.file))
   }
 
   /**
@@ -328,7 +356,7 @@ async function backupAdvice(file: string): Promise<string> {
     const candidate = backupName(file, n)
     try {
       const folder = (await stat(candidate)).isDirectory()
-      // A folder of version-2 files, or a version-1 backup (one file).
+      // A folder of the store's files (version 2 or 3), or a version-1 backup (one file).
       if ((await loadDb(folder ? join(candidate, basename(file)) : candidate)) === null) continue
       const { mtime } = await stat(candidate)
       const how = folder ? `copy the files in it into ${dirname(file)}` : `copy it over ${file}`
@@ -362,7 +390,7 @@ export async function storeBytes(file: string): Promise<string> {
   return text
 }
 
-/** Writes `db` as a fresh set of version-2 files (benches, fixtures): the same as a store would. */
+/** Writes `db` as a fresh set of the store's files (benches, fixtures): the same as a store would. */
 export async function writeDb(file: string, db: Db): Promise<void> {
   await mkdir(dirname(file), { recursive: true })
   const store = await Store.open(file)

@@ -101,9 +101,10 @@ describe('a damaged db', () => {
     ['a record with an unknown status (people file)', null],
   ])('%s: refused, named, kept', async (_case, content) => {
     const dir = copy()
-    // The status is the first field of a record row (codec.ts); 0 = compliant, 9 = none.
+    // The status is the first field of a record row (codec.ts), 9 = none: the first record inline
+    // in a person row [email, name, seenBy, r₀, r₁, r₂, …] (rᵢ = -1, a shared record's index or a row).
     const file = content === null ? peopleFile(dir) : DB
-    const text = content ?? read(dir, file).replace(/\[\[0,(\d+),(\d+),/, '[[9,$1,$2,')
+    const text = content ?? read(dir, file).replace(/(\["[^"]*","[^"]*",\d+,(?:-?\d+,)*)\[\d+,/, '$1[9,')
     expect(text).not.toBe(read(dir, file))
     writeFileSync(join(dir, file), text)
 

@@ -13,15 +13,25 @@ import {
 import { tmpdir } from 'node:os'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { TrainingId } from '../../../shared/constants.ts'
 import { Vault } from '../../../daemon/secrets/vault.ts'
 import { readStoreFiles, Store } from '../../../daemon/store/store.ts'
 import { audit } from '../../../daemon/store/audit.ts'
 import { readPeopleFile, writePeopleFile, type PeopleData } from '../../../daemon/store/files.ts'
 import { replayJournal } from '../../../daemon/store/load.ts'
-import { DbSchemaV1, type Db, type StoredPerson, type StoredToken } from '../../../daemon/store/schema.ts'
+import {
+  DbSchemaV1,
+  SCHEMA_VERSION,
+  type Db,
+  type StoredPerson,
+  type StoredRecord,
+  type StoredToken,
+} from '../../../daemon/store/schema.ts'
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/db-v1/trainproof.json')
+const FIXTURE_V2 = join(import.meta.dirname, '../../fixtures/db-v2')
 
 let dir: string
 beforeEach(() => {
@@ -65,6 +75,23 @@ function put(db: Db, ...tokens: StoredToken[]): void {
 
 const idsOf = (tokens: Db['tokens']) => [...tokens.keys()]
 
+function notConfigured(): StoredRecord {
+  return {
+    status: 'not_configured',
+    completed: 0,
+    required: 0,
+    compliantAt: null,
+    sticky: false,
+    campaigns: [],
+    evidence: [],
+    evaluatedAt: '2026-03-01T00:00:00.000Z',
+    connectionId: null,
+    certificates: [],
+    source: null,
+    evidenceSha256: null,
+  }
+}
+
 function token(id: string): StoredToken {
   return {
     id,
@@ -84,7 +111,7 @@ describe('Store', () => {
     const file = join(dir, 'db.json')
     await Store.open(file)
     const again = await Store.open(file)
-    expect(again.data.version).toBe(2)
+    expect(again.data.version).toBe(SCHEMA_VERSION)
     expect(Object.keys(again.data.trainings)).toEqual(['security_awareness', 'hipaa', 'ai_awareness'])
   })
 
@@ -333,9 +360,9 @@ describe('Store', () => {
 
   it('refuses a db of an unknown schema version with a clear message and leaves it untouched', async () => {
     const file = join(dir, 'db.json')
-    const text = JSON.stringify({ version: 3, anything: true })
+    const text = JSON.stringify({ version: 4, anything: true })
     writeFileSync(file, text)
-    await expect(Store.open(file)).rejects.toThrow(/schema version 3, which this trainproof does not know.*left it untouched/)
+    await expect(Store.open(file)).rejects.toThrow(/schema version 4, which this trainproof does not know.*left it untouched/)
     expect(readFileSync(file, 'utf8')).toBe(text)
     expect(readdirSync(dir)).toEqual(['db.json'])
   })
@@ -427,7 +454,7 @@ describe('migration from schema version 1', () => {
       retraining: new Map(Object.entries(rest.retraining)),
     }
     const { version, ...served } = store.data
-    expect(version).toBe(2)
+    expect(version).toBe(SCHEMA_VERSION)
     expect(served).toEqual(expected)
     expect(readFileSync(`${file}.v1`, 'utf8')).toBe(readFileSync(FIXTURE, 'utf8'))
     const { version: _again, ...reread } = await readStoreFiles(file)
@@ -439,6 +466,69 @@ describe('migration from schema version 1', () => {
       'trainproof.people.1.jsonl',
       'trainproof.tokens.1.json',
     ])
+  })
+})
+
+describe('migration from schema version 2', () => {
+  const v2Files = readdirSync(FIXTURE_V2).filter((name) => name.startsWith('trainproof.'))
+  /** The Db main read from the fixture (expected.json), without its version. */
+  const readByMain = () => {
+    const { version: _v2, tokens, people, retraining, ...rest } = JSON.parse(readFileSync(join(FIXTURE_V2, 'expected.json'), 'utf8'))
+    // Main held the tokens as a list; they are a Map by id now, in the same order.
+    const byId = new Map((tokens as StoredToken[]).map((item) => [item.id, item]))
+    return { ...rest, tokens: byId, people: new Map(people), retraining: new Map(retraining) }
+  }
+  const copyFixture = () => {
+    for (const name of v2Files) copyFileSync(join(FIXTURE_V2, name), join(dir, name))
+    return join(dir, 'trainproof.json')
+  }
+
+  it('opens the db written by main before version 3, serves what main read, keeps the v2 files in .v2 and writes version 3', async () => {
+    const file = copyFixture()
+    const store = await Store.open(file)
+    const { version, ...served } = store.data
+    expect(version).toBe(SCHEMA_VERSION)
+    expect(served).toEqual(readByMain())
+    expect(readdirSync(`${file}.v2`).sort()).toEqual([...v2Files].sort())
+    for (const name of v2Files) expect(readFileSync(join(`${file}.v2`, name))).toEqual(readFileSync(join(FIXTURE_V2, name)))
+    expect(readdirSync(dir).sort()).toEqual([
+      'trainproof.audit.jsonl',
+      'trainproof.json',
+      'trainproof.json.v2',
+      'trainproof.people.3.jsonl',
+      'trainproof.tokens.3.json',
+    ])
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(SCHEMA_VERSION)
+    expect(readFileSync(join(dir, 'trainproof.people.3.jsonl'), 'utf8')).toMatch(/^\{"format":"trainproof-people","version":3,/)
+    const { version: _again, ...reread } = await readStoreFiles(file)
+    expect(reread).toEqual(readByMain())
+    // Opened again, it is version 3 and no migration: nothing is rewritten.
+    const before = readFileSync(join(dir, 'trainproof.people.3.jsonl'))
+    const { version: _third, ...reopened } = (await Store.open(file)).data
+    expect(reopened).toEqual(readByMain())
+    expect(readFileSync(join(dir, 'trainproof.people.3.jsonl'))).toEqual(before)
+  })
+
+  it('leaves the version-2 db as it was when the migration stops before its commit, and migrates it at the next open', async () => {
+    const file = copyFixture()
+    // A stop before the commit: the kept copy and a new people file exist, the configuration is still version 2.
+    mkdirSync(`${file}.v2`)
+    writeFileSync(join(dir, 'trainproof.people.3.jsonl'), '{"format":"trainproof-people","version":3,"peo')
+    expect((await readStoreFiles(file)).people).toEqual(readByMain().people)
+    const { version: _v, ...served } = (await Store.open(file)).data
+    expect(served).toEqual(readByMain())
+    expect(readdirSync(`${file}.v2`).sort()).toEqual([...v2Files].sort())
+  })
+
+  it('refuses a damaged version-2 people file with its line and reason, and leaves the db untouched', async () => {
+    const file = copyFixture()
+    const people = join(dir, 'trainproof.people.2.jsonl')
+    const text = readFileSync(people, 'utf8').replace('"p":[["', '"p":[[7,"')
+    writeFileSync(people, text)
+    await expect(Store.open(file)).rejects.toThrow(/trainproof\.people\.2\.jsonl line 2: person is not a row of 5/)
+    expect(readFileSync(people, 'utf8')).toBe(text)
+    expect(existsSync(`${file}.v2`)).toBe(false)
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(2)
   })
 })
 
@@ -475,6 +565,95 @@ describe('the compact people codec', () => {
     expect(back).toEqual(data)
   })
 
+  it('round-trips any people and retraining exactly, sharing (frozen) what the file lists in its tables (property)', async () => {
+    const time = fc.oneof(
+      fc
+        .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true })
+        .map((date) => date.toISOString()),
+      fc.integer({ min: 1_700_000_000, max: 1_900_000_000 }).map((s) => new Date(s * 1000).toISOString()),
+      fc.constantFrom('2026-02-10T15:30:00+01:00', '2026-02-10T14:30:00Z', '2026-02-10T14:30:00.5Z'),
+    )
+    const word = fc.constantFrom('conn-1', 'conn-2', 'Campaign A', 'm1', 'Ünïcode "quoted"', '')
+    const hex = fc.constantFrom('a'.repeat(64), 'b'.repeat(64))
+    const record = fc
+      .record({
+        status: fc.constantFrom('compliant', 'non_compliant', 'not_enrolled', 'not_configured'),
+        completed: fc.nat(5),
+        required: fc.nat(5),
+        compliantAt: fc.option(time),
+        sticky: fc.boolean(),
+        campaigns: fc.array(fc.record({ id: word, name: word, completed: fc.boolean(), completedAt: fc.option(time) }), { maxLength: 2 }),
+        dueAt: fc.option(fc.option(time)),
+        evidence: fc.array(
+          fc.record({ campaignId: word, campaignName: word, module: word, moduleName: word, enrollmentId: word, completedAt: time }),
+          { maxLength: 2 },
+        ),
+        evaluatedAt: time,
+        connectionId: fc.option(word),
+        certificates: fc.array(hex, { maxLength: 2 }),
+        source: fc.option(fc.record({ provider: fc.constantFrom('knowbe4', 'huntress'), connectionId: word, connectionLabel: word })),
+        evidenceSha256: fc.option(hex),
+        frozen: fc.boolean(),
+      })
+      .map(({ dueAt, frozen, ...fields }): StoredRecord => {
+        const { campaigns, evidence, evaluatedAt, connectionId, certificates, source, evidenceSha256, ...head } = fields
+        // dueAt: absent (outer null), null or a time; key order as the decoder gives it.
+        const value: StoredRecord = {
+          ...head,
+          campaigns,
+          ...(dueAt === null ? {} : { dueAt }),
+          evidence,
+          evaluatedAt,
+          connectionId,
+          certificates,
+          source,
+          evidenceSha256,
+        }
+        return frozen ? Object.freeze(value) : value
+      })
+    const people = fc.array(record, { minLength: 1, maxLength: 4 }).chain((pool) =>
+      fc
+        .uniqueArray(
+          fc.record({
+            email: fc.emailAddress(),
+            name: word,
+            seenBy: fc.array(word, { maxLength: 2 }),
+            externalIds: fc.dictionary(word, word, { maxKeys: 2 }),
+            records: fc.record(
+              { security_awareness: fc.nat(pool.length - 1), hipaa: fc.nat(pool.length - 1), ai_awareness: fc.nat(pool.length - 1) },
+              { requiredKeys: [] },
+            ),
+            retraining: fc.option(fc.record({ hipaa: fc.record({ resetAt: time, dueAt: time }) }, { requiredKeys: [] })),
+          }),
+          { selector: (row) => row.email, maxLength: 5 },
+        )
+        .map((rows) => ({ pool, rows })),
+    )
+    await fc.assert(
+      fc.asyncProperty(people, async ({ pool, rows }) => {
+        const data: PeopleData = { people: new Map(), retraining: new Map() }
+        for (const { retraining, records, ...row } of rows) {
+          const picked: StoredPerson['records'] = {}
+          for (const [training, index] of Object.entries(records)) picked[training as TrainingId] = pool[index]!
+          data.people.set(row.email, { ...row, records: picked })
+          if (retraining) data.retraining.set(row.email, retraining)
+        }
+        const { back } = await roundTrip(data)
+        expect(back).toEqual(data)
+        expect([...back.people.keys()]).toEqual([...data.people.keys()])
+        for (const person of back.people.values()) {
+          expect(Object.isFrozen(person.seenBy)).toBe(true)
+          for (const decoded of Object.values(person.records)) {
+            const plain = decoded.campaigns.length + decoded.evidence.length + decoded.certificates.length === 0
+            if (plain) expect(Object.isFrozen(decoded)).toBe(true)
+            expect(Object.isFrozen(decoded.campaigns)).toBe(true)
+          }
+        }
+      }),
+      { numRuns: 60 },
+    )
+  })
+
   it('round-trips more people than one chunk and writes one line per chunk, no line holding everything', async () => {
     const data: PeopleData = { people: new Map(), retraining: new Map() }
     for (let n = 0; n < 2_500; n++) data.people.set(`p${n}@x.com`, person(`p${n}@x.com`, n % 2 ? null : '2026-02-10T14:30:00.000Z'))
@@ -498,24 +677,64 @@ describe('the compact people codec', () => {
     expect(back).toEqual(data)
   })
 
+  /** The people file of `data` with its first chunk line (line 2) changed by `damage`. */
+  const damaged = async (damage: (line: Chunk) => void) => {
+    const { file } = await roundTrip({
+      people: new Map([['a@x.com', { ...person('a@x.com'), records: { ...person('a@x.com').records, hipaa: notConfigured() } }]]),
+      retraining: new Map([['a@x.com', { hipaa: { resetAt: '2026-04-01T00:00:00.000Z', dueAt: '2026-05-01T00:00:00.000Z' } }]]),
+    })
+    const lines = readFileSync(file, 'utf8').split('\n')
+    const chunk = JSON.parse(lines[1]!) as Chunk
+    damage(chunk)
+    lines[1] = JSON.stringify(chunk)
+    writeFileSync(file, lines.join('\n'))
+    return file
+  }
+  type Chunk = { s: string[]; b: unknown[][]; o: unknown[][]; c: unknown[][]; R: unknown[][]; p: unknown[][] }
+  const inline = (chunk: Chunk) => chunk.p[0]![3] as unknown[]
+
   it.each([
-    ['an unknown status', (line: string) => line.replace('[[0,1,1', '[[9,1,1')],
-    ['a string index out of the table', (line: string) => line.replace('"p":[["a@x.com","a",[0]', '"p":[["a@x.com","a",[99]')],
-    ['a row of the wrong length', (line: string) => line.replace('"p":[["a@x.com","a",', '"p":[["a@x.com",')],
-    ['a bad time', (line: string) => line.replace(/,(\d{13}),/, ',"yesterday",')],
-    ['a bad certificate hash', (line: string) => line.replace('[],-1', '["nope"],-1').replace(/\[\],\[\d+,\d+,\d+\]/, '["nope"],[0,0,0]')],
-    ['a missing end line', (line: string) => `${line.split('\n').slice(0, -2).join('\n')}\n`],
+    ['an unknown status', (c: Chunk) => void (inline(c)[0] = 9), /line 2: a@x\.com security_awareness: unknown status/],
+    ['an unknown status in a shared record', (c: Chunk) => void (c.R[0]![0] = 9), /line 2: shared record 0: unknown status/],
+    ['a string index out of the table', (c: Chunk) => void (c.b[0]![0] = 99), /line 2: seenBy names no string of the table/],
+    ['a reference to no shared record', (c: Chunk) => void (c.p[0]![4] = 1), /line 2: record names no entry of its table/],
+    ['a reference to no seenBy list', (c: Chunk) => void (c.p[0]![2] = -2), /line 2: seenBy names no entry of its table/],
+    ['a reference to no campaign list', (c: Chunk) => void (inline(c)[5] = 0.5), /line 2: campaigns names no entry of its table/],
+    ['a reference to no source', (c: Chunk) => void (inline(c)[11] = 1), /line 2: source names no entry of its table/],
+    ['a row of the wrong length', (c: Chunk) => void c.p[0]!.splice(1, 1), /line 2: person is not a row/],
+    [
+      'a record row of the wrong length',
+      (c: Chunk) => void inline(c).pop(),
+      /line 2: a@x\.com security_awareness: record is not a row of 13/,
+    ],
+    ['a time that is not a time', (c: Chunk) => void (inline(c)[8] = 'yesterday'), /line 2: evaluatedAt is not a time/],
+    ['a time that is not a whole number', (c: Chunk) => void (inline(c)[8] = 1.5), /line 2: evaluatedAt is not a time/],
+    ['a time out of range', (c: Chunk) => void (inline(c)[3] = 9e12), /line 2: compliantAt is not a time/],
+    ['a bad certificate hash', (c: Chunk) => void (inline(c)[10] = ['nope']), /line 2: certificate is not a SHA-256/],
+    ['a table that is not a list', (c: Chunk) => void ((c as { R: unknown }).R = 0), /line 2: the record table is not a list/],
+  ])('rejects %s, naming the file, the line and what is wrong', async (_case, damage, message) => {
+    const file = await damaged(damage)
+    await expect(readPeopleFile(file)).rejects.toThrow(message)
+    await expect(readPeopleFile(file)).rejects.toThrow(/people\.jsonl line 2/)
+  })
+
+  it.each([
+    ['a missing end line', (text: string) => `${text.split('\n').slice(0, -2).join('\n')}\n`, /truncated \(no end line\)/],
+    ['a file cut inside a line', (text: string) => text.slice(0, text.indexOf('\n', 80) - 5), /unfinished line|not JSON/],
+    ['a version-2 header', (text: string) => text.replace('"version":3', '"version":2'), /line 1: not a version-3 people file/],
     [
       'counts that do not match',
-      (line: string) =>
-        line.replace('"end":true,"people":1', '"end":true,"people":2').replace('"people":1,"retraining"', '"people":2,"retraining"'),
+      (text: string) =>
+        text.replace('"end":true,"people":1', '"end":true,"people":2').replace('"people":1,"retraining"', '"people":2,"retraining"'),
+      /the counts do not match the header/,
     ],
-  ])('rejects %s, naming the file', async (_case, damage) => {
+  ])('rejects %s, naming the file', async (_case, damage, message) => {
     const { file } = await roundTrip({ people: new Map([['a@x.com', person('a@x.com')]]), retraining: new Map() })
     const text = readFileSync(file, 'utf8')
-    const damaged = damage(text)
-    expect(damaged).not.toBe(text)
-    writeFileSync(file, damaged)
+    const changed = damage(text)
+    expect(changed).not.toBe(text)
+    writeFileSync(file, changed)
+    await expect(readPeopleFile(file)).rejects.toThrow(message)
     await expect(readPeopleFile(file)).rejects.toThrow(/people\.jsonl/)
   })
 })
