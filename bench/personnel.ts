@@ -6,6 +6,8 @@
  */
 import { cp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { type ChangeScope, Store } from '../daemon/store/store.ts'
 import { PeopleIndex, type PeopleQuery } from '../daemon/compliance/people-index.ts'
 import { createPeopleService } from '../daemon/services/people.ts'
@@ -137,15 +139,12 @@ function kinds(index: PeopleIndex): Kind[] {
   ]
 }
 
+const peopleService = (store: Store) =>
+  createPeopleService({ store, providers: {} as never, certificates: {} as never, rechecks: {} as never, now: () => new Date() })
+
 /** Choosing pages (the index) and making their JSON (the service, first view and cached), per kind of filter. */
 async function pages(store: Store, samples: number) {
-  const people = createPeopleService({
-    store,
-    providers: {} as never,
-    certificates: {} as never,
-    rechecks: {} as never,
-    now: () => new Date(),
-  })
+  const people = peopleService(store)
   const index = new PeopleIndex(store)
   const out: Record<string, { matching: number } & Record<string, unknown>> = {}
   for (const kind of kinds(index)) {
@@ -186,6 +185,7 @@ async function pages(store: Store, samples: number) {
       bytes += value.length
     }
   }
+  out['people cache, everyone viewed'] = cacheMemory(store, index.count({}))
   out['status=non_compliant, no limit (export, streamed)'] = {
     matching: emails.length,
     chooseMs: round(chooseAll, 2),
@@ -195,6 +195,30 @@ async function pages(store: Store, samples: number) {
     mib: round(bytes / 2 ** 20, 1),
   }
   return out
+}
+
+/** A full collection, even where node runs without --expose-gc. */
+function collect(): void {
+  setFlagsFromString('--expose-gc')
+  ;(runInNewContext('gc') as () => void)()
+}
+
+/**
+ * What the people cache takes once every person has been on a page (pages of 1,000, kept): the
+ * heap's growth across filling it, after full collections.
+ */
+function cacheMemory(store: Store, everyone: number) {
+  const people = peopleService(store)
+  people.listBody({ limit: 1 })
+  collect()
+  const before = process.memoryUsage().heapUsed
+  const started = performance.now()
+  for (let offset = 0; offset < everyone; offset += 1_000) people.listBody({ limit: 1_000, offset })
+  const fillMs = performance.now() - started
+  collect()
+  const mib = (process.memoryUsage().heapUsed - before) / 2 ** 20
+  log(`personnel: people cache with all ${everyone} people: ${round(mib, 1)} MiB of heap (filled in ${round(fillMs, 0)} ms)`)
+  return { matching: everyone, heapMiB: round(mib, 1), fillMs: round(fillMs, 0) }
 }
 
 export async function benchPersonnelIndex(store: Store, runs: number, samples = 200) {

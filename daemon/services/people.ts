@@ -2,7 +2,8 @@ import { TRAINING_NAMES, type MyTrainings, type Person, type TrainingId } from '
 import { isStaff } from '../auth/roles.ts'
 import type { Principal } from '../auth/tokens.ts'
 import { PeopleIndex, type PeopleQuery } from '../compliance/people-index.ts'
-import { myTrainingsKey, PerPersonCache, personKey } from '../compliance/per-person-cache.ts'
+import { myTrainingsKey, PerPersonCache, personKey, textBytes } from '../compliance/per-person-cache.ts'
+import { personJson } from '../compliance/person-json.ts'
 import { currentRecord, toMyTrainings, toPerson, unknownPerson } from '../compliance/views.ts'
 import { AppError, notFound } from '../errors.ts'
 import { recordCertificate } from '../evidence/certificate.ts'
@@ -16,6 +17,12 @@ import type { Deps } from './deps.ts'
 const STREAM_OVER = 1_000
 /** People a chunk of a streamed page (~300 KiB of JSON). */
 const STREAM_CHUNK = 250
+/**
+ * What the JSON of people may take in memory: a whole 300,000-person population (~1.25 KB a
+ * person at 3 trainings). Pages of a large filter asked at random cycle through everyone, and a
+ * cache that held fewer than they match missed nearly every time (oldest out first).
+ */
+const PERSON_JSON_BYTES = 384 * 2 ** 20
 
 /** The filters and paging of `GET /personnel` (the index's query). */
 export type PersonnelFilter = PeopleQuery
@@ -59,7 +66,10 @@ export function createPeopleService({
   const index = new PeopleIndex(store)
   // Answers kept as JSON text until the person's data changes: serialising was most of a request's cost.
   const mine = new PerPersonCache(store, (db, email) => JSON.stringify(viewOf(db, email)), myTrainingsKey)
-  const people = new PerPersonCache(store, (db, email) => JSON.stringify(toPerson(db, db.people.get(email)!)), personKey, 50_000)
+  const people = new PerPersonCache(store, (db, email) => personJson(db, db.people.get(email)!), personKey, {
+    bytes: PERSON_JSON_BYTES,
+    weigh: textBytes,
+  })
 
   function viewOf(db: Db, email: string): MyTrainings {
     return toMyTrainings(db, db.people.get(email) ?? unknownPerson(email), portalUrl(db))

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { myTrainingsKey, PerPersonCache } from '../../../daemon/compliance/per-person-cache.ts'
+import { myTrainingsKey, PerPersonCache, personKey, textBytes } from '../../../daemon/compliance/per-person-cache.ts'
 import { PeopleIndex, type PeopleQuery } from '../../../daemon/compliance/people-index.ts'
 import { toMyTrainings, toPerson, unknownPerson } from '../../../daemon/compliance/views.ts'
 import type { Db, StoredPerson, StoredRecord } from '../../../daemon/store/schema.ts'
@@ -374,7 +374,7 @@ describe('PerPersonCache of /me/trainings answers', () => {
   })
 
   it('keeps at most `max` answers, and none asked for without keeping', () => {
-    const cache = new PerPersonCache(store, compute, myTrainingsKey, 2)
+    const cache = new PerPersonCache(store, compute, myTrainingsKey, { entries: 2 })
     cache.get('p01@example.com')
     cache.get('p02@example.com')
     cache.get('p03@example.com')
@@ -384,5 +384,55 @@ describe('PerPersonCache of /me/trainings answers', () => {
     cache.get('p04@example.com', false)
     cache.get('p01@example.com')
     expect(cache.computed).toBe(6)
+  })
+})
+
+describe('PerPersonCache bounded by bytes', () => {
+  // every answer weighs 100 bytes, the bound holds three
+  const text = (_db: Db, email: string) => email.padEnd(100, '.')
+  const bytes = (bound: number) => ({ bytes: bound, weigh: (_email: string, value: string) => value.length })
+
+  it('drops the oldest answers once their bytes pass the bound, and counts what it keeps', () => {
+    const cache = new PerPersonCache(store, text, personKey, bytes(350))
+    for (const n of [1, 2, 3, 4]) cache.get(`p0${n}@example.com`)
+    expect(cache.size).toBe(300)
+    cache.get('p02@example.com')
+    cache.get('p03@example.com')
+    cache.get('p04@example.com')
+    expect(cache.computed).toBe(4)
+    cache.get('p01@example.com')
+    expect(cache.computed).toBe(5)
+    expect(cache.size).toBe(300)
+  })
+
+  it('keeps no answer heavier than the whole bound', () => {
+    const cache = new PerPersonCache(store, text, personKey, bytes(99))
+    cache.get('p01@example.com')
+    cache.get('p01@example.com')
+    expect(cache.computed).toBe(2)
+    expect(cache.size).toBe(0)
+  })
+
+  it('gives back the bytes of the answers a change drops', async () => {
+    const cache = new PerPersonCache(store, text, personKey, bytes(10_000))
+    for (const n of [1, 2, 3]) cache.get(`p0${n}@example.com`)
+    await store.update(
+      (db) => {
+        db.people.get('p02@example.com')!.name = 'Renamed'
+      },
+      { people: ['p02@example.com'] },
+    )
+    cache.get('p01@example.com')
+    expect(cache.size).toBe(200)
+    await store.update(() => undefined, { people: 'all' })
+    cache.get('p01@example.com')
+    expect(cache.size).toBe(100)
+    expect(cache.computed).toBe(4)
+  })
+
+  it('weighs a text of Latin-1 characters at a byte each and any other at two, plus the entry', () => {
+    expect(textBytes('a@example.com', 'é'.repeat(10)) - textBytes('a@example.com', '')).toBe(10)
+    expect(textBytes('a@example.com', 'ő'.repeat(10)) - textBytes('a@example.com', '')).toBe(20)
+    expect(textBytes('a@example.com', '')).toBeGreaterThan(0)
   })
 })
