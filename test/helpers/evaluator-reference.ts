@@ -183,7 +183,10 @@ export class ReferenceEvaluation {
       const row = this.table.rows[index] as EnrollmentRow
       const completedAt = doneAt(row, since)
       let module = modules.find((item) => item.key === row.module)
-      if (!module) modules.push((module = { key: row.module, done: null }))
+      if (!module) {
+        module = { key: row.module, done: null }
+        modules.push(module)
+      }
       // Enrollment times are UTC ISO strings (Z), so string order is time order.
       if (completedAt !== null && (module.done === null || completedAt < (doneAt(module.done, since) as string))) module.done = row
     }
