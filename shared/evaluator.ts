@@ -185,13 +185,14 @@ export class Evaluation {
 }
 
 /**
- * Scratch for a chain of several rows: its module keys (walked newest first) and whether each has
- * a completion that counts. Arrays instead of objects: multi-module campaigns and re-enrolments
- * take this path for every person.
+ * Whether a chain of several rows (multi-module campaigns, re-enrolments) is complete: each
+ * module with a row has a row that counts. Most chains are all counted or none; only a mixed one
+ * compares module keys, each uncounted row's with the counted rows'. Scratch arrays instead of
+ * objects: this runs for every person of such campaigns.
  */
 class Modules {
-  private readonly keys: string[] = []
-  private readonly done: number[] = []
+  private readonly counted: string[] = []
+  private readonly open: string[] = []
 
   complete(
     rows: readonly EnrollmentRow[],
@@ -202,19 +203,22 @@ class Modules {
     person: number,
     training: number,
   ): boolean {
-    const { keys, done } = this
-    let count = 0
+    const { counted, open } = this
+    let done = 0
+    let undone = 0
     for (let node = last; node >= 0; node = previous[node] as number) {
       const row = rows[rowAt[node] as number] as EnrollmentRow
-      const counted = row.completedAt !== null && counts(row.completedAt, since.of(person, training)) ? 1 : 0
-      let module = 0
-      while (module < count && keys[module] !== row.module) module++
-      if (module === count) {
-        keys[count] = row.module
-        done[count++] = counted
-      } else if (counted === 1) done[module] = 1
+      if (row.completedAt !== null && counts(row.completedAt, since.of(person, training))) counted[done++] = row.module
+      else open[undone++] = row.module
     }
-    for (let module = 0; module < count; module++) if (done[module] === 0) return false
+    if (undone === 0) return true
+    if (done === 0) return false
+    for (let index = 0; index < undone; index++) {
+      const module = open[index]
+      let found = false
+      for (let other = 0; other < done && !found; other++) found = counted[other] === module
+      if (!found) return false
+    }
     return true
   }
 }
