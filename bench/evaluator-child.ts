@@ -1,8 +1,10 @@
 /**
  * One evaluator measurement in a fresh process: generates people × trainings × campaigns
  * enrollments the way a sync hands them over (flat strings from JSON, campaign by campaign),
- * then runs alternating pairs of a bare scan and the evaluator over the same rows, so the ratio
- * of the two comes from the same moments of the same process (drift cancels out).
+ * then runs alternating rounds of a bare scan, the normalise step's interning and the evaluator
+ * over the same rows, so each ratio comes from the same moments of the same process (drift
+ * cancels out). The bare scan reads, in table order, what the evaluator is given and its rule
+ * reads: each row's person and campaign index, enrollment id, module and completion.
  */
 import { TRAINING_IDS } from '../shared/domain.ts'
 import type { Enrollment } from '../shared/domain.ts'
@@ -12,19 +14,32 @@ import { median, ms } from './stats.ts'
 
 const CONNECTION = '5f0c8a52-9d3e-4c1b-a7e2-3b6d1f0e9c41'
 const DATES = Array.from({ length: 28 }, (_, day) => new Date(Date.UTC(2026, 1, day + 1, 12)).toISOString())
-const PAIRS = 3
+const PAIRS = 5
 
 export type EvaluatorSample = {
   people: number
   enrollments: number
-  /** A bare scan reading the fields of every row (median of the pairs). */
+  /** A bare scan of the evaluator's input: the table's person and campaign columns and the row fields the rule reads (median of the pairs). */
   scanMs: number
+  /** The bare scan of earlier figures: the rows' string fields (e-mail and campaign id instead of the two index columns). */
+  rowScanMs: number
   /** The normalise step's part: each row's e-mail and campaign interned to indexes (one Map lookup per row). */
   internMs: number
-  /** The evaluator: grouping (typed arrays), the repeat check and every person × training. */
+  /** The evaluator: the rows chained per campaign and person (repeats dropped), every person × training. */
   evaluateMs: number
   /** evaluateMs / scanMs, median of the per-pair ratios. */
   ratio: number
+  /**
+   * The same ratio in CPU time (the child runs with --single-threaded-gc, so no collector thread
+   * is counted): steadier than wall time on a shared machine.
+   */
+  cpuRatio: number
+  /** evaluateMs / rowScanMs, median of the per-pair ratios (comparable with earlier figures). */
+  ratioToRowScan: number
+  /** What a sync runs of the two: internMs + evaluateMs, median of the per-pair sums. */
+  normaliseAndEvaluateMs: number
+  /** The same in CPU time. */
+  normaliseAndEvaluateCpuMs: number
   /** (internMs + evaluateMs) / scanMs, median of the per-pair ratios. */
   ratioWithIntern: number
   dataRssMiB: number
@@ -72,7 +87,20 @@ function generate(people: number, campaigns: number, seed: number, modules = 1, 
   return rows
 }
 
-function scan(rows: readonly Enrollment[]): number {
+/** Reads what the evaluator is given, once, in table order: the index columns and the fields its rule reads. */
+function scanTable(table: RowTable): number {
+  const { person, campaign, rows } = table
+  let sum = 0
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as Enrollment
+    sum += (person[index] as number) + (campaign[index] as number) + row.enrollmentId.length + row.module.length
+    if (row.completedAt !== null) sum++
+  }
+  return sum
+}
+
+/** The rows' string fields as the sync hands them over (the bare scan of earlier figures). */
+function scanRows(rows: readonly Enrollment[]): number {
   let sum = 0
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index] as Enrollment
@@ -103,41 +131,58 @@ function evaluate(table: RowTable, campaignIds: readonly string[], campaigns: nu
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
 
+type Timed = { wall: number; cpu: number }
+
+/** Wall and CPU milliseconds of one call (CPU: the process's user + system time). */
+function timed<T>(work: () => T): Timed & { value: T } {
+  const cpuStarted = process.cpuUsage()
+  const started = process.hrtime.bigint()
+  const value = work()
+  const wall = ms(started)
+  const { user, system } = process.cpuUsage(cpuStarted)
+  return { value, wall, cpu: (user + system) / 1000 }
+}
+
 export function measure(people: number, campaigns: number, seed = 1, modules = 1, reenrolled = 0): EvaluatorSample {
   const warm = generate(2_000, campaigns, seed + 1, modules, reenrolled)
   for (let round = 0; round < 5; round++) {
-    scan(warm)
+    scanRows(warm)
     const { table, campaignIds } = intern(warm)
+    scanTable(table)
     evaluate(table, campaignIds, campaigns)
   }
   const rows = generate(people, campaigns, seed, modules, reenrolled)
+  const input = intern(rows).table
   gc()
   const dataRssMiB = process.memoryUsage().rss / 2 ** 20
-  const scans: number[] = []
-  const interns: number[] = []
-  const evaluates: number[] = []
+  const pairs: { scan: Timed; rowScan: Timed; intern: Timed; evaluate: Timed }[] = []
   let compliant = 0
   for (let pair = 0; pair < PAIRS; pair++) {
     gc()
-    const scanStarted = process.hrtime.bigint()
-    if (scan(rows) < 0) throw new Error('unreachable')
-    scans.push(ms(scanStarted))
+    const scan = timed(() => scanTable(input))
     gc()
-    const internStarted = process.hrtime.bigint()
-    const { table, campaignIds } = intern(rows)
-    interns.push(ms(internStarted))
-    const evaluateStarted = process.hrtime.bigint()
-    compliant = evaluate(table, campaignIds, campaigns)
-    evaluates.push(ms(evaluateStarted))
+    const rowScan = timed(() => scanRows(rows))
+    gc()
+    const interned = timed(() => intern(rows))
+    const { table, campaignIds } = interned.value
+    const evaluated = timed(() => evaluate(table, campaignIds, campaigns))
+    compliant = evaluated.value
+    if (scan.value < 0 || rowScan.value < 0) throw new Error('unreachable')
+    pairs.push({ scan, rowScan, intern: interned, evaluate: evaluated })
   }
   return {
     people,
     enrollments: rows.length,
-    scanMs: median(scans),
-    internMs: median(interns),
-    evaluateMs: median(evaluates),
-    ratio: median(evaluates.map((value, pair) => value / (scans[pair] as number))),
-    ratioWithIntern: median(evaluates.map((value, pair) => (value + (interns[pair] as number)) / (scans[pair] as number))),
+    scanMs: median(pairs.map((pair) => pair.scan.wall)),
+    rowScanMs: median(pairs.map((pair) => pair.rowScan.wall)),
+    internMs: median(pairs.map((pair) => pair.intern.wall)),
+    evaluateMs: median(pairs.map((pair) => pair.evaluate.wall)),
+    ratio: median(pairs.map((pair) => pair.evaluate.wall / pair.scan.wall)),
+    cpuRatio: median(pairs.map((pair) => pair.evaluate.cpu / Math.max(pair.scan.cpu, 1))),
+    ratioToRowScan: median(pairs.map((pair) => pair.evaluate.wall / pair.rowScan.wall)),
+    normaliseAndEvaluateMs: median(pairs.map((pair) => pair.intern.wall + pair.evaluate.wall)),
+    normaliseAndEvaluateCpuMs: median(pairs.map((pair) => pair.intern.cpu + pair.evaluate.cpu)),
+    ratioWithIntern: median(pairs.map((pair) => (pair.intern.wall + pair.evaluate.wall) / pair.scan.wall)),
     dataRssMiB,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     compliant,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Evidence, IsoTime, TrainingStatus, type CampaignProgress } from './domain.ts'
-import { groupByPerson, type EnrollmentRow, type RowTable } from './row-table.ts'
+import { chainRows, type Chains, type EnrollmentRow, type RowTable } from './row-table.ts'
 
 /** A stored compliance record: the API's TrainingStatus plus the evidence behind it. */
 export const ComplianceRecord = TrainingStatus.extend({
@@ -56,18 +56,17 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome]
  * add rows; any completed one counts); all enrolled campaigns complete → compliant, which is
  * sticky. A row repeated within a person's campaign (same enrollment id, e.g. live data shifting
  * under the pages) counts once, its completed version winning: the one dedupe of the pipeline.
+ *
+ * The rows are never regrouped by person (`chainRows`): each (campaign, person) keeps a chain of
+ * its rows, and the passes read the table in its own order, which is how providers list it
+ * (campaign by campaign, people in the same order in each).
  */
 export class Evaluation {
-  /** Rows of person p: `order[start[p]] … order[start[p + 1] - 1]`, duplicates left out. */
-  private readonly start: Int32Array
-  private readonly order: Int32Array
+  private readonly chains: Chains
   private readonly outcomes: Uint8Array
-  private readonly slots: Int32Array[]
-  private readonly keys: string[] = []
-  /** Scratch for `record`: a campaign's first and last position among one person's rows. */
-  private readonly firstAt: Int32Array
-  private readonly lastAt: Int32Array
-  private readonly done: number[] = []
+  /** Per training: the distinct campaign indexes it selects that are in the table. */
+  private readonly counted: Int32Array[]
+  private readonly modules = new Modules()
   /** Distinct enrollments in the table. */
   readonly enrollments: number
 
@@ -75,20 +74,14 @@ export class Evaluation {
     private readonly table: RowTable,
     private readonly trainings: readonly TrainingInput[],
   ) {
-    const { start, order, kept } = groupByPerson(table)
-    this.start = start
-    this.order = order
-    this.enrollments = kept
-    this.slots = trainings.map(({ selected }) => {
-      const slot = new Int32Array(table.campaigns).fill(-1)
-      selected.forEach(({ index }, position) => {
-        if (index >= 0 && index < table.campaigns && slot[index] === -1) slot[index] = position
-      })
-      return slot
+    this.chains = chainRows(table)
+    this.enrollments = this.chains.kept
+    this.counted = trainings.map(({ selected }) => {
+      const indexes = new Set<number>()
+      for (const { index } of selected) if (index >= 0 && index < table.campaigns) indexes.add(index)
+      return Int32Array.from(indexes)
     })
     this.outcomes = new Uint8Array(table.people * trainings.length)
-    this.firstAt = new Int32Array(table.campaigns).fill(-1)
-    this.lastAt = new Int32Array(table.campaigns)
     this.evaluateAll()
   }
 
@@ -98,7 +91,7 @@ export class Evaluation {
 
   /** Whether the person has any enrollment in the table (selected or not). */
   hasRows(person: number): boolean {
-    return person < this.table.people && (this.start[person + 1] as number) > (this.start[person] as number)
+    return person < this.table.people && this.chains.hasRows[person] === 1
   }
 
   /** The person's record: the standing one, a new one, or null when enrolled in no selected campaign. */
@@ -112,25 +105,15 @@ export class Evaluation {
     const evidence: Evidence[] = []
     let completed = 0
     let compliantAt: string | null = null
-    const { firstAt, lastAt } = this
-    const from = this.start[person] as number
-    const to = this.start[person + 1] as number
-    // Where each of the person's campaigns starts and ends among their rows (one pass, then reset).
-    for (let at = from; at < to; at++) {
-      const campaign = this.table.campaign[this.order[at] as number] as number
-      if (firstAt[campaign] === -1) firstAt[campaign] = at
-      lastAt[campaign] = at
-    }
     for (const campaign of input.selected) {
-      const first = campaign.index >= 0 ? (firstAt[campaign.index] ?? -1) : -1
-      const progress = first === -1 ? null : this.progress(campaign, first, lastAt[campaign.index] as number, since, evidence)
+      const rows = campaign.index >= 0 && campaign.index < this.table.campaigns ? this.rowsOf(campaign.index, person) : []
+      const progress = rows.length === 0 ? null : progressOf(campaign, rows, since, evidence)
       if (!progress) continue
       campaigns.push(progress)
       if (!progress.completed) continue
       completed++
       if (compliantAt === null || (progress.completedAt as string) > compliantAt) compliantAt = progress.completedAt
     }
-    for (let at = from; at < to; at++) firstAt[this.table.campaign[this.order[at] as number] as number] = -1
     const compliant = completed === campaigns.length
     return {
       status: compliant ? 'compliant' : 'non_compliant',
@@ -144,119 +127,179 @@ export class Evaluation {
     }
   }
 
+  /** A person's kept rows of one campaign, in table order. */
+  private rowsOf(campaign: number, person: number): EnrollmentRow[] {
+    const { head, previous, rowAt } = this.chains
+    const rows: EnrollmentRow[] = []
+    for (let node = head[campaign * this.table.people + person] as number; node >= 0; node = previous[node] as number)
+      rows.push(this.table.rows[rowAt[node] as number] as EnrollmentRow)
+    return rows.reverse()
+  }
+
+  /**
+   * Every person × training in two passes: the chains campaign by campaign (each complete or not,
+   * counted per person and training), then the outcomes person by person.
+   */
   private evaluateAll(): void {
-    const { trainings, start, order, table } = this
+    const { trainings, table, counted } = this
     const count = trainings.length
-    const seen = new Int32Array(table.campaigns)
-    const first = new Int32Array(table.campaigns)
-    const last = new Int32Array(table.campaigns)
-    const touched = new Int32Array(table.campaigns)
+    const required = new Int32Array(table.people * count)
+    const completed = new Int32Array(table.people * count)
+    const since = new Since(table.people, trainings)
+    for (let training = 0; training < count; training++) {
+      const campaigns = counted[training] as Int32Array
+      for (const campaign of campaigns) this.countCampaign(campaign, training, since, required, completed)
+    }
+    const { hasRows } = this.chains
     for (let person = 0; person < table.people; person++) {
-      const from = start[person] as number
-      const to = start[person + 1] as number
       for (let training = 0; training < count; training++) {
         const input = trainings[training] as TrainingInput
-        if (input.previous && stands(input.previous(person))) {
-          this.outcomes[person * count + training] = Outcome.stands
-          continue
-        }
-        if (from === to || input.selected.length === 0) continue
-        const slot = this.slots[training] as Int32Array
-        let required = 0
-        for (let at = from; at < to; at++) {
-          const campaign = table.campaign[order[at] as number] as number
-          if ((slot[campaign] as number) < 0) continue
-          if (seen[campaign] === 0) {
-            touched[required++] = campaign
-            first[campaign] = at
-          }
-          last[campaign] = at
-          seen[campaign] = (seen[campaign] as number) + 1
-        }
-        if (required === 0) continue
-        const since = input.countsFrom?.(person) ?? null
-        let completed = 0
-        for (let index = 0; index < required; index++) {
-          const campaign = touched[index] as number
-          const done =
-            seen[campaign] === 1
-              ? doneAt(table.rows[order[first[campaign] as number] as number] as EnrollmentRow, since) !== null
-              : this.complete(first[campaign] as number, last[campaign] as number, campaign, since)
-          if (done) completed++
-          seen[campaign] = 0
-        }
-        this.outcomes[person * count + training] = completed === required ? Outcome.compliant : Outcome.nonCompliant
+        const at = person * count + training
+        if (input.previous && stands(input.previous(person))) this.outcomes[at] = Outcome.stands
+        else if (hasRows[person] === 0 || input.selected.length === 0 || required[at] === 0) continue
+        else this.outcomes[at] = completed[at] === required[at] ? Outcome.compliant : Outcome.nonCompliant
       }
     }
   }
 
-  /**
-   * Whether every module of the person's rows of `campaign` (between `from` and `through`) has a
-   * counted completion. Scratch arrays instead of objects: this runs for every campaign a person
-   * has more than one row in (multi-module campaigns, re-enrolments).
-   */
-  private complete(from: number, through: number, campaign: number, since: number | null): boolean {
-    const { keys, done } = this
-    let count = 0
-    for (let at = from; at <= through; at++) {
-      const index = this.order[at] as number
-      if (this.table.campaign[index] !== campaign) continue
-      const row = this.table.rows[index] as EnrollmentRow
-      let module = 0
-      while (module < count && keys[module] !== row.module) module++
-      if (module === count) {
-        keys[count] = row.module
-        done[count++] = doneAt(row, since) === null ? 0 : 1
-      } else if (done[module] === 0 && doneAt(row, since) !== null) done[module] = 1
+  /** One campaign of one training for everyone: whom it requires, and who completed it. */
+  private countCampaign(campaign: number, training: number, since: Since, required: Int32Array, completed: Int32Array): void {
+    const { head, previous, rowAt } = this.chains
+    const { rows, people } = this.table
+    const count = this.trainings.length
+    const base = campaign * people
+    for (let person = 0; person < people; person++) {
+      const node = head[base + person] as number
+      if (node < 0) continue
+      const at = person * count + training
+      required[at] = (required[at] as number) + 1
+      let done: boolean
+      if (previous[node] === -1) {
+        // One row (the usual case): complete when it has a completion that counts.
+        const completedAt = (rows[rowAt[node] as number] as EnrollmentRow).completedAt
+        done = completedAt !== null && counts(completedAt, since.of(person, training))
+      } else done = this.modules.complete(rows, rowAt, previous, node, since, person, training)
+      if (done) completed[at] = (completed[at] as number) + 1
     }
-    for (let module = 0; module < count; module++) if (done[module] === 0) return false
+  }
+}
+
+/**
+ * Whether a chain of several rows (multi-module campaigns, re-enrolments) is complete: each
+ * module with a row has a row that counts. Most chains are all counted or none; only a mixed one
+ * compares module keys, each uncounted row's with the counted rows'. Scratch arrays instead of
+ * objects: this runs for every person of such campaigns.
+ */
+class Modules {
+  private readonly counted: string[] = []
+  private readonly open: string[] = []
+
+  complete(
+    rows: readonly EnrollmentRow[],
+    rowAt: Int32Array,
+    previous: Int32Array,
+    last: number,
+    since: Since,
+    person: number,
+    training: number,
+  ): boolean {
+    const { counted, open } = this
+    let done = 0
+    let undone = 0
+    for (let node = last; node >= 0; node = previous[node] as number) {
+      const row = rows[rowAt[node] as number] as EnrollmentRow
+      if (row.completedAt !== null && counts(row.completedAt, since.of(person, training))) counted[done++] = row.module
+      else open[undone++] = row.module
+    }
+    if (undone === 0) return true
+    if (done === 0) return false
+    for (let index = 0; index < undone; index++) {
+      const module = open[index]
+      let found = false
+      for (let other = 0; other < done && !found; other++) found = counted[other] === module
+      if (!found) return false
+    }
     return true
   }
+}
 
-  /** Per module, in first-seen order: the earliest completed row, or null. */
-  private modules(from: number, through: number, campaign: number, since: number | null): { key: string; done: EnrollmentRow | null }[] {
-    const modules: { key: string; done: EnrollmentRow | null }[] = []
-    for (let at = from; at <= through; at++) {
-      const index = this.order[at] as number
-      if (this.table.campaign[index] !== campaign) continue
-      const row = this.table.rows[index] as EnrollmentRow
-      const completedAt = doneAt(row, since)
-      let module = modules.find((item) => item.key === row.module)
-      if (!module) modules.push((module = { key: row.module, done: null }))
-      // Enrollment times are UTC ISO strings (Z), so string order is time order.
-      if (completedAt !== null && (module.done === null || completedAt < (doneAt(module.done, since) as string))) module.done = row
-    }
-    return modules
+/**
+ * From when each person's completions count, per training (`countsFrom`), asked once per person
+ * and training and only when a completion needs it.
+ */
+class Since {
+  private readonly known: Uint8Array
+  private readonly values: Float64Array
+  private readonly count: number
+
+  constructor(
+    people: number,
+    private readonly trainings: readonly TrainingInput[],
+  ) {
+    this.count = trainings.length
+    const asked = trainings.some((input) => input.countsFrom !== undefined)
+    this.known = new Uint8Array(asked ? people * this.count : 0)
+    this.values = new Float64Array(asked ? people * this.count : 0)
   }
 
-  private progress(
-    campaign: SelectedCampaign & { index: number },
-    from: number,
-    through: number,
-    since: number | null,
-    evidence: Evidence[],
-  ): CampaignProgress | null {
-    const modules = this.modules(from, through, campaign.index, since)
-    if (modules.length === 0) return null
-    let completedAt: string | null = null
-    for (const { done } of modules) {
-      if (done === null) return { id: campaign.id, name: campaign.name, completed: false, completedAt: null }
+  /** Epoch ms, or null when every completion counts. */
+  of(person: number, training: number): number | null {
+    const countsFrom = (this.trainings[training] as TrainingInput).countsFrom
+    if (countsFrom === undefined) return null
+    const at = person * this.count + training
+    if (this.known[at] === 0) {
+      const since = countsFrom(person)
+      this.known[at] = since === null || since === undefined ? 2 : 1
+      this.values[at] = since ?? 0
     }
-    for (const { key, done } of modules) {
-      const row = done as EnrollmentRow
-      const at = row.completedAt as string
-      evidence.push({
-        campaignId: campaign.id,
-        campaignName: campaign.name,
-        module: key,
-        moduleName: row.moduleName ?? key,
-        enrollmentId: row.enrollmentId,
-        completedAt: at,
-      })
-      if (completedAt === null || at > completedAt) completedAt = at
-    }
-    return { id: campaign.id, name: campaign.name, completed: true, completedAt }
+    return this.known[at] === 2 ? null : (this.values[at] as number)
   }
+}
+
+/** Whether a completion (not null) counts: none before the person's recurrence reset. */
+function counts(completedAt: string, since: number | null): boolean {
+  return since === null || !(Date.parse(completedAt) < since)
+}
+
+/** Per module, in first-seen order: the earliest completed row, or null. */
+function modulesOf(rows: readonly EnrollmentRow[], since: number | null): { key: string; done: EnrollmentRow | null }[] {
+  const modules: { key: string; done: EnrollmentRow | null }[] = []
+  for (const row of rows) {
+    const completedAt = doneAt(row, since)
+    let module = modules.find((item) => item.key === row.module)
+    if (!module) modules.push((module = { key: row.module, done: null }))
+    // Enrollment times are UTC ISO strings (Z), so string order is time order.
+    if (completedAt !== null && (module.done === null || completedAt < (doneAt(module.done, since) as string))) module.done = row
+  }
+  return modules
+}
+
+function progressOf(
+  campaign: SelectedCampaign,
+  rows: readonly EnrollmentRow[],
+  since: number | null,
+  evidence: Evidence[],
+): CampaignProgress | null {
+  const modules = modulesOf(rows, since)
+  if (modules.length === 0) return null
+  let completedAt: string | null = null
+  for (const { done } of modules) {
+    if (done === null) return { id: campaign.id, name: campaign.name, completed: false, completedAt: null }
+  }
+  for (const { key, done } of modules) {
+    const row = done as EnrollmentRow
+    const at = row.completedAt as string
+    evidence.push({
+      campaignId: campaign.id,
+      campaignName: campaign.name,
+      module: key,
+      moduleName: row.moduleName ?? key,
+      enrollmentId: row.enrollmentId,
+      completedAt: at,
+    })
+    if (completedAt === null || at > completedAt) completedAt = at
+  }
+  return { id: campaign.id, name: campaign.name, completed: true, completedAt }
 }
 
 /** A row's completion as it counts: none before the person's recurrence reset. */

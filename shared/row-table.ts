@@ -90,65 +90,57 @@ export function tableOf<Row extends EnrollmentRow & { email: string }>(
   return { table: { people: people.size, campaigns: campaignIds.length, person, campaign, rows }, people, campaignIds }
 }
 
+/** The rows of each (campaign, person), as chains through the table (`chainRows`). */
+export type Chains = {
+  /** Per `campaign * people + person`: the node of its last kept row, or -1. */
+  head: Int32Array
+  /** Per node: the node of the same campaign and person's kept row before it, or -1. */
+  previous: Int32Array
+  /** Per node: the row it stands for (a later, completed repeat of its enrollment id replaces it). */
+  rowAt: Int32Array
+  /** Per person: 1 when they have any row. */
+  hasRows: Uint8Array
+  /** Distinct enrollments (kept rows). */
+  kept: number
+}
+
 /**
- * Groups rows by person with a counting sort (typed arrays, no hashing), keeping each person's
- * rows in table order and dropping repeats of an enrollment id within a person's campaign (the
- * completed version is kept).
+ * Links each row to the person's earlier row of the same campaign, in one pass in table order (no
+ * regrouping, no hashing), and drops repeats of an enrollment id within a person's campaign: the
+ * completed version is kept, in the place of the first. A node is the index of the first row of
+ * its enrollment. Memory: 4 bytes per campaign and person, 8 per row.
  */
-export function groupByPerson(table: RowTable): { start: Int32Array; order: Int32Array; kept: number } {
-  const { person, campaign, rows } = table
+export function chainRows(table: RowTable): Chains {
+  const { person, campaign, rows, people } = table
   const length = rows.length
-  const start = new Int32Array(table.people + 1)
-  for (let index = 0; index < length; index++) {
-    const at = (person[index] as number) + 1
-    start[at] = (start[at] as number) + 1
-  }
-  for (let index = 0; index < table.people; index++) start[index + 1] = (start[index + 1] as number) + (start[index] as number)
-  const next = start.slice(0, table.people)
-  const order = new Int32Array(length)
+  const head = new Int32Array(table.campaigns * people).fill(-1)
+  const previous = new Int32Array(length)
+  const rowAt = new Int32Array(length)
+  const hasRows = new Uint8Array(people)
+  let kept = 0
   for (let index = 0; index < length; index++) {
     const who = person[index] as number
-    const at = next[who] as number
-    order[at] = index
-    next[who] = at + 1
+    const key = (campaign[index] as number) * people + who
+    const last = head[key] as number
+    hasRows[who] = 1
+    if (last >= 0 && repeats(rows, previous, rowAt, last, index)) continue
+    previous[index] = last
+    rowAt[index] = index
+    head[key] = index
+    kept++
   }
-  // Drop repeats: compare with the person's earlier rows of the same campaign only (a handful),
-  // found through a chain of kept positions per campaign.
-  const lastOf = new Int32Array(table.campaigns).fill(-1)
-  const previous = new Int32Array(length)
-  const touched = new Int32Array(table.campaigns)
-  let kept = 0
-  let write = 0
-  for (let who = 0; who < table.people; who++) {
-    const from = start[who] as number
-    const to = start[who + 1] as number
-    start[who] = write
-    let campaigns = 0
-    for (let at = from; at < to; at++) {
-      const index = order[at] as number
-      const of = campaign[index] as number
-      const id = (rows[index] as EnrollmentRow).enrollmentId
-      let repeat = -1
-      for (let earlier = lastOf[of] as number; earlier >= 0; earlier = previous[earlier] as number) {
-        if ((rows[order[earlier] as number] as EnrollmentRow).enrollmentId === id) {
-          repeat = earlier
-          break
-        }
-      }
-      if (repeat >= 0) {
-        // The completed version wins, in the place of the first.
-        if ((rows[order[repeat] as number] as EnrollmentRow).completedAt === null && (rows[index] as EnrollmentRow).completedAt !== null)
-          order[repeat] = index
-        continue
-      }
-      if (lastOf[of] === -1) touched[campaigns++] = of
-      previous[write] = lastOf[of] as number
-      lastOf[of] = write
-      order[write++] = index
-    }
-    for (let at = 0; at < campaigns; at++) lastOf[touched[at] as number] = -1
-    kept += write - (start[who] as number)
+  return { head, previous, rowAt, hasRows, kept }
+}
+
+/** Whether row `index` repeats the enrollment id of a kept row of the chain ending at `last`; if so, a completed version wins. */
+function repeats(rows: readonly EnrollmentRow[], previous: Int32Array, rowAt: Int32Array, last: number, index: number): boolean {
+  const row = rows[index] as EnrollmentRow
+  const id = row.enrollmentId
+  for (let node = last; node >= 0; node = previous[node] as number) {
+    const kept = rows[rowAt[node] as number] as EnrollmentRow
+    if (kept.enrollmentId !== id) continue
+    if (kept.completedAt === null && row.completedAt !== null) rowAt[node] = index
+    return true
   }
-  start[table.people] = write
-  return { start, order: order.subarray(0, write), kept }
+  return false
 }
