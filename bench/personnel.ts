@@ -185,15 +185,16 @@ async function pages(store: Store, samples: number) {
       bytes += value.length
     }
   }
-  out['people cache, everyone viewed'] = cacheMemory(store, index.count({}))
+  const totalMs = performance.now() - started
   out['status=non_compliant, no limit (export, streamed)'] = {
     matching: emails.length,
     chooseMs: round(chooseAll, 2),
-    totalMs: round(performance.now() - started, 1),
+    totalMs: round(totalMs, 1),
     chunks: chunks.length,
     longestChunkMs: round(Math.max(...chunks), 1),
     mib: round(bytes / 2 ** 20, 1),
   }
+  out['people cache, everyone viewed'] = cacheMemory(store, index.count({}))
   return out
 }
 
