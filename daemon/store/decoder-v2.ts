@@ -1,7 +1,7 @@
 import { PROVIDER_ID_PATTERN, STATUSES, TRAINING_IDS, type ProviderId, type Status, type TrainingId } from '../../shared/constants.ts'
-import { IsoTime } from '../../shared/domain.ts'
-import { CodecError, EMPTY, HEX64, remember, TIME_CACHE } from './codec.ts'
+import { EMPTY, remember } from './codec.ts'
 import type { RowDecoder } from './decoder.ts'
+import { RowChecks } from './row-checks.ts'
 import type { RecordSource, Retraining, RetrainingOf, StoredPerson, StoredRecord } from './schema.ts'
 
 /**
@@ -14,15 +14,16 @@ import type { RecordSource, Retraining, RetrainingOf, StoredPerson, StoredRecord
  * evidenceSha256]`; times in epoch milliseconds or the original string. Equal values are shared
  * (frozen) by computing a key of their content.
  */
-export class DecoderV2 implements RowDecoder {
-  private readonly strings: string[] = []
-  /** Decoded times, shared: equal times become one string in memory. */
-  private readonly times = new Map<number, string>()
+export class DecoderV2 extends RowChecks implements RowDecoder {
   private readonly seenBys = new Map<string, string[]>()
   private readonly sources = new Map<string, RecordSource>()
   private readonly campaignLists = new Map<string, StoredRecord['campaigns']>()
   private readonly plainRecords = new Map<string, StoredRecord>()
-  where = ''
+
+  /** Epoch milliseconds, as version 2 wrote them. */
+  protected epochMs(value: number): number | null {
+    return Number.isInteger(value) && Math.abs(value) <= 8.64e15 ? value : null
+  }
 
   begin(line: Record<string, unknown>): void {
     this.addStrings(line.s)
@@ -214,73 +215,8 @@ export class DecoderV2 implements RowDecoder {
     return [email, of]
   }
 
-  fail(what: string): never {
-    throw new CodecError(`${this.where}: ${what}`)
-  }
-
   private failAt(email: string, training: number, what: string): never {
     return this.fail(`${email} ${TRAINING_IDS[training]}: ${what}`)
-  }
-
-  private tuple(value: unknown, length: number, what: string): unknown[] {
-    if (!Array.isArray(value) || value.length !== length) this.fail(`${what} is not a row of ${length}`)
-    return value
-  }
-
-  private list(value: unknown, what: string): unknown[] {
-    if (!Array.isArray(value)) this.fail(`${what} is not a list`)
-    return value
-  }
-
-  private string(value: unknown, what: string): string {
-    if (typeof value !== 'string') this.fail(`${what} is not a string`)
-    return value
-  }
-
-  private int(value: unknown, what: string): number {
-    if (typeof value !== 'number' || !Number.isInteger(value)) this.fail(`${what} is not an integer`)
-    return value
-  }
-
-  private count(value: unknown, what: string): number {
-    const n = this.int(value, what)
-    if (n < 0) this.fail(`${what} is negative`)
-    return n
-  }
-
-  private bit(value: unknown, what: string): boolean {
-    if (value !== 0 && value !== 1) this.fail(`${what} is not 0 or 1`)
-    return value === 1
-  }
-
-  private sym(value: unknown, what: string): string {
-    const found = typeof value === 'number' ? this.strings[value] : undefined
-    if (found === undefined) this.fail(`${what} names no string of the table`)
-    return found
-  }
-
-  private hex(value: unknown, what: string): string {
-    if (typeof value !== 'string' || !HEX64.test(value)) this.fail(`${what} is not a SHA-256`)
-    return value
-  }
-
-  private time(value: unknown, what: string): string {
-    if (typeof value === 'number') {
-      let found = this.times.get(value)
-      if (found === undefined) {
-        if (!Number.isInteger(value) || Math.abs(value) > 8.64e15) this.fail(`${what} is not a time`)
-        found = new Date(value).toISOString()
-        if (this.times.size >= TIME_CACHE) this.times.clear()
-        this.times.set(value, found)
-      }
-      return found
-    }
-    if (typeof value !== 'string' || !IsoTime.safeParse(value).success) this.fail(`${what} is not a time`)
-    return value
-  }
-
-  private timeOrNull(value: unknown, what: string): string | null {
-    return value === null ? null : this.time(value, what)
   }
 }
 

@@ -1,6 +1,6 @@
 import { PROVIDER_ID_PATTERN, STATUSES, TRAINING_IDS, type ProviderId, type Status, type TrainingId } from '../../shared/constants.ts'
-import { IsoTime } from '../../shared/domain.ts'
-import { CodecError, EMPTY, HEX64, TIME_CACHE } from './codec.ts'
+import { EMPTY } from './codec.ts'
+import { RowChecks } from './row-checks.ts'
 import type { RecordSource, Retraining, RetrainingOf, StoredPerson, StoredRecord } from './schema.ts'
 
 /** What files.ts needs of a people-file decoder (this one, version 3, or decoder-v2.ts). */
@@ -19,17 +19,19 @@ export interface RowDecoder {
  * chunk, checking every field. Table entries are decoded and checked once, frozen, and shared by
  * every row naming them.
  */
-export class Decoder implements RowDecoder {
-  private readonly strings: string[] = []
+export class Decoder extends RowChecks implements RowDecoder {
   private readonly seenBys: string[][] = []
   private readonly sources: RecordSource[] = []
   private readonly campaignLists: StoredRecord['campaigns'][] = []
   private readonly records: StoredRecord[] = []
-  /** Decoded times, shared: equal times become one string in memory. */
-  private readonly times = new Map<number, string>()
   /** Whose record is being decoded, for error messages. */
   private subject = ''
-  where = ''
+
+  /** Whole seconds (≥ 0), minus epoch milliseconds (< 0) (codec.ts). */
+  protected epochMs(value: number): number | null {
+    const ms = value >= 0 ? value * 1000 : -value
+    return Number.isInteger(value) && ms <= 8.64e15 ? ms : null
+  }
 
   begin(line: Record<string, unknown>): void {
     const { s, b, o, c, R } = line
@@ -76,10 +78,6 @@ export class Decoder implements RowDecoder {
       of[training] = { resetAt: this.time(flat[i + 1], 'resetAt'), dueAt: this.time(flat[i + 2], 'dueAt') }
     }
     return [email, of]
-  }
-
-  fail(what: string): never {
-    throw new CodecError(`${this.where}: ${what}`)
   }
 
   private seenBy(row: unknown): string[] {
@@ -201,68 +199,5 @@ export class Decoder implements RowDecoder {
     const found = typeof value === 'number' ? table[value] : undefined
     if (found === undefined) this.fail(`${what} names no entry of its table`)
     return found
-  }
-
-  private tuple(value: unknown, length: number, what: string): unknown[] {
-    if (!Array.isArray(value) || value.length !== length) this.fail(`${what} is not a row of ${length}`)
-    return value
-  }
-
-  private list(value: unknown, what: string): unknown[] {
-    if (!Array.isArray(value)) this.fail(`${what} is not a list`)
-    return value
-  }
-
-  private string(value: unknown, what: string): string {
-    if (typeof value !== 'string') this.fail(`${what} is not a string`)
-    return value
-  }
-
-  private int(value: unknown, what: string): number {
-    if (typeof value !== 'number' || !Number.isInteger(value)) this.fail(`${what} is not an integer`)
-    return value
-  }
-
-  private count(value: unknown, what: string): number {
-    const n = this.int(value, what)
-    if (n < 0) this.fail(`${what} is negative`)
-    return n
-  }
-
-  private bit(value: unknown, what: string): boolean {
-    if (value !== 0 && value !== 1) this.fail(`${what} is not 0 or 1`)
-    return value === 1
-  }
-
-  private sym(value: unknown, what: string): string {
-    const found = typeof value === 'number' ? this.strings[value] : undefined
-    if (found === undefined) this.fail(`${what} names no string of the table`)
-    return found
-  }
-
-  private hex(value: unknown, what: string): string {
-    if (typeof value !== 'string' || !HEX64.test(value)) this.fail(`${what} is not a SHA-256`)
-    return value
-  }
-
-  /** Whole seconds (≥ 0), minus epoch milliseconds (< 0), or an ISO string (codec.ts). */
-  private time(value: unknown, what: string): string {
-    if (typeof value === 'number') {
-      let found = this.times.get(value)
-      if (found === undefined) {
-        const ms = value >= 0 ? value * 1000 : -value
-        if (!Number.isInteger(value) || ms > 8.64e15) this.fail(`${what} is not a time`)
-        found = new Date(ms).toISOString()
-        if (this.times.size >= TIME_CACHE) this.times.clear()
-        this.times.set(value, found)
-      }
-      return found
-    }
-    if (typeof value !== 'string' || !IsoTime.safeParse(value).success) this.fail(`${what} is not a time`)
-    return value
-  }
-
-  private timeOrNull(value: unknown, what: string): string | null {
-    return value === null ? null : this.time(value, what)
   }
 }
