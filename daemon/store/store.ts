@@ -1,9 +1,10 @@
-import { link, mkdir, readdir, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises'
+import { mkdir, readdir, readFile, stat, truncate, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { Low } from 'lowdb'
 import { AppError } from '../errors.ts'
-import { copyDurably, copyPrefixDurably, syncDir } from './durable.ts'
+import { copyDurably } from './durable.ts'
 import { appendAt } from './files.ts'
+import { backupAdvice, keepCommitted, rotateBackups } from './backups.ts'
 import { type ChangeScope, scopeGuard, ScopeError } from './guard.ts'
 import { filesOf, JsonFile, loadDb, PeopleFile, type Loaded, StoreError, toConfigFile } from './load.ts'
 import { type Committed, ConfigFile, type Db, emptyDb, type JournalLine, nothingCommitted, SCHEMA_VERSION } from './schema.ts'
@@ -99,7 +100,7 @@ export class Store {
       // the people and tokens files and the configuration (the commit point). Until then the
       // version-2 configuration names the version-2 files, untouched; the audit log is kept.
       const store = new Store(loaded.db, loaded.committed, file)
-      await store.keepCommitted(`${file}.v2`)
+      await keepCommitted(file, loaded.committed, `${file}.v2`)
       await store.write({ people: 'all', tokens: 'all' })
       return store
     }
@@ -109,53 +110,13 @@ export class Store {
   }
 
   /**
-   * Keeps the committed state as backup 1 (a folder `trainproof.json.bak1` holding a copy of each
-   * file), shifting older ones (up to BACKUPS). Called before a sync commits, so the state before
-   * each of the last few syncs can be restored by hand (copy the folder's files into the data
-   * folder). The people file is immutable once written, so it is hard-linked, not copied.
+   * Keeps the committed state as backup 1 (backups.ts), shifting older ones. Called before a sync
+   * commits, so the state before each of the last few syncs can be restored by hand.
    */
   backup(): Promise<void> {
-    const run = this.queue.then(async () => {
-      const dir = dirname(this.file)
-      const fresh = `${backupName(this.file, 1)}.tmp`
-      await this.copyCommitted(fresh)
-      await rm(backupName(this.file, BACKUPS), { recursive: true, force: true })
-      for (let n = BACKUPS - 1; n >= 1; n--) await rename(backupName(this.file, n), backupName(this.file, n + 1)).catch(() => undefined)
-      await rename(fresh, backupName(this.file, 1))
-      await syncDir(dir)
-    })
+    const run = this.queue.then(() => rotateBackups(this.file, this.committed))
     this.queue = run.catch(() => undefined)
     return run.catch(() => undefined)
-  }
-
-  /** Copies the committed state's files into a new folder `fresh` (replacing any) and flushes them. */
-  private async copyCommitted(fresh: string): Promise<void> {
-    await rm(fresh, { recursive: true, force: true })
-    await mkdir(fresh, { mode: 0o700 })
-    const files = filesOf(this.file)
-    const c = this.committed
-    const copies: [string, number | null][] = [[this.file, null]]
-    if (c.tokens > 0) copies.push([files.tokens(c.tokens), null])
-    if (c.tokenJournalBytes > 0) copies.push([files.tokenJournal(c.tokens), c.tokenJournalBytes])
-    if (c.people > 0) copies.push([files.people(c.people), null])
-    if (c.journalBytes > 0) copies.push([files.journal(c.people), c.journalBytes])
-    if (c.auditBytes > 0) copies.push([files.audit, c.auditBytes])
-    for (const [from, length] of copies) {
-      const to = join(fresh, basename(from))
-      // The people file never changes once written: a hard link is a copy that costs nothing.
-      if (from === files.people(c.people)) await link(from, to).catch(() => copyDurably(from, to))
-      else if (length !== null) await copyPrefixDurably(from, to, length)
-      else await copyDurably(from, to)
-    }
-    await syncDir(fresh)
-  }
-
-  /** Keeps the committed files in a folder `to` (before a migration): written whole, then renamed. */
-  private async keepCommitted(to: string): Promise<void> {
-    await this.copyCommitted(`${to}.tmp`)
-    await rm(to, { recursive: true, force: true })
-    await rename(`${to}.tmp`, to)
-    await syncDir(dirname(this.file))
   }
 
   /**
@@ -339,33 +300,12 @@ export { ScopeError }
 const storageFailed = (cause?: unknown) =>
   new AppError('storage_failed', 'trainproof could not save the change to its database file; nothing was changed.', { cause })
 
-export const BACKUPS = 3
-export const backupName = (file: string, n: number) => `${file}.bak${n}`
-
 async function cutTo(file: string, length: number): Promise<void> {
   try {
     if ((await stat(file)).size > length) await truncate(file, length)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-}
-
-/** Names the newest backup that is itself a valid db, for the refusal message. */
-async function backupAdvice(file: string): Promise<string> {
-  for (let n = 1; n <= BACKUPS; n++) {
-    const candidate = backupName(file, n)
-    try {
-      const folder = (await stat(candidate)).isDirectory()
-      // A folder of the store's files (version 2 or 3), or a version-1 backup (one file).
-      if ((await loadDb(folder ? join(candidate, basename(file)) : candidate)) === null) continue
-      const { mtime } = await stat(candidate)
-      const how = folder ? `copy the files in it into ${dirname(file)}` : `copy it over ${file}`
-      return `The newest good backup is ${candidate} (written ${mtime.toISOString()}); to restore it, stop trainproof and ${how}.`
-    } catch {
-      // missing or not valid either: try the next older one
-    }
-  }
-  return 'No good backup was found beside it.'
 }
 
 /** The audit log is never trimmed (append-only); only the sync-run history is capped. */
