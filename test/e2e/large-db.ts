@@ -111,7 +111,11 @@ export function writeLargeDb(dataDir: string, people: number, compliantShare = 0
     const person: z.input<typeof StoredPerson> = { email, name, seenBy: [CONNECTION], records: { security_awareness: record } }
     stored[email] = person
   }
-  // Written as a schema-version-1 file (one JSON file): the daemon validates and migrates it on open.
-  writeFileSync(join(dataDir, 'trainproof.json'), JSON.stringify({ ...db, version: 1, people: stored, retraining: {} }), { mode: 0o600 })
+  // Written as a schema-version-1 file (one JSON file, tokens as a list): the daemon validates and migrates it on open.
+  writeFileSync(
+    join(dataDir, 'trainproof.json'),
+    JSON.stringify({ ...db, version: 1, tokens: [...db.tokens.values()], people: stored, retraining: {} }),
+    { mode: 0o600 },
+  )
   return { compliant }
 }
