@@ -137,31 +137,13 @@ export class Decoder extends RowChecks implements RowDecoder {
     const certificates = t[10] === 0 ? EMPTY : this.certificates(this.list(t[10], 'certificates'))
     const source = t[11] === -1 ? null : this.ref(this.sources, t[11], 'source')
     const evidenceSha256 = t[12] === null ? null : this.hex(t[12], 'evidenceSha256')
-    if (t[6] === false)
-      return {
-        status,
-        completed,
-        required,
-        compliantAt,
-        sticky,
-        campaigns,
-        evidence,
-        evaluatedAt,
-        connectionId,
-        certificates,
-        source,
-        evidenceSha256,
-      }
-    // Same key order as zod's output: dueAt comes after campaigns.
-    const dueAt = this.timeOrNull(t[6], 'dueAt')
-    return {
+    const fields = {
       status,
       completed,
       required,
       compliantAt,
       sticky,
       campaigns,
-      dueAt,
       evidence,
       evaluatedAt,
       connectionId,
@@ -169,6 +151,7 @@ export class Decoder extends RowChecks implements RowDecoder {
       source,
       evidenceSha256,
     }
+    return this.recordOf(fields, t[6])
   }
 
   private evidence(flat: unknown[]): StoredRecord['evidence'] {

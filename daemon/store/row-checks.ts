@@ -1,5 +1,6 @@
 import { IsoTime } from '../../shared/domain.ts'
 import { CodecError, HEX64, TIME_CACHE } from './codec.ts'
+import type { StoredRecord } from './schema.ts'
 
 /**
  * The field checks both people-file decoders share (decoder.ts for version 3, decoder-v2.ts to
@@ -82,5 +83,42 @@ export abstract class RowChecks {
 
   protected timeOrNull(value: unknown, what: string): string | null {
     return value === null ? null : this.time(value, what)
+  }
+
+  /**
+   * A record from its checked fields and its dueAt cell (`false`: absent), keys in zod's order
+   * (dueAt after campaigns), so the JSON of a decoded record equals the one it was written from.
+   */
+  protected recordOf(f: Omit<StoredRecord, 'dueAt'>, dueAt: unknown): StoredRecord {
+    if (dueAt === false)
+      return {
+        status: f.status,
+        completed: f.completed,
+        required: f.required,
+        compliantAt: f.compliantAt,
+        sticky: f.sticky,
+        campaigns: f.campaigns,
+        evidence: f.evidence,
+        evaluatedAt: f.evaluatedAt,
+        connectionId: f.connectionId,
+        certificates: f.certificates,
+        source: f.source,
+        evidenceSha256: f.evidenceSha256,
+      }
+    return {
+      status: f.status,
+      completed: f.completed,
+      required: f.required,
+      compliantAt: f.compliantAt,
+      sticky: f.sticky,
+      campaigns: f.campaigns,
+      dueAt: this.timeOrNull(dueAt, 'dueAt'),
+      evidence: f.evidence,
+      evaluatedAt: f.evaluatedAt,
+      connectionId: f.connectionId,
+      certificates: f.certificates,
+      source: f.source,
+      evidenceSha256: f.evidenceSha256,
+    }
   }
 }
